@@ -1,0 +1,186 @@
+//! The neutral model between readers and the normaliser: a document is a
+//! sequence of paragraphs and tables, each table a [`Grid`] of cells with
+//! their spans exactly as the file lays them out. Readers report; they never
+//! infer anything about budgets.
+
+use std::fmt::Write as _;
+
+/// 0-based position inside one grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub row: u32,
+    pub col: u32,
+}
+
+/// A merged area's size; 1×1 for a plain cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub rows: u32,
+    pub cols: u32,
+}
+
+impl Span {
+    pub const ONE: Span = Span { rows: 1, cols: 1 };
+}
+
+/// One slot of the grid.
+///
+/// ```text
+///   col 0          col 1
+///  +--------------+--------+
+///  | Anchor 2×1   | Anchor |   row 0
+///  +              +--------+
+///  | Covered(0,0) | Anchor |   row 1
+///  +--------------+--------+
+///  | Anchor       | Empty  |   row 2: the file has no cell here
+///  +--------------+
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    /// A cell written in the file (its text may be empty), or the top-left of a merge.
+    Anchor { text: String, span: Span },
+    /// Hidden by the merge whose top-left is `anchor`.
+    Covered { anchor: Pos },
+    /// No cell at all: a short row, `gridBefore`/`gridAfter`.
+    Empty,
+}
+
+/// One table as the file lays it out, row-major, `rows × cols` slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grid {
+    rows: u32,
+    cols: u32,
+    slots: Vec<Slot>,
+    /// Where the table sits in its file: `table 3`, `lines 61-120`.
+    pub locator: String,
+    /// Where each row sits, when the format has a better name than
+    /// `row N` (text dumps: `line 40`).
+    pub row_locators: Option<Vec<String>>,
+}
+
+impl Grid {
+    /// Builds a grid from ragged rows; short rows are padded with
+    /// [`Slot::Empty`]. `Covered` slots must point at an anchor that exists.
+    pub fn from_rows(rows: Vec<Vec<Slot>>, locator: String) -> Grid {
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut slots = Vec::with_capacity(rows.len() * cols);
+        let nrows = rows.len();
+        for mut row in rows {
+            row.resize(cols, Slot::Empty);
+            slots.extend(row);
+        }
+        Grid {
+            rows: nrows as u32,
+            cols: cols as u32,
+            slots,
+            locator,
+            row_locators: None,
+        }
+    }
+
+    pub fn rows(&self) -> u32 {
+        self.rows
+    }
+
+    pub fn cols(&self) -> u32 {
+        self.cols
+    }
+
+    pub fn slot(&self, row: u32, col: u32) -> &Slot {
+        if row >= self.rows || col >= self.cols {
+            return &Slot::Empty;
+        }
+        &self.slots[(row * self.cols + col) as usize]
+    }
+
+    /// The text shown at a position: an anchor's own text, or the text of
+    /// the merge that covers it.
+    pub fn text_at(&self, row: u32, col: u32) -> Option<&str> {
+        match self.slot(row, col) {
+            Slot::Anchor { text, .. } => Some(text),
+            Slot::Covered { anchor } => match self.slot(anchor.row, anchor.col) {
+                Slot::Anchor { text, .. } => Some(text),
+                _ => None,
+            },
+            Slot::Empty => None,
+        }
+    }
+
+    /// How a row is named in locators: `row 9` (1-based) unless the reader
+    /// gave a better name.
+    pub fn row_locator(&self, row: u32) -> String {
+        self.row_locators
+            .as_ref()
+            .and_then(|v| v.get(row as usize).cloned())
+            .unwrap_or_else(|| format!("row {}", row + 1))
+    }
+
+    /// A plain-text picture of the grid for `jixiao inspect`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for r in 0..self.rows {
+            let _ = write!(out, "  {:>8} |", self.row_locator(r));
+            for c in 0..self.cols {
+                match self.slot(r, c) {
+                    Slot::Anchor { text, span } => {
+                        let t = text.replace('\n', "⏎");
+                        if *span == Span::ONE {
+                            let _ = write!(out, " {t} |");
+                        } else {
+                            let _ = write!(out, " {t} [{}×{}] |", span.rows, span.cols);
+                        }
+                    }
+                    Slot::Covered { anchor } => {
+                        let _ = write!(out, " ^({},{}) |", anchor.row + 1, anchor.col + 1);
+                    }
+                    Slot::Empty => out.push_str(" · |"),
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// What a reader produces: the body of a file in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph outside any table (headings, the unit line, `单位：万元`).
+    Paragraph(String),
+    Table(Grid),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covered_slots_show_their_anchor_text() {
+        let g = Grid::from_rows(
+            vec![
+                vec![
+                    Slot::Anchor {
+                        text: "产出指标".into(),
+                        span: Span { rows: 2, cols: 1 },
+                    },
+                    Slot::Anchor {
+                        text: "数量指标".into(),
+                        span: Span::ONE,
+                    },
+                ],
+                vec![Slot::Covered {
+                    anchor: Pos { row: 0, col: 0 },
+                }],
+            ],
+            "table 1".into(),
+        );
+        assert_eq!(g.cols(), 2);
+        assert_eq!(g.text_at(1, 0), Some("产出指标"));
+        assert_eq!(g.slot(1, 1), &Slot::Empty);
+        assert_eq!(g.text_at(5, 5), None);
+        assert_eq!(
+            g.render(),
+            "     row 1 | 产出指标 [2×1] | 数量指标 |\n     row 2 | ^(1,1) | · |\n"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! jixiao turns budget performance target tables (绩效目标表) into records.
+//!
+//! Data flows one way: bytes → [`read`] (a [`grid::Block`] list per file) →
+//! [`normalize`] (tables of indicators) → [`write`] (JSON, JSONL, CSV).
+
+pub mod error;
+pub mod grid;
+pub mod limits;
+pub mod read;

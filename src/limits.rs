@@ -1,0 +1,77 @@
+//! Safety limits on everything a file can make us allocate or loop over.
+//! Going past one is an error of kind `too_large` naming the limit.
+
+use crate::error::{Error, ErrorKind};
+
+/// Bounds applied while reading one input file. The defaults are far above
+/// any real 绩效目标表 export and far below what hurts a 2-core machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Size of the input file itself.
+    pub max_file_bytes: u64,
+    /// Bytes inflated from one zip entry.
+    pub max_entry_bytes: u64,
+    /// Bytes inflated from all zip entries read.
+    pub max_total_bytes: u64,
+    /// Inflated / compressed ratio of one entry (zip bombs).
+    pub max_ratio: u64,
+    /// Entries in a zip archive.
+    pub max_entries: usize,
+    /// XML element nesting depth.
+    pub max_xml_depth: usize,
+    /// XML elements in one part.
+    pub max_xml_elements: u64,
+    /// Cells in one table (rows × columns).
+    pub max_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 256 << 20,
+            max_entry_bytes: 256 << 20,
+            max_total_bytes: 512 << 20,
+            max_ratio: 200,
+            max_entries: 10_000,
+            max_xml_depth: 256,
+            max_xml_elements: 20_000_000,
+            max_cells: 2_000_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The error for going past limit `name` (as spelt on the command line).
+    pub fn exceeded(name: &str, value: u64) -> Error {
+        Error::new(
+            ErrorKind::TooLarge,
+            format!(
+                "文件超出安全限制 {name}={value} (file exceeds the safety limit {name}={value}; \
+                 if the file is genuine, raise it with --limit {name}=N)"
+            ),
+        )
+    }
+
+    /// Sets one limit from `name=value`, as given to `--limit`.
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let (name, value) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--limit wants NAME=N, got {spec:?}"))?;
+        let n: u64 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("--limit {name}: {value:?} is not a whole number"))?;
+        match name.trim() {
+            "max_file_bytes" => self.max_file_bytes = n,
+            "max_entry_bytes" => self.max_entry_bytes = n,
+            "max_total_bytes" => self.max_total_bytes = n,
+            "max_ratio" => self.max_ratio = n,
+            "max_entries" => self.max_entries = n as usize,
+            "max_xml_depth" => self.max_xml_depth = n as usize,
+            "max_xml_elements" => self.max_xml_elements = n,
+            "max_cells" => self.max_cells = n,
+            other => return Err(format!("--limit: no limit named {other:?}")),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,505 @@
+//! Word (.docx/.docm/.dotx) reader: one streaming pass over the main document
+//! part with quick-xml. Every `w:tbl` becomes a [`Grid`] with `w:gridSpan`,
+//! `w:vMerge` and `w:gridBefore`/`w:gridAfter` resolved into spans; nested
+//! tables become grids of their own, placed after the table that holds them;
+//! paragraphs between tables are kept as context.
+//!
+//! Text comes from runs wherever they sit (hyperlinks, content controls,
+//! field results, tracked insertions); tracked deletions and moved-from text,
+//! field instructions, and the fallback copy of drawings are dropped.
+//! Elements are matched by local name, so STRICT and odd prefixes work.
+
+use super::package::{main_part, xml_text, Package};
+use crate::error::{Error, Result};
+use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::limits::Limits;
+use quick_xml::events::{BytesStart, Event};
+
+/// Reads the body of a Word package.
+pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
+    let part = main_part(pkg, "word/document.xml")?.ok_or_else(|| {
+        Error::corrupt("the package has no main document part (word/document.xml)")
+    })?;
+    let bytes = pkg
+        .read(&part)?
+        .ok_or_else(|| Error::corrupt(format!("{part} is missing")))?;
+    let xml = xml_text(&bytes, &part)?;
+    drop(bytes);
+    parse_document(&xml, limits)
+}
+
+#[derive(Default)]
+struct Cell {
+    paragraphs: Vec<String>,
+    span: u32,
+    vmerge: VMerge,
+}
+
+#[derive(Default, Clone, Copy, PartialEq)]
+enum VMerge {
+    #[default]
+    None,
+    Restart,
+    Continue,
+}
+
+#[derive(Default)]
+struct Row {
+    cells: Vec<Cell>,
+    before: u32,
+    after: u32,
+}
+
+struct TableBuilder {
+    number: usize,
+    rows: Vec<Row>,
+    row: Option<Row>,
+    cell: Option<Cell>,
+    /// Finished tables nested in this one, emitted after it.
+    nested: Vec<Grid>,
+}
+
+/// Elements whose whole content is dropped.
+fn skipped(local: &str) -> bool {
+    matches!(
+        local,
+        "del"
+            | "moveFrom"
+            | "Fallback"
+            | "instrText"
+            | "delText"
+            | "tcPrChange"
+            | "trPrChange"
+            | "tblPrChange"
+            | "tblPrExChange"
+            | "tblGridChange"
+            | "pPrChange"
+            | "rPrChange"
+            | "sectPrChange"
+    )
+}
+
+fn val(e: &BytesStart) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == "val")
+        .map(|a| a.value.to_string())
+}
+
+fn num_val(e: &BytesStart) -> u32 {
+    val(e).and_then(|v| v.trim().parse().ok()).unwrap_or(1)
+}
+
+struct Parser<'l> {
+    limits: &'l Limits,
+    blocks: Vec<Block>,
+    paragraphs: Vec<String>,
+    tables: Vec<TableBuilder>,
+    table_count: usize,
+    in_text: bool,
+    in_run: usize,
+    cells: u64,
+}
+
+/// Parses a WordprocessingML main part.
+pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = false;
+    let mut p = Parser {
+        limits,
+        blocks: Vec::new(),
+        paragraphs: Vec::new(),
+        tables: Vec::new(),
+        table_count: 0,
+        in_text: false,
+        in_run: 0,
+        cells: 0,
+    };
+    let mut depth = 0usize;
+    let mut elements = 0u64;
+    // Depth at which a skipped element started; its content is ignored.
+    let mut skip_from: Option<usize> = None;
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            Error::corrupt(format!(
+                "XML error in the document at byte {}: {e}",
+                reader.error_position()
+            ))
+        })?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                elements += 1;
+                if depth > limits.max_xml_depth {
+                    return Err(Limits::exceeded(
+                        "max_xml_depth",
+                        limits.max_xml_depth as u64,
+                    ));
+                }
+                if elements > limits.max_xml_elements {
+                    return Err(Limits::exceeded(
+                        "max_xml_elements",
+                        limits.max_xml_elements,
+                    ));
+                }
+                if skip_from.is_some() {
+                    continue;
+                }
+                let name = e.local_name();
+                let local = name.as_ref();
+                if skipped(local) {
+                    skip_from = Some(depth);
+                    continue;
+                }
+                p.start(local, &e)?;
+            }
+            Event::Empty(e) => {
+                elements += 1;
+                if elements > limits.max_xml_elements {
+                    return Err(Limits::exceeded(
+                        "max_xml_elements",
+                        limits.max_xml_elements,
+                    ));
+                }
+                if skip_from.is_some() {
+                    continue;
+                }
+                let name = e.local_name();
+                let local = name.as_ref();
+                p.empty(local, &e);
+                // <w:p/> and <w:tc/> are whole elements too.
+                if matches!(local, "p" | "tc" | "tr" | "tbl") {
+                    p.start(local, &e)?;
+                    p.end(local)?;
+                }
+            }
+            Event::End(e) => {
+                if skip_from == Some(depth) {
+                    skip_from = None;
+                } else if skip_from.is_none() {
+                    p.end(e.local_name().as_ref())?;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Text(t) if p.in_text && skip_from.is_none() => p.push_text(&t.xml10_content()),
+            Event::CData(t) if p.in_text && skip_from.is_none() => {
+                p.push_text(&t);
+            }
+            Event::GeneralRef(r) if p.in_text && skip_from.is_none() => {
+                // Entities are never expanded: only the predefined five and
+                // character references become text.
+                let ch = match r.as_ref() {
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "amp" => Some('&'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                if let Some(c) = ch {
+                    p.push_text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err(Error::corrupt(
+            "the document XML ends before it is complete",
+        ));
+    }
+    // Tables left open by a broken file still count.
+    while !p.tables.is_empty() {
+        p.end("tbl")?;
+    }
+    Ok(p.blocks)
+}
+
+impl Parser<'_> {
+    fn push_text(&mut self, s: &str) {
+        if let Some(para) = self.paragraphs.last_mut() {
+            para.push_str(s);
+        }
+    }
+
+    fn start(&mut self, local: &str, e: &BytesStart) -> Result<()> {
+        match local {
+            "p" => self.paragraphs.push(String::new()),
+            "r" => self.in_run += 1,
+            "t" => self.in_text = self.in_run > 0 || !self.paragraphs.is_empty(),
+            "tbl" => {
+                self.table_count += 1;
+                self.tables.push(TableBuilder {
+                    number: self.table_count,
+                    rows: Vec::new(),
+                    row: None,
+                    cell: None,
+                    nested: Vec::new(),
+                });
+            }
+            "tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.row = Some(Row::default());
+                }
+            }
+            "tc" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.cell = Some(Cell {
+                        span: 1,
+                        ..Cell::default()
+                    });
+                }
+            }
+            _ => self.empty(local, e),
+        }
+        Ok(())
+    }
+
+    /// Elements that matter whether written empty or not.
+    fn empty(&mut self, local: &str, e: &BytesStart) {
+        match local {
+            "tab" | "ptab" if self.in_run > 0 => self.push_text("\t"),
+            "br" | "cr" if self.in_run > 0 => self.push_text("\n"),
+            "noBreakHyphen" if self.in_run > 0 => self.push_text("-"),
+            "gridSpan" => {
+                if let Some(c) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                    c.span = num_val(e).max(1);
+                }
+            }
+            "vMerge" => {
+                if let Some(c) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                    c.vmerge = match val(e).as_deref() {
+                        Some("restart") => VMerge::Restart,
+                        _ => VMerge::Continue,
+                    };
+                }
+            }
+            "gridBefore" | "gridAfter" => {
+                if let Some(r) = self.tables.last_mut().and_then(|t| t.row.as_mut()) {
+                    let n = val(e).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+                    if local == "gridBefore" {
+                        r.before = n;
+                    } else {
+                        r.after = n;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, local: &str) -> Result<()> {
+        match local {
+            "p" => {
+                let Some(text) = self.paragraphs.pop() else {
+                    return Ok(());
+                };
+                if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                    cell.paragraphs.push(text);
+                } else if !text.trim().is_empty() {
+                    self.blocks.push(Block::Paragraph(text));
+                }
+            }
+            "r" => self.in_run = self.in_run.saturating_sub(1),
+            "t" => self.in_text = false,
+            "tc" => {
+                if let Some(t) = self.tables.last_mut() {
+                    if let Some(cell) = t.cell.take() {
+                        t.row.get_or_insert_with(Row::default).cells.push(cell);
+                    }
+                }
+            }
+            "tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    if let Some(cell) = t.cell.take() {
+                        t.row.get_or_insert_with(Row::default).cells.push(cell);
+                    }
+                    if let Some(row) = t.row.take() {
+                        self.cells += row.cells.len() as u64;
+                        if self.cells > self.limits.max_cells {
+                            return Err(Limits::exceeded("max_cells", self.limits.max_cells));
+                        }
+                        t.rows.push(row);
+                    }
+                }
+            }
+            "tbl" => {
+                let Some(mut t) = self.tables.pop() else {
+                    return Ok(());
+                };
+                if let Some(row) = t.row.take() {
+                    t.rows.push(row);
+                }
+                let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
+                match self.tables.last_mut() {
+                    Some(parent) => {
+                        parent.nested.push(grid);
+                        parent.nested.append(&mut t.nested);
+                    }
+                    None => {
+                        self.blocks.push(Block::Table(grid));
+                        self.blocks.extend(t.nested.into_iter().map(Block::Table));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Lays Word rows out on the column grid. All span arithmetic lives here.
+fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> {
+    const MAX_COLS: u32 = 16_384;
+    let mut out: Vec<Vec<Slot>> = Vec::with_capacity(rows.len());
+    let mut total = 0u64;
+    for (r, row) in rows.into_iter().enumerate() {
+        let r = r as u32;
+        let mut slots: Vec<Slot> = Vec::new();
+        let width = row
+            .cells
+            .iter()
+            .fold(row.before.min(MAX_COLS), |w, c| w.saturating_add(c.span))
+            .saturating_add(row.after.min(MAX_COLS));
+        total += u64::from(width);
+        if width > MAX_COLS || total > limits.max_cells {
+            return Err(Limits::exceeded("max_cells", limits.max_cells));
+        }
+        slots.resize(row.before as usize, Slot::Empty);
+        for cell in row.cells {
+            let col = slots.len() as u32;
+            let above = (cell.vmerge == VMerge::Continue)
+                .then(|| anchor_above(&out, r, col))
+                .flatten();
+            match above {
+                Some(anchor) => {
+                    if let Some(Slot::Anchor { span, .. }) = out
+                        .get_mut(anchor.row as usize)
+                        .and_then(|row| row.get_mut(anchor.col as usize))
+                    {
+                        span.rows = r - anchor.row + 1;
+                    }
+                    for _ in 0..cell.span {
+                        slots.push(Slot::Covered { anchor });
+                    }
+                }
+                None => {
+                    let mut text = cell.paragraphs.join("\n");
+                    text.truncate(text.trim_end_matches('\n').len());
+                    slots.push(Slot::Anchor {
+                        text,
+                        span: Span {
+                            rows: 1,
+                            cols: cell.span,
+                        },
+                    });
+                    for _ in 1..cell.span {
+                        slots.push(Slot::Covered {
+                            anchor: Pos { row: r, col },
+                        });
+                    }
+                }
+            }
+        }
+        slots.resize(slots.len() + row.after as usize, Slot::Empty);
+        out.push(slots);
+    }
+    Ok(Grid::from_rows(out, locator))
+}
+
+/// The anchor of the merge a `vMerge` continuation at (`row`, `col`) joins:
+/// the cell right above, or what that cell is covered by, when it starts in
+/// the same column.
+fn anchor_above(rows: &[Vec<Slot>], row: u32, col: u32) -> Option<Pos> {
+    let above = rows.get(row.checked_sub(1)? as usize)?.get(col as usize)?;
+    let anchor = match above {
+        Slot::Anchor { .. } => Pos { row: row - 1, col },
+        Slot::Covered { anchor } => *anchor,
+        Slot::Empty => return None,
+    };
+    (anchor.col == col).then_some(anchor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    fn parse(body: &str) -> Vec<Block> {
+        let xml = format!(r#"<w:document {W}><w:body>{body}</w:body></w:document>"#);
+        parse_document(&xml, &Limits::default()).unwrap()
+    }
+
+    fn tc(props: &str, text: &str) -> String {
+        format!(r#"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"#)
+    }
+
+    #[test]
+    fn vmerge_and_gridspan_become_spans() {
+        let body = format!(
+            "<w:p><w:r><w:t>标题</w:t></w:r></w:p><w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr><w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>{}</w:tr></w:tbl>",
+            tc(r#"<w:vMerge w:val="restart"/>"#, "产出指标"),
+            tc(r#"<w:gridSpan w:val="2"/>"#, "数量"),
+            tc("<w:vMerge/>", ""),
+            tc("", "a"),
+            tc("", "b"),
+        );
+        let blocks = parse(&body);
+        assert_eq!(blocks[0], Block::Paragraph("标题".into()));
+        let Block::Table(g) = &blocks[1] else {
+            panic!()
+        };
+        assert_eq!((g.rows(), g.cols()), (3, 3));
+        assert_eq!(
+            g.slot(0, 0),
+            &Slot::Anchor {
+                text: "产出指标".into(),
+                span: Span { rows: 2, cols: 1 }
+            }
+        );
+        assert_eq!(g.text_at(1, 0), Some("产出指标"));
+        assert_eq!(g.text_at(0, 2), Some("数量"));
+        assert_eq!(g.slot(1, 2), &Slot::Empty);
+        assert_eq!(g.slot(2, 0), &Slot::Empty);
+        assert_eq!(g.text_at(2, 1), Some("b"));
+    }
+
+    #[test]
+    fn tracked_changes_fields_and_breaks() {
+        let body = r#"<w:p><w:ins><w:r><w:t>新</w:t></w:r></w:ins><w:del><w:r><w:delText>旧</w:delText></w:r></w:del><w:moveFrom><w:r><w:t>移走</w:t></w:r></w:moveFrom><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>A&amp;B&#x41;&foo;</w:t><w:tab/><w:br/><w:t>C</w:t></w:r><w:hyperlink><w:r><w:t>链接</w:t></w:r></w:hyperlink><w:sdt><w:sdtContent><w:r><w:t>控件</w:t></w:r></w:sdtContent></w:sdt></w:p><w:p><w:pPr><w:tabs><w:tab w:val="left"/></w:tabs></w:pPr></w:p>"#;
+        assert_eq!(
+            parse(body),
+            vec![Block::Paragraph("新A&BA\t\nC链接控件".into())]
+        );
+    }
+
+    #[test]
+    fn nested_tables_follow_their_parent() {
+        let body = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>外</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>内</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl>"#;
+        let blocks = parse(body);
+        assert_eq!(blocks.len(), 2);
+        let (Block::Table(outer), Block::Table(inner)) = (&blocks[0], &blocks[1]) else {
+            panic!()
+        };
+        assert_eq!(outer.text_at(0, 0), Some("外"));
+        assert_eq!(outer.locator, "table 1");
+        assert_eq!(inner.text_at(0, 0), Some("内"));
+        assert_eq!(inner.locator, "table 2");
+    }
+
+    #[test]
+    fn deep_nesting_and_truncation_are_errors_not_crashes() {
+        let deep = "<w:tbl><w:tr><w:tc>".repeat(200);
+        let xml = format!(r#"<w:document {W}><w:body>{deep}</w:body></w:document>"#);
+        let e = parse_document(&xml, &Limits::default()).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::TooLarge);
+        let e = parse_document(
+            &format!("<w:document {W}><w:body><w:p>"),
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Corrupt);
+    }
+}

@@ -1,0 +1,240 @@
+//! Readers: bytes in, [`Block`]s out. The format is detected from the
+//! content, never from the file name (exports often lie about it). A closed
+//! set of formats is one enum and one `match`, here.
+
+pub mod docx;
+pub mod package;
+pub mod text;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::grid::Block;
+use crate::limits::Limits;
+use package::Package;
+use std::io::Read;
+
+/// Formats jixiao recognises, whether or not it can read them yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Txt,
+    Xlsx,
+    Xls,
+    Ods,
+    Odt,
+    Doc,
+    Html,
+    SpreadsheetMl,
+    Rtf,
+    Pdf,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Txt => "txt",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Odt => "odt",
+            Format::Doc => "doc",
+            Format::Html => "html",
+            Format::SpreadsheetMl => "xml",
+            Format::Rtf => "rtf",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// One input file as read: its detected format and its body.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub format: Format,
+    pub blocks: Vec<Block>,
+}
+
+const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads a file's bytes into a document, whatever its extension says.
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Limits::exceeded("max_file_bytes", limits.max_file_bytes));
+    }
+    if bytes.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Unreadable,
+            "文件是空的 (the file is empty: export it again)",
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return read_zip(bytes, limits);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return Err(read_cfb(bytes));
+    }
+    let head = &bytes[..bytes.len().min(2048)];
+    if head.starts_with(b"{\\rtf") {
+        return Err(unsupported(
+            Format::Rtf,
+            "请在 Word 中另存为 .docx (save it as .docx in Word)",
+        ));
+    }
+    if head.starts_with(b"%PDF") {
+        return Err(unsupported(
+            Format::Pdf,
+            "PDF 无法可靠还原表格，请使用原始 Word/Excel 文件 (PDF cannot be read: use the original Word or Excel file)",
+        ));
+    }
+    if !text::looks_like_text(bytes) {
+        return Err(Error::new(
+            ErrorKind::Unreadable,
+            "不是可识别的办公文档或文本 (not an office document or text file jixiao recognises)",
+        ));
+    }
+    let decoded = text::decode(bytes)?;
+    let lower_head: String = decoded
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_lowercase();
+    if lower_head.contains("progid=\"excel.sheet\"")
+        || lower_head.contains("urn:schemas-microsoft-com:office:spreadsheet")
+    {
+        return Err(unsupported(Format::SpreadsheetMl, SPREADSHEET_LATER));
+    }
+    if lower_head.contains("<html") || lower_head.contains("<table") {
+        return Err(unsupported(Format::Html, SPREADSHEET_LATER));
+    }
+    let blocks = text::read(&decoded, limits.max_cells)?;
+    Ok(Document {
+        format: Format::Txt,
+        blocks,
+    })
+}
+
+const SPREADSHEET_LATER: &str =
+    "暂不支持电子表格，请另存为 .docx 或文本 (spreadsheets are not read yet: save the table as .docx or text)";
+
+fn unsupported(format: Format, what_to_do: &str) -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        format!(
+            "不支持 {} 格式：{what_to_do} ({} files are not supported)",
+            format.as_str(),
+            format.as_str()
+        ),
+    )
+}
+
+fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Document> {
+    let mut pkg = Package::open(bytes, limits)?;
+    if pkg.has("mimetype") || pkg.has("meta-inf/manifest.xml") {
+        return Err(odf_error(&mut pkg));
+    }
+    if pkg.has_prefix("xl/") {
+        return Err(unsupported(Format::Xlsx, SPREADSHEET_LATER));
+    }
+    if pkg.has_prefix("word/") || pkg.has("_rels/.rels") {
+        let blocks = docx::read(&mut pkg, limits)?;
+        return Ok(Document {
+            format: Format::Docx,
+            blocks,
+        });
+    }
+    Err(Error::new(
+        ErrorKind::Unreadable,
+        "是压缩包但不是 Word 文档 (a zip archive, but not a Word document)",
+    ))
+}
+
+fn odf_error(pkg: &mut Package) -> Error {
+    let manifest = pkg
+        .read("META-INF/manifest.xml")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if manifest.windows(15).any(|w| w == b"encryption-data") {
+        return Error::encrypted();
+    }
+    let mimetype = pkg.read("mimetype").ok().flatten().unwrap_or_default();
+    if mimetype.ends_with(b"spreadsheet") {
+        unsupported(Format::Ods, SPREADSHEET_LATER)
+    } else {
+        unsupported(Format::Odt, "请另存为 .docx (save it as .docx)")
+    }
+}
+
+/// OLE2 compound files: encrypted OOXML, Word 97-2003, BIFF workbooks. None
+/// is readable yet; each gets the error that tells the clerk what to do.
+fn read_cfb(bytes: &[u8]) -> Error {
+    let Ok(mut cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
+        return Error::corrupt("damaged OLE2 container");
+    };
+    let names: Vec<String> = cfb.walk().map(|e| e.name().to_string()).collect();
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    if has("EncryptedPackage") {
+        return Error::encrypted();
+    }
+    if let Some(name) = names
+        .iter()
+        .find(|x| x.eq_ignore_ascii_case("WordDocument"))
+        .cloned()
+    {
+        let mut fib = [0u8; 12];
+        let encrypted = cfb
+            .open_stream(&name)
+            .ok()
+            .and_then(|mut s| s.read_exact(&mut fib).ok())
+            .map(|_| u16::from_le_bytes([fib[10], fib[11]]) & 0x0100 != 0)
+            .unwrap_or(false);
+        if encrypted {
+            return Error::encrypted();
+        }
+        return unsupported(
+            Format::Doc,
+            "Word 97-2003 文档请在 Word 或 WPS 中另存为 .docx (Word 97-2003 .doc: save it as .docx)",
+        );
+    }
+    if let Some(name) = names
+        .iter()
+        .find(|x| x.eq_ignore_ascii_case("Workbook") || x.eq_ignore_ascii_case("Book"))
+        .cloned()
+    {
+        if cfb
+            .open_stream(&name)
+            .map(|s| biff_has_filepass(s))
+            .unwrap_or(false)
+        {
+            return Error::encrypted();
+        }
+        return unsupported(Format::Xls, SPREADSHEET_LATER);
+    }
+    Error::new(
+        ErrorKind::Unreadable,
+        "OLE2 文件但不是 Word 或 Excel 文档 (an OLE2 file that is neither Word nor Excel)",
+    )
+}
+
+/// Scans the workbook globals for a FILEPASS record (0x002F) before the
+/// first EOF record; reads at most a few hundred records.
+fn biff_has_filepass(mut stream: impl Read) -> bool {
+    let mut header = [0u8; 4];
+    let mut body = Vec::new();
+    for _ in 0..512 {
+        if stream.read_exact(&mut header).is_err() {
+            return false;
+        }
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let len = u16::from_le_bytes([header[2], header[3]]) as u64;
+        match kind {
+            0x002F => return true,
+            0x000A => return false,
+            _ => {}
+        }
+        body.clear();
+        if (&mut stream).take(len).read_to_end(&mut body).is_err() {
+            return false;
+        }
+    }
+    false
+}
