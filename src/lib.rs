@@ -6,4 +6,6 @@
 pub mod error;
 pub mod grid;
 pub mod limits;
+pub mod model;
+pub mod normalize;
 pub mod read;

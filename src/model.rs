@@ -1,0 +1,189 @@
+//! The canonical records (SCHEMA.md, version 1): what the normaliser makes
+//! and every writer serialises. Every key is always present.
+
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+/// Where a table came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub format: String,
+    /// 1-based index of the table within the file.
+    pub table: u32,
+    pub locator: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    Project,
+    SelfEvaluation,
+    Department,
+}
+
+impl TableKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableKind::Project => "project",
+            TableKind::SelfEvaluation => "self_evaluation",
+            TableKind::Department => "department",
+        }
+    }
+}
+
+/// `{label: value}` in reading order; a repeated label gets ` (2)`, ` (3)`…
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra(pub Vec<(String, String)>);
+
+impl Extra {
+    pub fn insert(&mut self, key: &str, value: String) {
+        let mut k = key.to_string();
+        let mut n = 1;
+        while self.0.iter().any(|(x, _)| *x == k) {
+            n += 1;
+            k = format!("{key} ({n})");
+        }
+        self.0.push((k, value));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Budget {
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub fiscal: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub other: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Quantitative,
+    Qualitative,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Quantitative => "quantitative",
+            TargetKind::Qualitative => "qualitative",
+        }
+    }
+}
+
+/// A comparator as SCHEMA.md spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "range")]
+    Range,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Lt => "<",
+            Op::Eq => "=",
+            Op::Range => "range",
+        }
+    }
+}
+
+/// A target (指标值) or an actual value, parsed; `raw` is kept as written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetValue {
+    pub raw: String,
+    pub kind: TargetKind,
+    pub op: Option<Op>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub value: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub upper: Option<Decimal>,
+    pub unit: Option<String>,
+}
+
+/// One row of the indicator grid (one 三级指标).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Indicator {
+    pub level1: Option<String>,
+    pub level2: Option<String>,
+    pub level3: Option<String>,
+    pub description: Option<String>,
+    pub target: Option<TargetValue>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub weight: Option<Decimal>,
+    pub actual: Option<TargetValue>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub score: Option<Decimal>,
+    pub remark: Option<String>,
+    pub extra: Extra,
+    pub locator: String,
+}
+
+/// A normalisation that changed a value, or a cell that could not be placed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub field: String,
+    pub raw: String,
+    pub normalized: Option<String>,
+    pub rule: String,
+}
+
+/// One 绩效目标表.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub source: Source,
+    pub title: Option<String>,
+    pub seq: Option<u32>,
+    pub kind: TableKind,
+    pub unit_code: Option<String>,
+    pub unit_name: Option<String>,
+    pub money_unit: Option<String>,
+    pub project_name: Option<String>,
+    pub year: Option<i32>,
+    pub fund_level: Option<String>,
+    pub budget: Budget,
+    pub fund_use: Option<String>,
+    pub goals: Vec<String>,
+    pub extra: Extra,
+    pub indicators: Vec<Indicator>,
+    pub notes: Vec<Note>,
+}
+
+/// A file that gave no records, as listed in `errors`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub kind: crate::error::ErrorKind,
+    pub message: String,
+}

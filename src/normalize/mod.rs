@@ -1,0 +1,3 @@
+pub mod target;
+pub mod text;
+pub mod vocab;

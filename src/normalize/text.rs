@@ -1,0 +1,200 @@
+//! Text rules shared by the normaliser: whitespace normalisation,
+//! placeholders, full-width folding and label keys.
+
+/// CJK ideographs and CJK/full-width punctuation: whitespace between two of
+/// these is an artefact (`财政    资金`), not a word break.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F   // CJK punctuation
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF // full-width forms
+        | 0x20000..=0x3134F)
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}'
+}
+
+/// SCHEMA's whitespace normalisation: trimmed; runs of whitespace between two
+/// CJK characters removed; other runs folded to one space.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if is_space(c) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            let prev_cjk = out.chars().next_back().is_some_and(is_cjk);
+            if !(prev_cjk && is_cjk(c)) {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `clean`, but `None` for empty cells and placeholders (`—`, `/`, `无` …).
+pub fn value(s: &str) -> Option<String> {
+    let c = clean(s);
+    (!c.is_empty() && !is_placeholder(&c)).then_some(c)
+}
+
+/// A cell that only holds a placeholder is empty.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    if t.is_empty() || t == "无" {
+        return true;
+    }
+    t.chars().all(|c| {
+        matches!(
+            c,
+            '—' | '–' | '-' | '－' | '─' | '/' | '／' | '\\' | '*' | '＊' | '…' | '.' | '·' | '、'
+        ) || is_space(c)
+    })
+}
+
+/// Maps full-width ASCII forms to ASCII and the box-drawing `═` to `=`, for
+/// parsing only: what we keep as `raw` is never folded.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '═' => '=',
+            '≧' => '≥',
+            '≦' => '≤',
+            '〜' => '~',
+            '—' | '–' | '−' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The key a label is matched by: width-folded, without whitespace, `*`,
+/// `★`, or a trailing colon. `（其中）：财政  资金` → `(其中):财政资金`.
+pub fn label_key(s: &str) -> String {
+    let folded = fold_width(s);
+    let mut k: String = folded
+        .chars()
+        .filter(|c| !is_space(*c) && !matches!(c, '*' | '★' | '☆'))
+        .collect();
+    while k.ends_with(':') {
+        k.pop();
+    }
+    k
+}
+
+/// Splits a trailing bracketed part off: `项目资金(万元)` → (`项目资金`, `万元`).
+pub fn split_bracket(key: &str) -> (&str, Option<&str>) {
+    if let Some(stripped) = key.strip_suffix(')') {
+        if let Some(i) = stripped.rfind('(') {
+            return (&key[..i], Some(&stripped[i + 1..]));
+        }
+    }
+    (key, None)
+}
+
+/// Removes a leading item number: `1.` `1、` `（1）` `(1)` `一、` `①`.
+pub fn strip_numbering(s: &str) -> &str {
+    let t = s.trim_start();
+    let folded_len = |pat: &str| t.strip_prefix(pat).map(|r| t.len() - r.len());
+    // ①–⑳
+    if let Some(c) = t.chars().next() {
+        if ('\u{2460}'..='\u{2473}').contains(&c) {
+            return t[c.len_utf8()..].trim_start();
+        }
+    }
+    // (1) （1） (一)
+    for (open, close) in [("(", ")"), ("（", "）")] {
+        if let Some(n) = folded_len(open) {
+            if let Some(end) = t[n..].find(close) {
+                let inner = &t[n..n + end];
+                if !inner.is_empty() && inner.chars().count() <= 3 && inner.chars().all(is_numeral)
+                {
+                    return t[n + end + close.len()..].trim_start();
+                }
+            }
+        }
+    }
+    let digits: usize = t
+        .char_indices()
+        .take_while(|(_, c)| is_numeral(*c))
+        .map(|(_, c)| c.len_utf8())
+        .sum();
+    if digits > 0 && digits <= 9 {
+        let rest = &t[digits..];
+        for sep in ['.', '、', '．', ',', '，', ')', '）'] {
+            if let Some(r) = rest.strip_prefix(sep) {
+                // `1.5万元` is a number, not an item.
+                if sep == '.' && r.starts_with(|c: char| c.is_ascii_digit()) {
+                    return t;
+                }
+                return r.trim_start();
+            }
+        }
+    }
+    t
+}
+
+fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn whitespace_between_cjk_is_removed() {
+        assert_eq!(clean("  其中：财政    资金 "), "其中：财政资金");
+        assert_eq!(clean("服务对象满意度\n指标"), "服务对象满意度指标");
+        assert_eq!(clean("a  b\u{3000}\u{a0}c"), "a b c");
+        assert_eq!(clean("提升 95%"), "提升 95%");
+    }
+
+    #[test]
+    fn placeholders_are_empty() {
+        for p in ["—", "-", "/", "*", "……", "无", " —— ", "－"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for v in ["无锡", "0", "保障"] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(
+            strip_numbering("1.提升我院信息化水平"),
+            "提升我院信息化水平"
+        );
+        assert_eq!(strip_numbering("（2）保障"), "保障");
+        assert_eq!(strip_numbering("一、目标"), "目标");
+        assert_eq!(strip_numbering("①完成"), "完成");
+        assert_eq!(strip_numbering("1.5万元"), "1.5万元");
+        assert_eq!(strip_numbering("2024年完成"), "2024年完成");
+    }
+
+    #[test]
+    fn label_keys_fold_decorations() {
+        assert_eq!(label_key("*其中：财政    资金："), "其中:财政资金");
+        assert_eq!(split_bracket("项目资金(万元)"), ("项目资金", Some("万元")));
+    }
+
+    proptest! {
+        #[test]
+        fn clean_is_idempotent_and_trimmed(s in "[ a-z\u{3000}财政资金\n\t]{0,30}") {
+            let once = clean(&s);
+            prop_assert_eq!(clean(&once), once.clone());
+            prop_assert_eq!(once.trim(), once.as_str());
+            prop_assert!(!once.contains("  "));
+        }
+    }
+}

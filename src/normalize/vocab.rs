@@ -1,0 +1,250 @@
+//! The level-1/level-2 vocabulary: canonical names, known aliases,
+//! decorations and one-edit typos. A label that matches nothing is kept as
+//! written; nothing is forced onto the nearest name.
+
+use super::text::{clean, fold_width, split_bracket};
+
+pub const LEVEL1: &[&str] = &["产出指标", "效益指标", "满意度指标", "成本指标"];
+
+pub const LEVEL2: &[&str] = &[
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+];
+
+const ALIASES: &[(&str, &str)] = &[
+    ("项目完成指标", "产出指标"),
+    ("项目效益指标", "效益指标"),
+    ("进度指标", "时效指标"),
+    ("环境效益指标", "生态效益指标"),
+    ("社会公众或服务对象满意度指标", "服务对象满意度指标"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    One,
+    Two,
+}
+
+/// What became of a level label: the value to keep, and the rule applied
+/// when it differs from what was written (or matched nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canonical {
+    pub value: String,
+    pub rule: Option<&'static str>,
+}
+
+/// Strips what is glued to a label: spaces and line breaks inside it, a
+/// score or flag in brackets (`(50分)`, `(必填)`), a trailing `等`, ★.
+fn strip_decorations(s: &str) -> String {
+    let mut k: String = fold_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '\u{3000}'))
+        .collect();
+    loop {
+        let (head, bracket) = split_bracket(&k);
+        match bracket {
+            Some(b) if b.contains('分') || b.contains("必填") || b.contains('%') => {
+                k = head.to_string();
+            }
+            _ => break,
+        }
+    }
+    if k.chars().count() > 2 {
+        if let Some(h) = k.strip_suffix('等') {
+            k = h.to_string();
+        }
+    }
+    k
+}
+
+fn edit_distance_le1(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        0 => {
+            short
+                .iter()
+                .zip(long.iter())
+                .filter(|(x, y)| x != y)
+                .count()
+                <= 1
+        }
+        1 => {
+            let i = short
+                .iter()
+                .zip(long.iter())
+                .take_while(|(x, y)| x == y)
+                .count();
+            short[i..] == long[i + 1..]
+        }
+        _ => false,
+    }
+}
+
+fn lists(level: Level) -> (&'static [&'static str], &'static [&'static str]) {
+    match level {
+        Level::One => (LEVEL1, LEVEL2),
+        Level::Two => (LEVEL2, LEVEL1),
+    }
+}
+
+/// Maps a level label to its canonical name.
+pub fn canonical(raw: &str, level: Level) -> Canonical {
+    let written = clean(raw);
+    let key = strip_decorations(raw);
+    let (own, other) = lists(level);
+    let known = |k: &str| own.iter().chain(other.iter()).find(|c| **c == k).copied();
+    let decorated = key != raw.trim();
+    if let Some(c) = known(&key) {
+        return Canonical {
+            value: c.to_string(),
+            rule: decorated.then_some("vocabulary: decoration removed"),
+        };
+    }
+    if let Some((_, c)) = ALIASES.iter().find(|(a, _)| *a == key) {
+        return Canonical {
+            value: c.to_string(),
+            rule: Some("vocabulary: alias"),
+        };
+    }
+    let with_suffix = format!("{key}指标");
+    if !key.ends_with("指标") {
+        if let Some(c) = known(&with_suffix) {
+            return Canonical {
+                value: c.to_string(),
+                rule: Some("vocabulary: 指标 added"),
+            };
+        }
+    }
+    for list in [own, other] {
+        let hits: Vec<&str> = list
+            .iter()
+            .copied()
+            .filter(|c| edit_distance_le1(&key, c) || edit_distance_le1(&with_suffix, c))
+            .collect();
+        match hits.as_slice() {
+            [one] => {
+                return Canonical {
+                    value: one.to_string(),
+                    rule: Some("vocabulary: edit distance 1"),
+                }
+            }
+            [] => continue,
+            _ => break,
+        }
+    }
+    Canonical {
+        value: written,
+        rule: Some("unknown level label"),
+    }
+}
+
+/// True when the text names a level-1 or level-2 label exactly or by alias
+/// (used to spot indicator rows without a header).
+pub fn is_level_label(raw: &str) -> bool {
+    canonical(raw, Level::One).rule != Some("unknown level label")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn c(raw: &str, level: Level) -> (String, Option<&'static str>) {
+        let r = canonical(raw, level);
+        (r.value, r.rule)
+    }
+
+    #[test]
+    fn exact_alias_decoration_typo_unknown() {
+        assert_eq!(c("产出指标", Level::One), ("产出指标".into(), None));
+        assert_eq!(c("成本指标", Level::Two), ("成本指标".into(), None));
+        assert_eq!(
+            c("产出指表", Level::One),
+            ("产出指标".into(), Some("vocabulary: edit distance 1"))
+        );
+        assert_eq!(
+            c("质量指表", Level::Two),
+            ("质量指标".into(), Some("vocabulary: edit distance 1"))
+        );
+        assert_eq!(
+            c("项目完成指标", Level::One),
+            ("产出指标".into(), Some("vocabulary: alias"))
+        );
+        assert_eq!(
+            c("进度指标", Level::Two),
+            ("时效指标".into(), Some("vocabulary: alias"))
+        );
+        assert_eq!(
+            c("产 出 指 标", Level::One),
+            ("产出指标".into(), Some("vocabulary: decoration removed"))
+        );
+        assert_eq!(
+            c("服务对象满意度\n指标", Level::Two),
+            (
+                "服务对象满意度指标".into(),
+                Some("vocabulary: decoration removed")
+            )
+        );
+        assert_eq!(
+            c("产出指标(50分)", Level::One),
+            ("产出指标".into(), Some("vocabulary: decoration removed"))
+        );
+        assert_eq!(
+            c("数量指标（必填硬性指标）", Level::Two),
+            ("数量指标".into(), Some("vocabulary: decoration removed"))
+        );
+        assert_eq!(
+            c("社会效益指标等", Level::Two),
+            (
+                "社会效益指标".into(),
+                Some("vocabulary: decoration removed")
+            )
+        );
+        assert_eq!(
+            c("数量", Level::Two),
+            ("数量指标".into(), Some("vocabulary: 指标 added"))
+        );
+        assert_eq!(
+            c("实施效果指标", Level::One),
+            ("实施效果指标".into(), Some("unknown level label"))
+        );
+        // Equally close to 数量指标 and 质量指标: never guessed.
+        assert_eq!(
+            c("重量指标", Level::Two),
+            ("重量指标".into(), Some("unknown level label"))
+        );
+        // The hierarchy is the table's: 产出指标 stays a level-2 label there.
+        assert_eq!(c("产出指标", Level::Two), ("产出指标".into(), None));
+    }
+
+    proptest! {
+        #[test]
+        fn one_typo_in_a_canonical_name_is_corrected(i in 0usize..LEVEL2.len(), pos in 0usize..4, ch in "[甲乙丙丁]") {
+            let name = LEVEL2[i];
+            let mut chars: Vec<char> = name.chars().collect();
+            let p = pos % chars.len();
+            chars[p] = ch.chars().next().unwrap();
+            let typo: String = chars.into_iter().collect();
+            let r = canonical(&typo, Level::Two);
+            // Either corrected to the original or, when another name is just
+            // as close, left alone with a note: never a wrong guess.
+            prop_assert!(r.value == name || r.rule == Some("unknown level label"), "{} -> {:?}", typo, r);
+        }
+    }
+}
