@@ -3,9 +3,12 @@
 //! Data flows one way: bytes → [`read`] (a [`grid::Block`] list per file) →
 //! [`normalize`] (tables of indicators) → [`write`] (JSON, JSONL, CSV).
 
+pub mod cli;
+pub mod convert;
 pub mod error;
 pub mod grid;
 pub mod limits;
 pub mod model;
 pub mod normalize;
 pub mod read;
+pub mod write;

@@ -1,3 +1,246 @@
+//! From grids to 绩效目标表: finds each table among a file's blocks, maps its
+//! header block and indicator grid by their labels, fills merged levels down,
+//! joins tables continued under a repeated header, and applies the
+//! vocabulary and value rules. Knows nothing of file formats.
+//!
+//! Layout detection: a row whose cells name indicator columns (一级指标 …
+//! 指标值) starts an indicator grid; the rows before it since the previous
+//! table, in the same grid or the grids and paragraphs above, are its header
+//! block. A grid that only repeats the indicator header continues the table
+//! above it. Grids with no label at all are not 绩效目标表 and are skipped.
+
+mod header;
+mod indicators;
+pub mod labels;
 pub mod target;
 pub mod text;
 pub mod vocab;
+
+use crate::grid::{Block, Grid, Slot};
+use crate::model::{Source, Table};
+use indicators::ColumnMap;
+
+/// One row of one grid of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowRef {
+    pub grid: usize,
+    pub row: u32,
+}
+
+/// The cells of a row that the file wrote (anchors), left to right.
+pub(crate) fn anchors(grid: &Grid, row: u32) -> Vec<(u32, &str)> {
+    (0..grid.cols())
+        .filter_map(|c| match grid.slot(row, c) {
+            Slot::Anchor { text, .. } => Some((c, text.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the normaliser found in one file.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    pub tables: Vec<Table>,
+    /// Grids that were not 绩效目标表, and why, for `--verbose`.
+    pub skipped: Vec<String>,
+}
+
+/// A table being gathered: its context and its rows.
+#[derive(Debug, Default)]
+struct Draft {
+    paragraphs: Vec<String>,
+    header_rows: Vec<RowRef>,
+    /// Each indicator header (the first, then one per continuation) with
+    /// the rows under it.
+    segments: Vec<(ColumnMap, Vec<RowRef>)>,
+    /// Rows that stood between a grid's end and its continuation.
+    stray_rows: Vec<RowRef>,
+}
+
+/// Finds and normalises every 绩效目标表 in a file's blocks.
+pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
+    let grids: Vec<&Grid> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(g) => Some(g),
+            Block::Paragraph(_) => None,
+        })
+        .collect();
+    let mut out = Normalized::default();
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut current: Option<Draft> = None;
+    let mut pending_rows: Vec<RowRef> = Vec::new();
+    let mut pending_paras: Vec<String> = Vec::new();
+    let mut gi = 0usize;
+
+    for block in blocks {
+        let grid = match block {
+            Block::Paragraph(p) => {
+                let p = text::clean(p);
+                if p.is_empty() {
+                    continue;
+                }
+                if header::names_a_table(&p) {
+                    drafts.extend(current.take());
+                    pending_rows.clear();
+                }
+                pending_paras.push(p);
+                continue;
+            }
+            Block::Table(g) => g,
+        };
+        let this = gi;
+        gi += 1;
+        let relevant = (0..grid.rows())
+            .any(|r| indicators::header_row(grid, r).is_some() || header::row_has_label(grid, r));
+        if !relevant {
+            // A grid continued on the next page without repeating its header.
+            if let Some(d) = current.as_mut() {
+                if let Some((map, rows)) = d.segments.last_mut() {
+                    if grid.cols() == map.cols
+                        && pending_rows.is_empty()
+                        && indicators::looks_like_indicator_row(grid, 0, map)
+                    {
+                        rows.extend((0..grid.rows()).map(|row| RowRef { grid: this, row }));
+                        continue;
+                    }
+                }
+            }
+            out.skipped.push(format!(
+                "{} ({} rows × {} columns) skipped: not a 绩效目标表 (no header block or indicator labels)",
+                grid.locator,
+                grid.rows(),
+                grid.cols()
+            ));
+            continue;
+        }
+        let mut in_grid_indicators = false;
+        let mut r = 0u32;
+        while r < grid.rows() {
+            let here = RowRef { grid: this, row: r };
+            if let Some(mut map) = indicators::header_row(grid, r) {
+                map.grid = this;
+                let strong = pending_rows
+                    .iter()
+                    .any(|rr| header::row_is_strong(grids[rr.grid], rr.row))
+                    || pending_paras.iter().any(|p| header::names_a_table(p));
+                let skip = map.header_rows;
+                match current.as_mut() {
+                    Some(d) if !strong => {
+                        d.stray_rows.append(&mut pending_rows);
+                        pending_paras.clear();
+                        d.segments.push((map, Vec::new()));
+                    }
+                    _ => {
+                        drafts.extend(current.take());
+                        current = Some(Draft {
+                            paragraphs: std::mem::take(&mut pending_paras),
+                            header_rows: std::mem::take(&mut pending_rows),
+                            segments: vec![(map, Vec::new())],
+                            stray_rows: Vec::new(),
+                        });
+                    }
+                }
+                in_grid_indicators = true;
+                r += skip;
+                continue;
+            }
+            if in_grid_indicators && !header::row_is_strong(grid, r) {
+                if let Some((_, rows)) = current.as_mut().and_then(|d| d.segments.last_mut()) {
+                    rows.push(here);
+                }
+            } else {
+                if in_grid_indicators {
+                    in_grid_indicators = false;
+                    pending_paras.clear();
+                }
+                pending_rows.push(here);
+            }
+            r += 1;
+        }
+    }
+    drafts.extend(current.take());
+    if !pending_rows.is_empty() {
+        out.skipped.push(format!(
+            "{} header rows without an indicator grid skipped (a unit or project row is not a table)",
+            pending_rows.len()
+        ));
+    }
+
+    for (i, d) in drafts.into_iter().enumerate() {
+        let source = Source {
+            file: file.to_string(),
+            format: format.to_string(),
+            table: i as u32 + 1,
+            locator: locator(&grids, &d),
+        };
+        out.tables.push(assemble(&grids, d, source));
+    }
+    out
+}
+
+fn all_rows(d: &Draft) -> impl Iterator<Item = RowRef> + '_ {
+    d.header_rows
+        .iter()
+        .copied()
+        .chain(d.segments.iter().flat_map(|(m, rows)| {
+            (0..m.header_rows)
+                .map(|k| RowRef {
+                    grid: m.grid,
+                    row: m.row + k,
+                })
+                .chain(rows.iter().copied())
+        }))
+}
+
+/// `table 3`, `tables 1-2`, or for text dumps `lines 61-120`.
+fn locator(grids: &[&Grid], d: &Draft) -> String {
+    let rows: Vec<RowRef> = all_rows(d).collect();
+    let lines: Vec<u64> = rows
+        .iter()
+        .filter_map(|r| {
+            grids[r.grid]
+                .row_locators
+                .as_ref()?
+                .get(r.row as usize)?
+                .strip_prefix("line ")?
+                .parse()
+                .ok()
+        })
+        .collect();
+    if !lines.is_empty() && lines.len() == rows.len() {
+        let (a, b) = (lines.iter().min(), lines.iter().max());
+        if let (Some(a), Some(b)) = (a, b) {
+            return format!("lines {a}-{b}");
+        }
+    }
+    let mut names: Vec<&str> = rows
+        .iter()
+        .map(|r| grids[r.grid].locator.as_str())
+        .collect();
+    names.dedup();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] => format!(
+            "tables {}-{}",
+            first.trim_start_matches("table "),
+            last.trim_start_matches("table ")
+        ),
+    }
+}
+
+fn assemble(grids: &[&Grid], d: Draft, source: Source) -> Table {
+    let first_grid = d.segments.first().map(|(m, _)| m.grid);
+    let mut table = header::read_header(grids, &d.paragraphs, &d.header_rows, source);
+    let mut notes = Vec::new();
+    for (map, rows) in &d.segments {
+        indicators::read_rows(grids, map, rows, first_grid, &mut table, &mut notes);
+    }
+    for r in &d.stray_rows {
+        header::unplaced_row(grids[r.grid], r.row, &mut notes);
+    }
+    table.notes.extend(notes);
+    header::derive(&mut table);
+    table
+}

@@ -1,0 +1,44 @@
+//! One file through the whole path: bytes → grid → tables.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::Limits;
+use crate::normalize::{normalize, Normalized};
+use crate::read;
+
+/// Reads and normalises one file's bytes. `file` is the name records carry.
+/// A file without any 绩效目标表 is a `no_tables` error.
+pub fn convert_bytes(bytes: &[u8], file: &str, limits: &Limits) -> Result<Normalized> {
+    let doc = read::read(bytes, limits)?;
+    let n = normalize(&doc.blocks, file, doc.format.as_str());
+    if n.tables.is_empty() {
+        let grids = doc
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, crate::grid::Block::Table(_)))
+            .count();
+        return Err(Error::new(
+            ErrorKind::NoTables,
+            format!(
+                "未找到绩效目标表（共 {grids} 个表格）：请确认文件含有“一级指标/二级指标/三级指标/指标值”表头 \
+                 (no 绩效目标表 found among {grids} tables: the indicator grid needs headers such as 一级指标 and 指标值; \
+                 run `jixiao inspect` to see what was read)"
+            ),
+        ));
+    }
+    Ok(n)
+}
+
+/// [`convert_bytes`] with any panic turned into an error, so one bad file
+/// never stops a batch.
+pub fn convert_guarded(bytes: &[u8], file: &str, limits: &Limits) -> Result<Normalized> {
+    std::panic::catch_unwind(|| convert_bytes(bytes, file, limits)).unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::corrupt(format!(
+            "internal error while reading ({what}); please report this file"
+        )))
+    })
+}

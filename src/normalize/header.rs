@@ -1,0 +1,729 @@
+//! The header block: title, unit, money, project, goals. Labels are read
+//! left to right as label | value pairs, or as a row of labels over a row of
+//! values; a section label (预算规模及资金用途) merged down its rows owns the
+//! free text beside it. Whatever is not recognised goes to `extra`, and a
+//! cell that fits nowhere to `notes`.
+
+use super::indicators::unplaced_note;
+use super::labels::{header_label, HeaderLabel, Matched, MONEY_UNITS};
+use super::target::parse_amount;
+use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering, value};
+use super::{anchors, RowRef};
+use crate::grid::{Grid, Slot};
+use crate::model::{Budget, Extra, Note, Source, Table, TableKind};
+use std::collections::HashMap;
+
+/// Whether a line names a 绩效目标表 (a heading or a title row).
+pub fn names_a_table(text: &str) -> bool {
+    let k = label_key(text);
+    ["绩效目标表", "自评表", "申报表", "目标表", "绩效表"]
+        .iter()
+        .any(|w| k.contains(w))
+        && k.chars().count() <= 120
+}
+
+/// A cell holding a label and its value: `单位：万元`, `部门:505_某局`.
+fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
+    let t = text.trim();
+    let i = t.find(['：', ':'])?;
+    let (label, rest) = (&t[..i], &t[i..]);
+    let value = rest.trim_start_matches(['：', ':']).trim();
+    let m = header_label(label)?;
+    if value.is_empty() || m.sub_item {
+        return None;
+    }
+    Some((m, clean(label), value.to_string()))
+}
+
+/// Whether a row holds any header label (so its grid is part of a table).
+pub fn row_has_label(grid: &Grid, row: u32) -> bool {
+    anchors(grid, row)
+        .iter()
+        .any(|(_, t)| header_label(t).is_some() || inline_pair(t).is_some() || names_a_table(t))
+}
+
+/// Whether a row starts a new table's header block rather than being a
+/// stray row: it names the project, the unit, the money, or the table.
+pub fn row_is_strong(grid: &Grid, row: u32) -> bool {
+    anchors(grid, row).iter().any(|(_, t)| {
+        let strong = |l: HeaderLabel| {
+            matches!(
+                l,
+                HeaderLabel::ProjectName
+                    | HeaderLabel::Unit(_)
+                    | HeaderLabel::UnitCode
+                    | HeaderLabel::Total(_)
+            )
+        };
+        header_label(t).is_some_and(|m| strong(m.label))
+            || inline_pair(t)
+                .is_some_and(|(m, _, _)| strong(m.label) || m.label == HeaderLabel::MoneyUnit)
+            || names_a_table(t)
+    })
+}
+
+/// A unit written with its code: `267101天津市…`, `[155]六安市…`,
+/// `505_湘西州…`, `505006 州…`; or a bare name ending like a unit.
+fn parse_unit(text: &str) -> Option<(Option<String>, String)> {
+    let t = clean(text);
+    for (open, close) in [("[", "]"), ("【", "】"), ("(", ")"), ("（", "）")] {
+        if let Some(rest) = t.strip_prefix(open) {
+            if let Some(end) = rest.find(close) {
+                let code = &rest[..end];
+                let name = rest[end + close.len()..].trim();
+                if !code.is_empty()
+                    && code.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !name.is_empty()
+                {
+                    return Some((Some(code.to_string()), name.to_string()));
+                }
+            }
+        }
+    }
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits >= 3 {
+        let rest = t[digits..].trim_start_matches(['_', '-', ' ', '－', '—']);
+        if rest.starts_with(is_cjk) {
+            return Some((Some(t[..digits].to_string()), rest.to_string()));
+        }
+    }
+    None
+}
+
+fn looks_like_unit_name(t: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "院",
+        "局",
+        "委",
+        "委员会",
+        "厅",
+        "部",
+        "办",
+        "办公室",
+        "处",
+        "中心",
+        "站",
+        "所",
+        "馆",
+        "校",
+        "学",
+        "会",
+        "队",
+        "室",
+        "政府",
+        "街道",
+        "社区",
+        "公司",
+        "医院",
+        "研究院",
+        "集团",
+        "署",
+        "庭",
+        "监狱",
+    ];
+    let n = t.chars().count();
+    (2..=40).contains(&n)
+        && !t.contains([':', '：'])
+        && !names_a_table(t)
+        && t.chars().all(|c| is_cjk(c) || c == '(' || c == ')')
+        && SUFFIXES.iter().any(|s| t.ends_with(s))
+}
+
+/// The header fields gathered before they are resolved by priority.
+#[derive(Default)]
+struct Acc {
+    titles: Vec<String>,
+    project_name: Option<String>,
+    units: Vec<(u8, String, String)>,
+    unit_code: Option<String>,
+    money_unit: Option<String>,
+    totals: Vec<(u8, String, String)>,
+    fiscal: Vec<(u8, String, String)>,
+    other: Vec<(String, String)>,
+    fund_use: Vec<String>,
+    goals: Vec<(u8, String, String)>,
+    extra: Extra,
+    notes: Vec<Note>,
+    /// Total labels by column, for 其中 lines under them.
+    totals_by_col: HashMap<u32, (bool, String)>,
+    last_total: Option<(bool, String)>,
+}
+
+impl Acc {
+    fn apply(&mut self, m: &Matched, label: &str, val: &str, col: u32) {
+        let label = clean(label);
+        let v = clean(val);
+        if self.money_unit.is_none() {
+            self.money_unit = m.money_unit.clone();
+        }
+        let parent = if m.sub_item {
+            self.totals_by_col
+                .get(&col)
+                .cloned()
+                .or_else(|| self.last_total.clone())
+        } else {
+            None
+        };
+        if let Some((true, parent_label)) = &parent {
+            // 其中 under a multi-year total: not this year's money.
+            self.extra_money(&format!("{parent_label}/{label}"), &v);
+            return;
+        }
+        match m.label {
+            HeaderLabel::ProjectName => {
+                if self.project_name.is_none() {
+                    self.project_name = value(&v);
+                } else if let Some(v) = value(&v) {
+                    self.extra.insert(&label, v);
+                }
+            }
+            HeaderLabel::Unit(p) => {
+                if let Some(v) = value(&v) {
+                    self.units.push((p, label, v));
+                }
+            }
+            HeaderLabel::UnitCode => {
+                if let Some(v) = value(&v) {
+                    self.unit_code.get_or_insert(v);
+                }
+            }
+            HeaderLabel::MoneyUnit => {
+                let (_, bracket) = split_bracket(&v);
+                let unit = bracket.unwrap_or(&v).trim_start_matches(['：', ':']);
+                if MONEY_UNITS.contains(&unit) {
+                    self.money_unit = Some(unit.to_string());
+                } else if let Some(v) = value(&v) {
+                    self.extra.insert(&label, v);
+                }
+            }
+            HeaderLabel::Total(p) => {
+                self.totals_by_col.insert(col, (false, label.clone()));
+                self.last_total = Some((false, label.clone()));
+                self.totals.push((p, label, v));
+            }
+            HeaderLabel::MultiYearTotal => {
+                self.totals_by_col.insert(col, (true, label.clone()));
+                self.last_total = Some((true, label.clone()));
+                self.extra_money(&label, &v);
+            }
+            HeaderLabel::Fiscal(p) => self.fiscal.push((p, label, v)),
+            HeaderLabel::Other => self.other.push((label, v)),
+            HeaderLabel::FundUse => {
+                if let Some(v) = value(&v) {
+                    self.fund_use.push(v);
+                }
+            }
+            HeaderLabel::Goals(p) => {
+                if let Some(v) = value(val) {
+                    self.goals.push((p, label, val.trim().to_string()));
+                    let _ = v;
+                }
+            }
+            HeaderLabel::Section | HeaderLabel::Known => {
+                if let Some(v) = value(&v) {
+                    self.extra.insert(&label, v);
+                }
+            }
+        }
+    }
+
+    fn extra_money(&mut self, label: &str, v: &str) {
+        if let Some(v) = value(v) {
+            self.extra.insert(label, v);
+        }
+    }
+
+    /// A cell with no label of its own: owned by the section it sits in,
+    /// else a title, a unit line, or unplaced.
+    fn lone(&mut self, section: Option<HeaderLabel>, g: &Grid, r: u32, c: u32, text: &str) {
+        let Some(v) = value(text) else { return };
+        match section {
+            Some(HeaderLabel::FundUse) => self.fund_use.push(v),
+            Some(HeaderLabel::Goals(p)) => {
+                self.goals.push((p, String::new(), text.trim().to_string()))
+            }
+            _ if names_a_table(&v) => self.titles.push(v),
+            _ if self.units.iter().all(|u| u.0 != 3)
+                && (parse_unit(&v).is_some() || looks_like_unit_name(&v)) =>
+            {
+                self.units.push((3, String::new(), v));
+            }
+            _ => self.notes.push(unplaced_note(g, r, c, v)),
+        }
+    }
+
+    fn paragraph(&mut self, p: &str) {
+        if names_a_table(p) {
+            self.titles.push(p.to_string());
+            return;
+        }
+        // `部门:505_某局 金额单位:万元`: label:value segments.
+        let mut found = false;
+        let mut last: Option<(Matched, String, String)> = None;
+        for seg in p.split_whitespace() {
+            if let Some(pair) = inline_pair(seg) {
+                if let Some((m, l, v)) = last.take() {
+                    self.apply(&m, &l, &v, u32::MAX);
+                }
+                last = Some(pair);
+                found = true;
+            } else if let Some((_, _, v)) = last.as_mut() {
+                v.push(' ');
+                v.push_str(seg);
+            }
+        }
+        if let Some((m, l, v)) = last {
+            self.apply(&m, &l, &v, u32::MAX);
+        }
+        if !found
+            && self.units.iter().all(|u| u.0 != 3)
+            && (parse_unit(p).is_some() || looks_like_unit_name(p))
+        {
+            self.units.push((3, String::new(), p.to_string()));
+        }
+        if !found {
+            self.titles.push(p.to_string());
+        }
+    }
+}
+
+fn section_of(m: &Matched) -> Option<HeaderLabel> {
+    matches!(
+        m.label,
+        HeaderLabel::FundUse | HeaderLabel::Goals(_) | HeaderLabel::Section
+    )
+    .then_some(m.label)
+}
+
+/// Reads the header block of one table.
+pub fn read_header(
+    grids: &[&Grid],
+    paragraphs: &[String],
+    rows: &[RowRef],
+    source: Source,
+) -> Table {
+    let mut acc = Acc::default();
+    let mut title_paragraphs = Vec::new();
+    for p in paragraphs {
+        acc.titles.clear();
+        acc.paragraph(p);
+        title_paragraphs.extend(acc.titles.drain(..));
+    }
+    let mut section: Option<HeaderLabel> = None;
+    let mut i = 0;
+    while i < rows.len() {
+        let RowRef { grid, row: r } = rows[i];
+        let g = grids[grid];
+        let cells = anchors(g, r);
+        // The section a row belongs to: its first cell's label, the label
+        // merged down over it, or (text dumps) the one above an empty cell.
+        let mut start = 0;
+        match g.slot(r, 0) {
+            Slot::Covered { anchor } if anchor.col == 0 => {
+                section = g
+                    .text_at(r, 0)
+                    .and_then(header_label)
+                    .as_ref()
+                    .and_then(section_of);
+            }
+            Slot::Anchor { text, .. } if text.trim().is_empty() => {}
+            Slot::Anchor { text, .. } => {
+                section = None;
+                if let Some(m) = header_label(text) {
+                    let next_is_label = cells.get(1).is_some_and(|(_, t)| {
+                        header_label(t).is_some() || inline_pair(t).is_some()
+                    });
+                    if let Some(s) = section_of(&m) {
+                        section = Some(s);
+                        if next_is_label || cells.len() == 1 {
+                            acc.apply(&m, text, "", 0);
+                            start = 1;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        // A row of labels over a row of values.
+        let labels: Vec<(u32, Matched, &str)> = cells[start..]
+            .iter()
+            .filter_map(|(c, t)| header_label(t).map(|m| (*c, m, *t)))
+            .collect();
+        let values_here = cells[start..]
+            .iter()
+            .filter(|(_, t)| !t.trim().is_empty() && header_label(t).is_none())
+            .count();
+        let next = rows.get(i + 1).filter(|n| n.grid == grid && n.row == r + 1);
+        if labels.len() >= 2 && values_here == 0 {
+            if let Some(n) = next {
+                let below_ok = labels.iter().all(|(c, _, _)| match g.slot(n.row, *c) {
+                    Slot::Anchor { text, .. } => header_label(text).is_none(),
+                    _ => false,
+                });
+                if below_ok {
+                    for (c, m, t) in &labels {
+                        let v = g.text_at(n.row, *c).unwrap_or("");
+                        acc.apply(m, t, v, *c);
+                    }
+                    // Cells of the value row under no label.
+                    for (c, t) in anchors(g, n.row) {
+                        if c >= start as u32 && !labels.iter().any(|(lc, _, _)| *lc == c) && c != 0
+                        {
+                            acc.lone(section, g, n.row, c, t);
+                        }
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        let mut j = start;
+        while j < cells.len() {
+            let (c, t) = cells[j];
+            if t.trim().is_empty() {
+                j += 1;
+                continue;
+            }
+            let next_value = cells
+                .get(j + 1)
+                .filter(|(_, nt)| header_label(nt).is_none() && inline_pair(nt).is_none())
+                .map(|(_, nt)| *nt);
+            if let Some(m) = header_label(t) {
+                match next_value {
+                    Some(v) => {
+                        acc.apply(&m, t, v, c);
+                        j += 2;
+                    }
+                    None => {
+                        match section_of(&m) {
+                            Some(s) => section = Some(s),
+                            None => acc.apply(&m, t, "", c),
+                        }
+                        j += 1;
+                    }
+                }
+                continue;
+            }
+            if let Some((m, l, v)) = inline_pair(t) {
+                acc.apply(&m, &l, &v, c);
+                j += 1;
+                continue;
+            }
+            // An unknown label: short, no digits, followed by its value.
+            let label_like = {
+                let k = label_key(t);
+                let n = k.chars().count();
+                (2..=16).contains(&n)
+                    && !k.chars().any(|ch| ch.is_ascii_digit())
+                    && !names_a_table(t)
+            };
+            let free_text_section = matches!(
+                section,
+                Some(HeaderLabel::FundUse) | Some(HeaderLabel::Goals(_))
+            );
+            if let Some(v) =
+                next_value.filter(|v| label_like && !free_text_section && !v.trim().is_empty())
+            {
+                if let Some(v) = value(v) {
+                    acc.extra.insert(&clean(t), v);
+                }
+                j += 2;
+                continue;
+            }
+            acc.lone(section, g, r, c, t);
+            j += 1;
+        }
+        i += 1;
+    }
+    title_paragraphs.extend(acc.titles.drain(..));
+    resolve(acc, title_paragraphs, source)
+}
+
+/// Notes for every non-empty cell of a row that belongs nowhere.
+pub fn unplaced_row(g: &Grid, r: u32, notes: &mut Vec<Note>) {
+    for (c, t) in anchors(g, r) {
+        if let Some(v) = value(t) {
+            notes.push(unplaced_note(g, r, c, v));
+        }
+    }
+}
+
+/// Picks the title: the last line naming a table, joined with an adjacent
+/// line that only gives a year or a bracketed subtitle.
+fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
+    let Some(i) = lines.iter().rposition(|l| names_a_table(l)) else {
+        return (None, None);
+    };
+    let subtitle = |l: &String| {
+        let k = label_key(l);
+        let bracketed =
+            (k.starts_with('(') && k.ends_with(')')) || (k.starts_with('【') && k.ends_with('】'));
+        let year_only = k
+            .trim_end_matches("年度")
+            .trim_end_matches('年')
+            .chars()
+            .all(|c| c.is_ascii_digit())
+            && k.starts_with(|c: char| c.is_ascii_digit());
+        bracketed || year_only
+    };
+    let mut title = clean(&lines[i]);
+    if let Some(next) = lines.get(i + 1).filter(|l| subtitle(l)) {
+        title.push_str(&clean(next));
+    }
+    // 附件1 / 附件1： prefixes.
+    if let Some(rest) = title.strip_prefix("附件") {
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
+        title = rest
+            .trim_start_matches(['：', ':', '、', '.'])
+            .trim()
+            .to_string();
+    }
+    let digits: String = title.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let mut seq = None;
+    if !digits.is_empty() && digits.len() <= 3 {
+        let rest = &title[digits.len()..];
+        if let Some(r) = rest.strip_prefix(['.', '、', '．']) {
+            seq = digits.parse().ok();
+            title = r.trim().to_string();
+        }
+    }
+    (Some(title), seq)
+}
+
+fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
+    let (title, seq) = pick_title(&titles);
+    let mut extra = std::mem::take(&mut acc.extra);
+    // Unit: the most specific label wins; the others go to extra.
+    acc.units.sort_by_key(|u| u.0);
+    let mut unit_name = None;
+    let mut unit_code = None;
+    for (i, (_, label, v)) in acc.units.iter().enumerate() {
+        if i == 0 {
+            match parse_unit(v) {
+                Some((code, name)) => {
+                    unit_code = code;
+                    unit_name = Some(name);
+                }
+                None => unit_name = Some(v.clone()),
+            }
+        } else if !label.is_empty() {
+            extra.insert(label, v.clone());
+        }
+    }
+    if unit_code.is_none() {
+        unit_code = acc.unit_code.take();
+    } else if let Some(c) = acc.unit_code.take() {
+        extra.insert("单位代码", c);
+    }
+    let mut budget = Budget::default();
+    budget.total = pick_amount(&mut acc.totals, &mut extra);
+    budget.fiscal = pick_amount(&mut acc.fiscal, &mut extra);
+    let mut others: Vec<(u8, String, String)> =
+        acc.other.into_iter().map(|(l, v)| (1, l, v)).collect();
+    budget.other = pick_amount(&mut others, &mut extra);
+    // Goals: the year's target; a bare 总体目标 only when there is none.
+    let best = acc.goals.iter().map(|g| g.0).min();
+    let mut goals = Vec::new();
+    for (p, label, text) in acc.goals {
+        if Some(p) == best {
+            goals.extend(split_goals(&text));
+        } else if let Some(v) = value(&text) {
+            extra.insert(
+                if label.is_empty() {
+                    "总体目标"
+                } else {
+                    &label
+                },
+                v,
+            );
+        }
+    }
+    let fund_use = (!acc.fund_use.is_empty()).then(|| acc.fund_use.join("\n"));
+    let kind = match &title {
+        Some(t) if t.contains("自评") => TableKind::SelfEvaluation,
+        Some(t) if t.contains("部门整体") => TableKind::Department,
+        _ => TableKind::Project,
+    };
+    Table {
+        source,
+        title,
+        seq,
+        kind,
+        unit_code,
+        unit_name,
+        money_unit: acc.money_unit,
+        project_name: acc.project_name,
+        year: None,
+        fund_level: None,
+        budget,
+        fund_use,
+        goals,
+        extra,
+        indicators: Vec::new(),
+        notes: acc.notes,
+    }
+}
+
+/// The best-priority amount; the rest, and text that is not a number, to extra.
+fn pick_amount(
+    cands: &mut [(u8, String, String)],
+    extra: &mut Extra,
+) -> Option<rust_decimal::Decimal> {
+    cands.sort_by_key(|c| c.0);
+    let mut chosen = None;
+    for (i, (_, label, v)) in cands.iter().enumerate() {
+        let Some(text) = value(v) else { continue };
+        match parse_amount(&text) {
+            Some(d) if i == 0 => chosen = Some(d),
+            _ => extra.insert(label, text),
+        }
+    }
+    chosen
+}
+
+/// Splits goals on paragraphs and numbered items, removing the numbering.
+fn split_goals(text: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    for para in text.split('\n') {
+        let mut rest = para.trim();
+        // Split `1.xx 2.yy` written on one line at each new item number.
+        let mut pieces = Vec::new();
+        loop {
+            let stripped = strip_numbering(rest);
+            let body_start = rest.len() - stripped.len();
+            let next = find_next_item(&rest[body_start..]).map(|k| k + body_start);
+            match next {
+                Some(k) if k > body_start => {
+                    pieces.push(&rest[..k]);
+                    rest = &rest[k..];
+                }
+                _ => {
+                    pieces.push(rest);
+                    break;
+                }
+            }
+        }
+        for p in pieces {
+            if let Some(v) = value(strip_numbering(p)) {
+                items.push(v);
+            }
+        }
+    }
+    items
+}
+
+/// Byte offset of the next `N.`/`N、`/`（N）` item start inside a line,
+/// only after sentence punctuation or a space.
+fn find_next_item(s: &str) -> Option<usize> {
+    let mut prev: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        if prev.is_some_and(|p| "；;。 ".contains(p))
+            && (c.is_ascii_digit() || c == '（' || c == '(')
+        {
+            let tail = &s[i..];
+            if strip_numbering(tail).len() < tail.len() {
+                return Some(i);
+            }
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+/// Fields derived from others: year, fund level, kind from the grid.
+pub fn derive(t: &mut Table) {
+    let year_at = |s: &str| -> Option<i32> {
+        let b = s.as_bytes();
+        (b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年'))
+            .then(|| s[..4].parse().ok())
+            .flatten()
+    };
+    t.year = t.project_name.as_deref().and_then(year_at).or_else(|| {
+        let title = t.title.as_deref()?;
+        title.char_indices().find_map(|(i, _)| year_at(&title[i..]))
+    });
+    t.fund_level = t.project_name.as_deref().and_then(fund_level);
+    if t.kind == TableKind::Project
+        && t.indicators
+            .iter()
+            .any(|i| i.actual.is_some() || i.score.is_some())
+    {
+        t.kind = TableKind::SelfEvaluation;
+    }
+}
+
+/// `…-2024中央` → `中央`: the level after the year at the end of a name.
+fn fund_level(name: &str) -> Option<String> {
+    let i = name.rfind(['-', '－', '—'])?;
+    let tail = name[i..].trim_start_matches(['-', '－', '—']);
+    let digits = tail.chars().take_while(|c| c.is_ascii_digit()).count();
+    let level = &tail[digits..];
+    let n = level.chars().count();
+    (digits == 4 && (1..=4).contains(&n) && level.chars().all(is_cjk)).then(|| level.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_with_codes() {
+        assert_eq!(
+            parse_unit("267101天津市武清区人民检察院"),
+            Some((Some("267101".into()), "天津市武清区人民检察院".into()))
+        );
+        assert_eq!(
+            parse_unit("[155]六安市财政局"),
+            Some((Some("155".into()), "六安市财政局".into()))
+        );
+        assert_eq!(
+            parse_unit("505_湘西州教育局"),
+            Some((Some("505".into()), "湘西州教育局".into()))
+        );
+        assert_eq!(
+            parse_unit("505006 州民政局"),
+            Some((Some("505006".into()), "州民政局".into()))
+        );
+        assert_eq!(parse_unit("2024年项目"), None);
+        assert!(looks_like_unit_name("天津市武清区人民检察院"));
+    }
+
+    #[test]
+    fn titles_years_and_levels() {
+        let lines = vec![
+            "附件2".to_string(),
+            "3.项目支出绩效目标表".to_string(),
+            "（2026年度）".to_string(),
+        ];
+        assert_eq!(
+            pick_title(&lines),
+            (Some("项目支出绩效目标表（2026年度）".into()), Some(3))
+        );
+        let lines = vec!["1.2024年检察业务信息化运维项目-2024中央绩效目标表".to_string()];
+        assert_eq!(
+            pick_title(&lines),
+            (
+                Some("2024年检察业务信息化运维项目-2024中央绩效目标表".into()),
+                Some(1)
+            )
+        );
+        assert_eq!(
+            fund_level("2025年检察业务经费项目-2025市级").as_deref(),
+            Some("市级")
+        );
+        assert_eq!(fund_level("某项目"), None);
+    }
+
+    #[test]
+    fn goals_split_on_items() {
+        assert_eq!(
+            split_goals("1.提升我院信息化水平"),
+            vec!["提升我院信息化水平"]
+        );
+        assert_eq!(
+            split_goals("1.完成A；2.完成B\n（3）完成C"),
+            vec!["完成A；", "完成B", "完成C"]
+        );
+        assert_eq!(split_goals("目标一\n\n目标二"), vec!["目标一", "目标二"]);
+    }
+}

@@ -1,0 +1,340 @@
+//! The indicator grid: its header row (one or two rows, columns matched by
+//! meaning), and each row below it as an [`Indicator`], with 一级/二级
+//! filled down through vertical merges and empty text-dump cells.
+
+use super::labels::{column, Column};
+use super::target::{parse_amount, parse_target};
+use super::text::{clean, label_key, value};
+use super::vocab::{canonical, Level, LEVEL1, LEVEL2};
+use super::{anchors, RowRef};
+use crate::grid::{Grid, Slot};
+use crate::model::{Indicator, Note, Table, TargetKind};
+
+/// Which grid column holds what, as the header row(s) say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnMap {
+    pub grid: usize,
+    pub row: u32,
+    /// 1, or 2 for a two-row header (`年度指标值` over `指标性质 | 指标值 | 度量单位`).
+    pub header_rows: u32,
+    pub cols: u32,
+    /// One entry per grid column: its role (None: unknown, kept in `extra`)
+    /// and its header text.
+    pub columns: Vec<(Option<Column>, String)>,
+}
+
+impl ColumnMap {
+    fn col(&self, role: Column) -> Option<u32> {
+        self.columns
+            .iter()
+            .position(|(r, _)| *r == Some(role))
+            .map(|c| c as u32)
+    }
+}
+
+fn row_roles(grid: &Grid, row: u32) -> Vec<(u32, Option<Column>, String)> {
+    anchors(grid, row)
+        .into_iter()
+        .map(|(c, t)| (c, column(t), clean(t)))
+        .collect()
+}
+
+/// The column map when `row` is an indicator header row, else `None`.
+pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
+    let roles = row_roles(grid, row);
+    let has = |c: Column| roles.iter().any(|(_, r, _)| *r == Some(c));
+    let levels = [Column::Level1, Column::Level2, Column::Level3]
+        .into_iter()
+        .filter(|c| has(*c))
+        .count();
+    let others = [Column::Target, Column::Description, Column::Actual]
+        .into_iter()
+        .filter(|c| has(*c))
+        .count();
+    if levels == 0 || levels + others < 2 || (others == 0 && levels < 3) {
+        return None;
+    }
+    let mut columns: Vec<(Option<Column>, String)> =
+        vec![(None, String::new()); grid.cols() as usize];
+    for (c, role, text) in &roles {
+        columns[*c as usize] = (*role, text.clone());
+    }
+    // Covered header cells (a label spanning columns) name their column too.
+    for c in 0..grid.cols() {
+        if columns[c as usize].1.is_empty() {
+            if let Some(t) = grid.text_at(row, c) {
+                columns[c as usize].1 = clean(t);
+            }
+        }
+    }
+    let mut header_rows = 1;
+    // Two-row header: the next row names sub-columns only.
+    if row + 1 < grid.rows() {
+        let next = row_roles(grid, row + 1);
+        let named: Vec<_> = next.iter().filter(|(_, _, t)| !t.is_empty()).collect();
+        if !named.is_empty() && named.iter().all(|(_, r, _)| r.is_some()) {
+            for (c, role, text) in next {
+                if role.is_some() {
+                    columns[c as usize] = (role, text);
+                }
+            }
+            header_rows = 2;
+        }
+    }
+    // A role named twice: the first column keeps it, the others go to extra.
+    for i in 0..columns.len() {
+        if let Some(role) = columns[i].0 {
+            if columns[..i].iter().any(|(r, _)| *r == Some(role)) {
+                columns[i].0 = None;
+            }
+        }
+    }
+    Some(ColumnMap {
+        grid: usize::MAX,
+        row,
+        header_rows,
+        cols: grid.cols(),
+        columns,
+    })
+}
+
+/// Whether a row reads as an indicator row under `map` (for grids that
+/// continue on a new page without repeating their header).
+pub fn looks_like_indicator_row(grid: &Grid, row: u32, map: &ColumnMap) -> bool {
+    let level_ok = |role: Column| {
+        map.col(role).is_none_or(|c| match grid.text_at(row, c) {
+            None => true,
+            Some(t) => t.trim().is_empty() || super::vocab::is_level_label(t),
+        })
+    };
+    let filled = |role: Column| {
+        map.col(role)
+            .and_then(|c| grid.text_at(row, c))
+            .is_some_and(|t| !t.trim().is_empty())
+    };
+    level_ok(Column::Level1)
+        && level_ok(Column::Level2)
+        && (filled(Column::Level3) || filled(Column::Target))
+}
+
+/// Fill-down state of one level column.
+#[derive(Default)]
+struct FillDown {
+    value: Option<String>,
+    /// A note waiting for the first indicator that uses this label.
+    note: Option<(String, String, &'static str)>,
+}
+
+impl FillDown {
+    /// Reads the level cell of a row; returns whether it was a new label.
+    fn read(&mut self, slot: &Slot, text: Option<&str>, level: Level) -> bool {
+        let Some(t) = text.filter(|t| !t.trim().is_empty()) else {
+            return false;
+        };
+        if matches!(slot, Slot::Covered { .. }) {
+            return false;
+        }
+        if super::text::is_placeholder(t) {
+            return false;
+        }
+        let c = canonical(t, level);
+        self.note = c
+            .rule
+            .map(|rule| (t.trim().to_string(), c.value.clone(), rule));
+        self.value = Some(c.value);
+        true
+    }
+}
+
+/// Reads the rows under one indicator header into `table.indicators`.
+pub fn read_rows(
+    grids: &[&Grid],
+    map: &ColumnMap,
+    rows: &[RowRef],
+    first_grid: Option<usize>,
+    table: &mut Table,
+    notes: &mut Vec<Note>,
+) {
+    let mut l1 = FillDown::default();
+    let mut l2 = FillDown::default();
+    let c1 = map.col(Column::Level1);
+    let c2 = map.col(Column::Level2);
+    for rr in rows {
+        let g = grids[rr.grid];
+        let r = rr.row;
+        if header_row(g, r).is_some() {
+            continue; // repeated header on a new page
+        }
+        let locator = if Some(rr.grid) != first_grid && g.row_locators.is_none() {
+            format!("{} row {}", g.locator, r + 1)
+        } else {
+            g.row_locator(r)
+        };
+        // Text taken from PDFs or HTML may drop a merged 一级 cell: the row
+        // then starts at 二级 and ends one cell short.
+        let shift = match (c1, c2) {
+            (Some(a), Some(b)) if b == a + 1 => {
+                let first = g.text_at(r, a).map(label_key).unwrap_or_default();
+                let short = matches!(g.slot(r, g.cols().saturating_sub(1)), Slot::Empty);
+                u32::from(
+                    short && LEVEL2.contains(&first.as_str()) && !LEVEL1.contains(&first.as_str()),
+                )
+            }
+            _ => 0,
+        };
+        let cell = |c: u32| -> (Slot, Option<&str>) {
+            if c < shift {
+                return (Slot::Empty, None);
+            }
+            let c = c - shift;
+            (g.slot(r, c).clone(), g.text_at(r, c))
+        };
+        let mut new1 = false;
+        if let Some(c) = c1 {
+            let (slot, t) = cell(c);
+            new1 = l1.read(&slot, t, Level::One);
+            if new1 {
+                l2 = FillDown::default();
+            }
+        }
+        let mut new2 = false;
+        if let Some(c) = c2 {
+            let (slot, t) = cell(c);
+            new2 = l2.read(&slot, t, Level::Two);
+        }
+        let mut ind = Indicator {
+            level1: l1.value.clone(),
+            level2: l2.value.clone(),
+            locator: locator.clone(),
+            ..Indicator::default()
+        };
+        let mut comparator = None;
+        let mut unit = None;
+        let mut target_text = None;
+        let mut unplaced = Vec::new();
+        for (c, (role, header)) in map.columns.iter().enumerate() {
+            let c = c as u32;
+            let (slot, t) = cell(c);
+            let covered = matches!(slot, Slot::Covered { .. });
+            let Some(t) = t else { continue };
+            let v = value(t);
+            match role {
+                Some(Column::Level1) | Some(Column::Level2) => {}
+                Some(Column::Level3) => ind.level3 = v,
+                Some(Column::Description) => ind.description = v,
+                Some(Column::Target) => target_text = v,
+                Some(Column::Comparator) => comparator = v,
+                Some(Column::Unit) => unit = v,
+                Some(Column::Actual) => ind.actual = parse_target(t),
+                Some(Column::Remark) => ind.remark = v,
+                Some(Column::Weight) | Some(Column::Score) => {
+                    let d = v.as_deref().and_then(parse_amount);
+                    if d.is_none() {
+                        if let Some(v) = &v {
+                            ind.extra.insert(header, v.clone());
+                        }
+                    }
+                    if *role == Some(Column::Weight) {
+                        ind.weight = d;
+                    } else {
+                        ind.score = d;
+                    }
+                }
+                Some(Column::GridLabel) => {
+                    if let Some(v) = v.filter(|v| !covered && label_key(v) != label_key(header)) {
+                        unplaced.push((c, v));
+                    }
+                }
+                None => {
+                    if let Some(v) = v.filter(|_| !covered) {
+                        ind.extra
+                            .insert(if header.is_empty() { "?" } else { header }, v);
+                    }
+                }
+            }
+        }
+        let type_word = comparator
+            .as_deref()
+            .filter(|c| matches!(*c, "定性" | "定量"));
+        if let Some(v) = &target_text {
+            let mut raw = String::new();
+            if let (Some(op), None) = (&comparator, type_word) {
+                raw.push_str(op);
+            }
+            raw.push_str(v);
+            if let Some(u) = &unit {
+                if !v.ends_with(u.as_str()) && type_word != Some("定性") {
+                    raw.push_str(u);
+                }
+            }
+            ind.target = parse_target(&raw);
+        } else {
+            for (label, x) in [("指标性质", &comparator), ("度量单位", &unit)] {
+                if let Some(x) = x {
+                    ind.extra.insert(label, x.clone());
+                }
+            }
+        }
+        let index = table.indicators.len();
+        if let (Some(t), Some(word)) = (&ind.target, type_word) {
+            let read_as = if word == "定性" {
+                TargetKind::Qualitative
+            } else {
+                TargetKind::Quantitative
+            };
+            if t.kind != read_as {
+                notes.push(Note {
+                    field: format!("indicators[{index}].target.kind"),
+                    raw: word.to_string(),
+                    normalized: Some(t.kind.as_str().to_string()),
+                    rule: "type column disagrees: kind kept as read".into(),
+                });
+            }
+        }
+        if ind.level3.is_none() && ind.target.is_none() {
+            // Not an indicator: a total row goes to extra, anything else to notes.
+            let cells: Vec<String> = anchors(g, r)
+                .into_iter()
+                .filter_map(|(_, t)| value(t))
+                .collect();
+            if let Some(first) = cells
+                .first()
+                .filter(|f| matches!(label_key(f).as_str(), "合计" | "总分" | "总计"))
+            {
+                table.extra.insert(first, cells[1..].join(" | "));
+                continue;
+            }
+            for (c, t) in anchors(g, r) {
+                let used_as_level =
+                    (Some(c + shift) == c1 && new1) || (Some(c + shift) == c2 && new2);
+                if let Some(v) = value(t).filter(|_| !used_as_level) {
+                    notes.push(unplaced_note(g, r, c, v));
+                }
+            }
+            continue;
+        }
+        for (c, v) in unplaced {
+            notes.push(unplaced_note(g, r, c, v));
+        }
+        for (lvl, state) in [("level1", &mut l1), ("level2", &mut l2)] {
+            if let Some((raw, normalized, rule)) = state.note.take() {
+                notes.push(Note {
+                    field: format!("indicators[{index}].{lvl}"),
+                    raw,
+                    normalized: Some(normalized),
+                    rule: rule.to_string(),
+                });
+            }
+        }
+        table.indicators.push(ind);
+    }
+}
+
+pub fn unplaced_note(g: &Grid, r: u32, c: u32, text: String) -> Note {
+    Note {
+        field: format!("{} col {}", g.row_locator(r), c + 1),
+        raw: text,
+        normalized: None,
+        rule: "unplaced".into(),
+    }
+}
