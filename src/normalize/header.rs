@@ -83,7 +83,7 @@ fn parse_unit(text: &str) -> Option<(Option<String>, String)> {
     let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
     if digits >= 3 {
         let rest = t[digits..].trim_start_matches(['_', '-', ' ', '－', '—']);
-        if rest.starts_with(is_cjk) {
+        if rest.starts_with(is_cjk) && !rest.starts_with('年') {
             return Some((Some(t[..digits].to_string()), rest.to_string()));
         }
     }
@@ -156,13 +156,18 @@ impl Acc {
         if self.money_unit.is_none() {
             self.money_unit = m.money_unit.clone();
         }
-        let parent = if m.sub_item {
-            self.totals_by_col
-                .get(&col)
-                .cloned()
-                .or_else(|| self.last_total.clone())
-        } else {
-            None
+        // A 其中 line, or a money line in a total's column, belongs to that total.
+        let parent = match m.label {
+            HeaderLabel::Fiscal(_) | HeaderLabel::Other => {
+                self.totals_by_col.get(&col).cloned().or_else(|| {
+                    if m.sub_item {
+                        self.last_total.clone()
+                    } else {
+                        None
+                    }
+                })
+            }
+            _ => None,
         };
         if let Some((true, parent_label)) = &parent {
             // 其中 under a multi-year total: not this year's money.
@@ -604,7 +609,8 @@ fn split_goals(text: &str) -> Vec<String> {
             }
         }
         for p in pieces {
-            if let Some(v) = value(strip_numbering(p)) {
+            let item = strip_numbering(p).trim_end_matches(['；', ';', '，', ',']);
+            if let Some(v) = value(item) {
                 items.push(v);
             }
         }
@@ -722,7 +728,7 @@ mod tests {
         );
         assert_eq!(
             split_goals("1.完成A；2.完成B\n（3）完成C"),
-            vec!["完成A；", "完成B", "完成C"]
+            vec!["完成A", "完成B", "完成C"]
         );
         assert_eq!(split_goals("目标一\n\n目标二"), vec!["目标一", "目标二"]);
     }

@@ -73,6 +73,13 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
         return Err(read_cfb(bytes));
     }
     let head = &bytes[..bytes.len().min(2048)];
+    // Raw BIFF2-4 worksheets (BOF record, no OLE2 container) and Word 2.0.
+    if matches!(head, [0x09, 0x00 | 0x02 | 0x04, _, 0x00, ..]) {
+        return Err(unsupported(Format::Xls, SPREADSHEET_LATER));
+    }
+    if head.starts_with(b"\xDB\xA5") {
+        return Err(unsupported(Format::Doc, DOC_ADVICE));
+    }
     if head.starts_with(b"{\\rtf") {
         return Err(unsupported(
             Format::Rtf,
@@ -168,7 +175,15 @@ fn odf_error(pkg: &mut Package) -> Error {
 /// is readable yet; each gets the error that tells the clerk what to do.
 fn read_cfb(bytes: &[u8]) -> Error {
     let Ok(mut cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
-        return Error::corrupt("damaged OLE2 container");
+        // The container is damaged, but its directory names still say what
+        // it was meant to be.
+        return if utf16_name_in(bytes, "EncryptedPackage") {
+            Error::encrypted()
+        } else if utf16_name_in(bytes, "WordDocument") {
+            unsupported(Format::Doc, DOC_ADVICE)
+        } else {
+            Error::corrupt("damaged OLE2 container")
+        };
     };
     let names: Vec<String> = cfb.walk().map(|e| e.name().to_string()).collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
@@ -190,10 +205,7 @@ fn read_cfb(bytes: &[u8]) -> Error {
         if encrypted {
             return Error::encrypted();
         }
-        return unsupported(
-            Format::Doc,
-            "Word 97-2003 文档请在 Word 或 WPS 中另存为 .docx (Word 97-2003 .doc: save it as .docx)",
-        );
+        return unsupported(Format::Doc, DOC_ADVICE);
     }
     if let Some(name) = names
         .iter()
@@ -213,6 +225,18 @@ fn read_cfb(bytes: &[u8]) -> Error {
         ErrorKind::Unreadable,
         "OLE2 文件但不是 Word 或 Excel 文档 (an OLE2 file that is neither Word nor Excel)",
     )
+}
+
+const DOC_ADVICE: &str =
+    "Word 97-2003 文档请在 Word 或 WPS 中另存为 .docx (Word 97-2003 .doc: save it as .docx)";
+
+/// Whether an OLE2 directory entry name appears in the file (UTF-16LE,
+/// any ASCII case).
+fn utf16_name_in(bytes: &[u8], name: &str) -> bool {
+    let want: Vec<u8> = name.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    bytes
+        .windows(want.len())
+        .any(|w| w.eq_ignore_ascii_case(&want))
 }
 
 /// Scans the workbook globals for a FILEPASS record (0x002F) before the

@@ -1,0 +1,103 @@
+//! Every file in samples/ converted and compared in full with its golden
+//! JSON in tests/golden/. After a deliberate change, re-bless with
+//! `JIXIAO_BLESS=1 cargo test --test golden` and review the diff by hand.
+
+use jixiao::convert::convert_bytes;
+use jixiao::limits::Limits;
+use jixiao::write::json::JsonSink;
+use jixiao::write::Sink;
+use std::path::Path;
+
+fn render(file: &str) -> String {
+    let bytes = std::fs::read(file).unwrap();
+    let n =
+        convert_bytes(&bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let mut out = Vec::new();
+    let mut sink = JsonSink::new(&mut out).unwrap();
+    for t in &n.tables {
+        sink.table(t).unwrap();
+    }
+    sink.finish(&[]).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn every_sample_matches_its_golden() {
+    let mut samples: Vec<_> = std::fs::read_dir("samples")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "docx")))
+        .collect();
+    samples.sort();
+    assert!(
+        samples.len() >= 2,
+        "samples/ should hold the seed and the Word samples"
+    );
+    let bless = std::env::var_os("JIXIAO_BLESS").is_some();
+    let mut failed = Vec::new();
+    for s in &samples {
+        let file = s.to_string_lossy().replace('\\', "/");
+        let name = s.file_name().unwrap().to_string_lossy();
+        let golden = Path::new("tests/golden").join(format!("{name}.json"));
+        let got = render(&file);
+        if bless {
+            std::fs::write(&golden, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: run JIXIAO_BLESS=1 cargo test --test golden",
+                golden.display()
+            )
+        });
+        if got != want {
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            failed.push(format!(
+                "{file}: differs from {} at line {}:\n  got:  {}\n  want: {}",
+                golden.display(),
+                line + 1,
+                got.lines().nth(line).unwrap_or(""),
+                want.lines().nth(line).unwrap_or("")
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The seed by its numbers, as counted by hand from the dump.
+#[test]
+fn seed_has_seven_tables_and_42_indicators() {
+    let v: serde_json::Value =
+        serde_json::from_str(&render("samples/seed-tianjin-wuqing.txt")).unwrap();
+    let tables = v["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 7);
+    let counts: Vec<usize> = tables
+        .iter()
+        .map(|t| t["indicators"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, vec![6; 7]);
+    let budgets: Vec<&str> = tables
+        .iter()
+        .map(|t| t["budget"]["total"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        budgets,
+        ["0.80", "32.00", "3.47", "20.20", "50.40", "73.30", "15.00"]
+    );
+    let levels: Vec<&str> = tables
+        .iter()
+        .map(|t| t["fund_level"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        levels,
+        ["中央", "中央", "中央", "中央", "市级", "中央", "中央"]
+    );
+    // Nothing unplaced, nothing renamed in the seed.
+    assert!(tables
+        .iter()
+        .all(|t| t["notes"].as_array().unwrap().is_empty()));
+}
