@@ -101,3 +101,29 @@ fn seed_has_seven_tables_and_42_indicators() {
         .iter()
         .all(|t| t["notes"].as_array().unwrap().is_empty()));
 }
+
+/// The Word rendering of the seed's tables 1 and 7 (samples/word-seed-merged.docx,
+/// built with merged cells) gives the same records as the text dump, but
+/// for where they came from.
+#[test]
+fn word_and_text_dump_of_the_same_tables_agree() {
+    let strip = |mut t: serde_json::Value| {
+        t.as_object_mut().unwrap().remove("source");
+        for i in t["indicators"].as_array_mut().unwrap() {
+            i.as_object_mut().unwrap().remove("locator");
+        }
+        t
+    };
+    let txt: serde_json::Value =
+        serde_json::from_str(&render("samples/seed-tianjin-wuqing.txt")).unwrap();
+    let docx: serde_json::Value =
+        serde_json::from_str(&render("samples/word-seed-merged.docx")).unwrap();
+    assert_eq!(
+        strip(txt["tables"][0].clone()),
+        strip(docx["tables"][0].clone())
+    );
+    assert_eq!(
+        strip(txt["tables"][6].clone()),
+        strip(docx["tables"][1].clone())
+    );
+}

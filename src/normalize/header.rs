@@ -312,7 +312,7 @@ pub fn read_header(
     for p in paragraphs {
         acc.titles.clear();
         acc.paragraph(p);
-        title_paragraphs.extend(acc.titles.drain(..));
+        title_paragraphs.append(&mut acc.titles);
     }
     let mut section: Option<HeaderLabel> = None;
     let mut i = 0;
@@ -440,7 +440,7 @@ pub fn read_header(
         }
         i += 1;
     }
-    title_paragraphs.extend(acc.titles.drain(..));
+    title_paragraphs.append(&mut acc.titles);
     resolve(acc, title_paragraphs, source)
 }
 
@@ -520,12 +520,13 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     } else if let Some(c) = acc.unit_code.take() {
         extra.insert("单位代码", c);
     }
-    let mut budget = Budget::default();
-    budget.total = pick_amount(&mut acc.totals, &mut extra);
-    budget.fiscal = pick_amount(&mut acc.fiscal, &mut extra);
     let mut others: Vec<(u8, String, String)> =
         acc.other.into_iter().map(|(l, v)| (1, l, v)).collect();
-    budget.other = pick_amount(&mut others, &mut extra);
+    let budget = Budget {
+        total: pick_amount(&mut acc.totals, &mut extra),
+        fiscal: pick_amount(&mut acc.fiscal, &mut extra),
+        other: pick_amount(&mut others, &mut extra),
+    };
     // Goals: the year's target; a bare 总体目标 only when there is none.
     let best = acc.goals.iter().map(|g| g.0).min();
     let mut goals = Vec::new();

@@ -181,6 +181,8 @@ fn read_cfb(bytes: &[u8]) -> Error {
             Error::encrypted()
         } else if utf16_name_in(bytes, "WordDocument") {
             unsupported(Format::Doc, DOC_ADVICE)
+        } else if raw_biff_has_filepass(bytes) {
+            Error::encrypted()
         } else {
             Error::corrupt("damaged OLE2 container")
         };
@@ -214,7 +216,7 @@ fn read_cfb(bytes: &[u8]) -> Error {
     {
         if cfb
             .open_stream(&name)
-            .map(|s| biff_has_filepass(s))
+            .map(biff_has_filepass)
             .unwrap_or(false)
         {
             return Error::encrypted();
@@ -237,6 +239,19 @@ fn utf16_name_in(bytes: &[u8], name: &str) -> bool {
     bytes
         .windows(want.len())
         .any(|w| w.eq_ignore_ascii_case(&want))
+}
+
+/// For a damaged container: finds the workbook's BOF record in the raw
+/// bytes and scans the records after it for FILEPASS.
+fn raw_biff_has_filepass(bytes: &[u8]) -> bool {
+    [&b"\x09\x08\x10\x00"[..], &b"\x09\x08\x08\x00"[..]]
+        .iter()
+        .any(|bof| {
+            bytes
+                .windows(4)
+                .position(|w| w == *bof)
+                .is_some_and(|at| biff_has_filepass(&bytes[at..]))
+        })
 }
 
 /// Scans the workbook globals for a FILEPASS record (0x002F) before the

@@ -30,6 +30,21 @@ impl<'a> Package<'a> {
         if zip.len() > limits.max_entries {
             return Err(Limits::exceeded("max_entries", limits.max_entries as u64));
         }
+        let mut zip = zip;
+        // Declared sizes and ratios are checked for every entry up front, so a
+        // bomb is refused whatever part a reader would have asked for.
+        for i in 0..zip.len() {
+            let Ok(entry) = zip.by_index_raw(i) else {
+                continue;
+            };
+            let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+            if size > limits.max_entry_bytes {
+                return Err(Limits::exceeded("max_entry_bytes", limits.max_entry_bytes));
+            }
+            if size > (1 << 20) && size / packed > limits.max_ratio {
+                return Err(Limits::exceeded("max_ratio", limits.max_ratio));
+            }
+        }
         let mut names = HashMap::with_capacity(zip.len());
         for i in 0..zip.len() {
             if let Some(Ok(name)) = zip.name_for_index(i) {
