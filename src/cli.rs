@@ -61,6 +61,9 @@ struct ConvertArgs {
     /// Say which tables were skipped and why
     #[arg(short, long)]
     verbose: bool,
+    /// No summary line at the end
+    #[arg(short, long)]
+    quiet: bool,
     /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
     #[arg(long, value_name = "NAME=N")]
     limit: Vec<String>,
@@ -94,6 +97,7 @@ struct Plan {
     bom: bool,
     encoding: Encoding,
     verbose: bool,
+    quiet: bool,
     limits: Limits,
 }
 
@@ -214,6 +218,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
             EncodingArg::Gbk => Encoding::Gbk,
         },
         verbose: a.verbose,
+        quiet: a.quiet,
         limits,
     })
 }
@@ -296,8 +301,9 @@ fn run(p: Plan) -> i32 {
 
 fn convert_all(p: &Plan, out: Box<dyn Write + '_>) -> io::Result<i32> {
     let mut sink = sink(p, out)?;
+    let started = std::time::Instant::now();
     let mut errors = Vec::new();
-    let (mut tables, mut indicators) = (0usize, 0usize);
+    let (mut tables, mut indicators, mut notes) = (0usize, 0usize, 0usize);
     for (path, label) in &p.files {
         let result = fs::read(path)
             .map_err(|e| {
@@ -317,6 +323,7 @@ fn convert_all(p: &Plan, out: Box<dyn Write + '_>) -> io::Result<i32> {
                 for t in &n.tables {
                     tables += 1;
                     indicators += t.indicators.len();
+                    notes += t.notes.len();
                     sink.table(t)?;
                 }
             }
@@ -331,11 +338,12 @@ fn convert_all(p: &Plan, out: Box<dyn Write + '_>) -> io::Result<i32> {
         }
     }
     sink.finish(&errors)?;
-    if p.verbose {
+    if !p.quiet {
         eprintln!(
-            "jixiao: {} files, {tables} tables, {indicators} indicators, {} errors",
+            "jixiao: {} files, {tables} tables, {indicators} indicators, {notes} notes, {} errors, {:.2} s",
             p.files.len(),
-            errors.len()
+            errors.len(),
+            started.elapsed().as_secs_f64()
         );
     }
     Ok(if errors.is_empty() { 0 } else { 1 })

@@ -29,8 +29,9 @@ impl<W: Write> Sink for JsonlSink<W> {
                 };
                 m.insert(key.to_string(), v);
             }
-            serde_json::to_writer(&mut self.out, &m).map_err(io::Error::other)?;
-            self.out.write_all(b"\n")?;
+            let mut line = serde_json::to_vec(&m).map_err(io::Error::other)?;
+            line.push(b'\n');
+            self.out.write_all(&line)?;
         }
         Ok(())
     }
