@@ -240,7 +240,50 @@ def sample_central_template():
     return para("附件1") + table(rows + grid) + para("填表人：张某　　联系电话：0551-1234567")
 
 
+def sample_comparators_split_columns():
+    """Every comparator spelling SCHEMA.md lists, in a 指标值 column; then a
+    flat grid with split value columns (指标性质 | 指标值 | 度量单位), a 备注
+    column and an unknown column; a coded unit line outside the table and
+    money in 元 with thousands separators."""
+    spellings = [
+        "≥95%", "≧95%", ">=95%", "＞＝95%", "大于等于95%", "不低于95%", "不少于95%", "至少95%", "95%以上",
+        "≤3天", "≦3天", "<=3天", "＜＝3天", "小于等于3天", "不高于3天", "不超过3天", "不多于3天", "至多3天",
+        "3天以内", "3天以下", ">5个", "＞5个", "大于5个", "高于5个", "超过5个", "<5个", "＜5个", "小于5个",
+        "低于5个", "=100%", "＝100%", "═100%", "等于100%", "达到100%", "100%", "45%-60%", "3~5天", "3至5天",
+        "=100.00(%)", "≥3,000人次", "＝提高", "≥**人", "XX",
+    ]
+    form = table([
+        ["项目名称", cell("2026年城乡医疗救助项目", colspan=3)],
+        ["项目资金（元）", "资金总额", cell("10,308,000.00", colspan=2)],
+        ["绩效目标", cell("（1）资助困难群众参保\n（2）减轻医疗费用负担", colspan=3)],
+    ])
+    grid = [["一级指标", "二级指标", "三级指标", "指标值"]]
+    grid += indicator_rows([
+        ("产出指标", [("数量指标", [(f"写法{i + 1}", None, v) for i, v in enumerate(spellings)])]),
+    ])
+    flat = [["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "备注", "评(扣分标准)"]]
+    flat += [
+        ["产出指标", "数量指标", "资助参保人数", "≥", "12000.00", "人", "", "未达到扣2分"],
+        ["", "质量指标", "救助资金发放准确率", "＝", "100.00", "%", "抽查", ""],
+        ["", "时效指标", "救助资金发放及时率", "＞", "95", "%", "", ""],
+        ["效益指标", "社会效益指标", "群众医疗负担", "定性", "有所减轻", "-", "", ""],
+        ["", "", "政策知晓率", "定性", "≥90", "%", "定性栏写了数字", ""],
+        ["满意度指标", "服务对象满意度指标", "救助对象满意度", "≤", "5", "%", "投诉率", ""],
+    ]
+    return (
+        para("3.2026年城乡医疗救助项目绩效目标表")
+        + para("505006 某州民政局")
+        + form
+        + para("")
+        + table(grid)
+        + para("4.2026年城乡医疗救助项目（明细）绩效目标表")
+        + para("505006 某州民政局")
+        + table([["项目名称", cell("2026年城乡医疗救助项目（明细）", colspan=7)]] + flat)
+    )
+
+
 SAMPLES = {
+    "word-comparators-split-columns": sample_comparators_split_columns,
     "word-seed-merged": sample_seed_merged,
     "word-messy-continued": sample_messy_continued,
     "word-central-template": sample_central_template,

@@ -196,3 +196,27 @@ fn inspect_shows_grids_and_spans() {
         "→ 表 2 [table 2]: 2025年司法救助项目-2025中央绩效目标表 — 6 indicators, 0 notes"
     ));
 }
+
+#[test]
+fn a_docx_named_doc_is_read_as_what_it_is() {
+    let dir = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("samples/word-seed-merged.docx"),
+        dir.path().join("in/lying.doc"),
+    )
+    .unwrap();
+    let o = jixiao(
+        dir.path(),
+        &["convert", "-q", "in/lying.doc", "--to", "jsonl"],
+    );
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8(o.stdout).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(first["source_file"], "in/lying.doc");
+    assert_eq!(first["unit_name"], "天津市武清区人民检察院");
+    // and the format recorded is the real one
+    let o = jixiao(dir.path(), &["convert", "-q", "in/lying.doc"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["tables"][0]["source"]["format"], "docx");
+}

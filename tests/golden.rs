@@ -127,3 +127,26 @@ fn word_and_text_dump_of_the_same_tables_agree() {
         strip(docx["tables"][1].clone())
     );
 }
+
+/// The seed re-encoded as GBK, UTF-16LE with BOM, and with CRLF line ends
+/// gives exactly the records of the UTF-8 original.
+#[test]
+fn seed_encodings_and_line_ends_agree() {
+    let text = std::fs::read_to_string("samples/seed-tianjin-wuqing.txt").unwrap();
+    let want = render_bytes(text.as_bytes());
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&text);
+    assert!(!bad);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let crlf = text.replace('\n', "\r\n");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(crlf.as_bytes());
+    for (name, bytes) in [("gbk", gbk.to_vec()), ("utf16", utf16), ("crlf+bom", bom)] {
+        assert_eq!(render_bytes(&bytes), want, "{name}");
+    }
+}
+
+fn render_bytes(bytes: &[u8]) -> String {
+    let n = convert_bytes(bytes, "seed", &Limits::default()).unwrap();
+    serde_json::to_string_pretty(&n.tables).unwrap()
+}

@@ -262,10 +262,8 @@ pub fn read_rows(
                 raw.push_str(op);
             }
             raw.push_str(v);
-            if let Some(u) = &unit {
-                if !v.ends_with(u.as_str()) && type_word != Some("定性") {
-                    raw.push_str(u);
-                }
+            if let Some(u) = unit.as_deref().filter(|u| !v.ends_with(u)) {
+                raw.push_str(u);
             }
             ind.target = parse_target(&raw);
         } else {
