@@ -117,6 +117,14 @@ pub fn looks_like_indicator_row(grid: &Grid, row: u32, map: &ColumnMap) -> bool 
         && (filled(Column::Level3) || filled(Column::Target))
 }
 
+/// 一级 and 二级 as they fill down, carried across the grids of one table
+/// (a table continued on a new page goes on under the same labels).
+#[derive(Default)]
+pub struct Levels {
+    l1: FillDown,
+    l2: FillDown,
+}
+
 /// Fill-down state of one level column.
 #[derive(Default)]
 struct FillDown {
@@ -152,11 +160,11 @@ pub fn read_rows(
     map: &ColumnMap,
     rows: &[RowRef],
     first_grid: Option<usize>,
+    levels: &mut Levels,
     table: &mut Table,
     notes: &mut Vec<Note>,
 ) {
-    let mut l1 = FillDown::default();
-    let mut l2 = FillDown::default();
+    let Levels { l1, l2 } = levels;
     let c1 = map.col(Column::Level1);
     let c2 = map.col(Column::Level2);
     for rr in rows {
@@ -194,7 +202,7 @@ pub fn read_rows(
             let (slot, t) = cell(c);
             new1 = l1.read(&slot, t, Level::One);
             if new1 {
-                l2 = FillDown::default();
+                *l2 = FillDown::default();
             }
         }
         let mut new2 = false;
@@ -314,7 +322,7 @@ pub fn read_rows(
         for (c, v) in unplaced {
             notes.push(unplaced_note(g, r, c, v));
         }
-        for (lvl, state) in [("level1", &mut l1), ("level2", &mut l2)] {
+        for (lvl, state) in [("level1", &mut *l1), ("level2", &mut *l2)] {
             if let Some((raw, normalized, rule)) = state.note.take() {
                 notes.push(Note {
                     field: format!("indicators[{index}].{lvl}"),

@@ -114,6 +114,20 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             ));
             continue;
         }
+        // Rows left over from an earlier grid that name nothing strong (a
+        // contact list with a 单位 column) are no header block.
+        if !pending_rows.is_empty()
+            && !pending_rows
+                .iter()
+                .any(|rr| header::row_is_strong(grids[rr.grid], rr.row))
+        {
+            out.skipped.push(format!(
+                "{} rows of {} skipped: labels, but no header block or indicator grid",
+                pending_rows.len(),
+                grids[pending_rows[0].grid].locator
+            ));
+            pending_rows.clear();
+        }
         let mut in_grid_indicators = false;
         let mut r = 0u32;
         while r < grid.rows() {
@@ -234,8 +248,17 @@ fn assemble(grids: &[&Grid], d: Draft, source: Source) -> Table {
     let first_grid = d.segments.first().map(|(m, _)| m.grid);
     let mut table = header::read_header(grids, &d.paragraphs, &d.header_rows, source);
     let mut notes = Vec::new();
+    let mut levels = indicators::Levels::default();
     for (map, rows) in &d.segments {
-        indicators::read_rows(grids, map, rows, first_grid, &mut table, &mut notes);
+        indicators::read_rows(
+            grids,
+            map,
+            rows,
+            first_grid,
+            &mut levels,
+            &mut table,
+            &mut notes,
+        );
     }
     for r in &d.stray_rows {
         header::unplaced_row(grids[r.grid], r.row, &mut notes);
