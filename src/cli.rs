@@ -2,19 +2,18 @@
 //! `convert` or `inspect` runs it. Exit codes: 0 all converted, 1 some file
 //! failed, 2 usage error.
 
-use crate::convert::convert_guarded;
-use crate::error::ErrorKind;
+use crate::batch::{self, AtomicFile, Input, Outcome, Target};
 use crate::grid::Block;
 use crate::limits::Limits;
 use crate::model::FileError;
-use crate::write::csv::{CsvSink, Encoding};
-use crate::write::json::JsonSink;
-use crate::write::jsonl::JsonlSink;
-use crate::write::{Headers, Sink};
+use crate::write::{Encoding, Format, Headers, Options, Output};
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -41,15 +40,23 @@ enum Command {
 #[derive(clap::Args, Debug)]
 struct ConvertArgs {
     /// Files or folders (folders are walked recursively, in path order)
-    #[arg(required = true)]
     inputs: Vec<PathBuf>,
+    /// Read more input paths from FILE, one per line (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// In folders, only files whose path under the folder matches (repeatable)
+    #[arg(long, value_name = "PATTERN")]
+    glob: Vec<String>,
     /// Output format; else from -o's extension; else JSON
     #[arg(long, value_enum)]
     to: Option<To>,
     /// Output file (written atomically); default stdout
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "out_dir")]
     output: Option<PathBuf>,
-    /// Column names for CSV and JSONL-less outputs
+    /// One output per input under DIR, mirroring the input tree
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Column names for CSV (and xlsx)
     #[arg(long, value_enum, default_value = "zh")]
     headers: HeaderArg,
     /// CSV without the UTF-8 byte-order mark
@@ -58,10 +65,19 @@ struct ConvertArgs {
     /// CSV text encoding
     #[arg(long, value_enum, default_value = "utf8")]
     encoding: EncodingArg,
+    /// Worker threads (default: all cores)
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Convert only shard K of N (1-based), e.g. --shard 3/8
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Write a per-file report (status, tables, indicators, warnings, error)
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
     /// Say which tables were skipped and why
     #[arg(short, long)]
     verbose: bool,
-    /// No summary line at the end
+    /// No progress bar and no summary line
     #[arg(short, long)]
     quiet: bool,
     /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
@@ -90,22 +106,17 @@ enum EncodingArg {
 
 /// A validated conversion: what to read, how to write.
 struct Plan {
-    files: Vec<(PathBuf, String)>,
-    to: To,
+    files: Vec<Input>,
+    walk_skipped: usize,
+    opts: Options,
     output: Option<PathBuf>,
-    headers: Headers,
-    bom: bool,
-    encoding: Encoding,
+    target: Target,
+    jobs: usize,
+    report: Option<PathBuf>,
     verbose: bool,
     quiet: bool,
     limits: Limits,
 }
-
-/// Extensions picked up when walking a folder; named files are always read.
-const FOLDER_EXTENSIONS: &[&str] = &[
-    "docx", "docm", "dotx", "dotm", "doc", "wps", "txt", "text", "xlsx", "xlsm", "xls", "et",
-    "ods", "odt", "xml", "htm", "html",
-];
 
 fn usage(msg: impl std::fmt::Display) -> i32 {
     eprintln!("jixiao: {msg}");
@@ -123,6 +134,11 @@ pub fn main() -> i32 {
     };
     // Panics inside a reader become per-file errors; keep stderr clean.
     std::panic::set_hook(Box::new(|_| {}));
+    // An interrupted run removes its partial outputs.
+    let _ = ctrlc::set_handler(|| {
+        batch::remove_partial_outputs();
+        std::process::exit(130);
+    });
     match cli.command {
         Command::Convert(args) => match plan(args) {
             Ok(p) => run(p),
@@ -137,157 +153,116 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
     for l in &a.limit {
         limits.set(l)?;
     }
-    let to = match (a.to, &a.output) {
-        (Some(t), _) => t,
+    let format = match (a.to, &a.output) {
+        (Some(To::Json), _) => Format::Json,
+        (Some(To::Jsonl), _) => Format::Jsonl,
+        (Some(To::Csv), _) => Format::Csv,
         (None, Some(o)) => match o
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_lowercase)
             .as_deref()
         {
-            Some("csv") => To::Csv,
-            Some("jsonl") | Some("ndjson") => To::Jsonl,
-            Some("json") | None => To::Json,
+            Some("csv") => Format::Csv,
+            Some("jsonl") | Some("ndjson") => Format::Jsonl,
+            Some("json") | None => Format::Json,
             Some(other) => {
                 return Err(format!(
                     "cannot tell the format from “.{other}”: use --to json|jsonl|csv"
                 ))
             }
         },
-        (None, None) => To::Json,
+        (None, None) => Format::Json,
     };
-    let mut files = Vec::new();
-    for input in &a.inputs {
-        if input.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(input)
-                .follow_links(false)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-                .filter(|p| {
-                    let hidden = p
-                        .file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with('.') || n.starts_with("~$"));
-                    let known = p
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_lowercase().as_str()));
-                    known && !hidden
-                })
-                .collect();
-            found.sort();
-            files.extend(found.into_iter().map(|p| {
-                let label = p.to_string_lossy().replace('\\', "/");
-                (p, label)
-            }));
-        } else if input.exists() {
-            files.push((input.clone(), input.to_string_lossy().replace('\\', "/")));
+    let mut paths = a.inputs.clone();
+    if let Some(list) = &a.files_from {
+        let mut text = String::new();
+        let read = if list.as_os_str() == "-" {
+            io::stdin().read_to_string(&mut text).map(|_| ())
         } else {
-            return Err(format!(
-                "找不到文件 {} (no such file or folder)",
-                input.display()
-            ));
-        }
+            fs::read_to_string(list).map(|t| text = t)
+        };
+        read.map_err(|e| format!("--files-from {}: {e}", list.display()))?;
+        paths.extend(batch::read_list(&text));
     }
-    if let Some(out) = &a.output {
+    if paths.is_empty() {
+        return Err("没有输入文件 (give files or folders, or --files-from)".into());
+    }
+    let globs = if a.glob.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &a.glob {
+            b.add(globset::Glob::new(g).map_err(|e| format!("--glob {g}: {e}"))?);
+        }
+        Some(b.build().map_err(|e| format!("--glob: {e}"))?)
+    };
+    let inputs = batch::collect(&paths, globs.as_ref())?;
+    let mut files = inputs.files;
+    if let Some(spec) = &a.shard {
+        let (k, n) = spec
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
+            .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k))
+            .ok_or_else(|| format!("--shard wants K/N with 1 ≤ K ≤ N, got {spec:?}"))?;
+        files = batch::shard(files, k, n);
+    }
+    for out in a.output.iter().chain(a.report.iter()) {
         if let Ok(o) = fs::canonicalize(out) {
             if files
                 .iter()
-                .any(|(p, _)| fs::canonicalize(p).is_ok_and(|c| c == o))
+                .any(|f| fs::canonicalize(&f.path).is_ok_and(|c| c == o))
             {
                 return Err(format!(
-                    "输出文件 {} 也是输入文件 (the output is also an input: choose another -o)",
+                    "输出文件 {} 也是输入文件 (the output is also an input: choose another path)",
                     out.display()
                 ));
             }
         }
     }
+    let jobs = a
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     Ok(Plan {
         files,
-        to,
+        walk_skipped: inputs.skipped,
+        opts: Options {
+            format,
+            headers: match a.headers {
+                HeaderArg::Zh => Headers::Zh,
+                HeaderArg::En => Headers::En,
+            },
+            bom: !a.no_bom,
+            encoding: match a.encoding {
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Gbk => Encoding::Gbk,
+            },
+        },
         output: a.output,
-        headers: match a.headers {
-            HeaderArg::Zh => Headers::Zh,
-            HeaderArg::En => Headers::En,
-        },
-        bom: !a.no_bom,
-        encoding: match a.encoding {
-            EncodingArg::Utf8 => Encoding::Utf8,
-            EncodingArg::Gbk => Encoding::Gbk,
-        },
+        target: a.out_dir.map_or(Target::Combined, Target::PerFile),
+        jobs,
+        report: a.report,
         verbose: a.verbose,
         quiet: a.quiet,
         limits,
     })
 }
 
-fn sink<'w>(p: &Plan, out: Box<dyn Write + 'w>) -> io::Result<Box<dyn Sink + 'w>> {
-    Ok(match p.to {
-        To::Json => Box::new(JsonSink::new(out)?),
-        To::Jsonl => Box::new(JsonlSink::new(out)),
-        To::Csv => Box::new(CsvSink::new(out, p.headers, p.bom, p.encoding)?),
-    })
-}
-
-/// The output file, written to a temporary name beside it and renamed when
-/// complete, so a failed or killed run leaves no partial file.
-struct AtomicFile {
-    tmp: PathBuf,
-    dest: PathBuf,
-}
-
-impl AtomicFile {
-    fn create(dest: &Path) -> io::Result<(AtomicFile, fs::File)> {
-        let dir = dest
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.jixiao-{}.tmp", std::process::id()));
-        let f = fs::File::create(&tmp)?;
-        Ok((
-            AtomicFile {
-                tmp,
-                dest: dest.to_path_buf(),
-            },
-            f,
-        ))
-    }
-
-    fn commit(self) -> io::Result<()> {
-        fs::rename(&self.tmp, &self.dest)?;
-        std::mem::forget(self);
-        Ok(())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.tmp);
-    }
-}
-
 fn run(p: Plan) -> i32 {
-    if p.files.is_empty() {
-        return usage("没有找到可转换的文件 (no input files found)");
+    if p.files.is_empty() && matches!(p.target, Target::Combined) && p.output.is_none() {
+        eprintln!("jixiao: 没有找到可转换的文件 (no input files found)");
     }
-    let result = match &p.output {
-        Some(dest) => match AtomicFile::create(dest) {
-            Ok((atomic, file)) => {
-                let r = convert_all(&p, Box::new(BufWriter::new(file)));
-                match r {
-                    Ok(code) => atomic.commit().map(|_| code),
-                    Err(e) => Err(e),
-                }
-            }
-            Err(e) => Err(e),
-        },
-        None => convert_all(&p, Box::new(BufWriter::new(io::stdout().lock()))),
+    let result = match (&p.output, &p.target) {
+        (Some(dest), _) => AtomicFile::create(dest).and_then(|(atomic, file)| {
+            let code = convert_all(&p, Some(Box::new(BufWriter::new(file))))?;
+            atomic.commit()?;
+            Ok(code)
+        }),
+        (None, Target::Combined) => {
+            convert_all(&p, Some(Box::new(BufWriter::new(io::stdout().lock()))))
+        }
+        (None, Target::PerFile(_)) => convert_all(&p, None),
     };
     match result {
         Ok(code) => code,
@@ -299,48 +274,144 @@ fn run(p: Plan) -> i32 {
     }
 }
 
-fn convert_all(p: &Plan, out: Box<dyn Write + '_>) -> io::Result<i32> {
-    let mut sink = sink(p, out)?;
-    let started = std::time::Instant::now();
-    let mut errors = Vec::new();
+/// The per-file report, streamed as a JSON array.
+struct Report {
+    out: BufWriter<fs::File>,
+    atomic: AtomicFile,
+    first: bool,
+}
+
+impl Report {
+    fn create(path: &Path) -> io::Result<Report> {
+        let (atomic, file) = AtomicFile::create(path)?;
+        let mut out = BufWriter::new(file);
+        out.write_all(b"[")?;
+        Ok(Report {
+            out,
+            atomic,
+            first: true,
+        })
+    }
+
+    fn record(&mut self, input: &Input, o: &Outcome) -> io::Result<()> {
+        let v = serde_json::json!({
+            "file": input.label,
+            "status": if o.error.is_some() { "error" } else { "ok" },
+            "tables": o.tables,
+            "indicators": o.indicators,
+            "warnings": o.notes,
+            "error_kind": o.error.as_ref().map(|e| e.kind.as_str()),
+            "message": o.error.as_ref().map(|e| e.message.clone()),
+        });
+        self.out
+            .write_all(if self.first { b"\n  " } else { b",\n  " })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(b"\n]\n")?;
+        self.out.flush()?;
+        self.atomic.commit()
+    }
+}
+
+fn progress_bar(p: &Plan) -> ProgressBar {
+    if p.quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(p.files.len() as u64),
+        ProgressDrawTarget::stderr_with_hz(4),
+    );
+    if let Ok(style) = ProgressStyle::with_template(
+        "{pos}/{len} files  {per_sec}  errors: {msg}  ETA {eta}  {wide_bar}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message("0");
+    bar
+}
+
+fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(p.jobs)
+        .build()
+        .map_err(io::Error::other)?;
+    let mut output = match out {
+        Some(w) => Some(Output::begin(w, p.opts)?),
+        None => None,
+    };
+    let mut report = match &p.report {
+        Some(path) => Some(Report::create(path)?),
+        None => None,
+    };
+    let bar = progress_bar(p);
+    let failed = AtomicUsize::new(0);
+    let mut errors: Vec<FileError> = Vec::new();
     let (mut tables, mut indicators, mut notes) = (0usize, 0usize, 0usize);
-    for (path, label) in &p.files {
-        let result = fs::read(path)
-            .map_err(|e| {
-                crate::error::Error::new(
-                    ErrorKind::Io,
-                    format!("无法读取文件 (cannot read the file): {e}"),
-                )
-            })
-            .and_then(|bytes| convert_guarded(&bytes, label, &p.limits));
-        match result {
-            Ok(n) => {
-                if p.verbose {
-                    for s in &n.skipped {
-                        eprintln!("jixiao: {label}: {s}");
+    let done = |o: &Outcome| {
+        if o.error.is_some() {
+            let n = failed.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.set_message(n.to_string());
+        }
+        bar.inc(1);
+    };
+    batch::run(
+        &p.files,
+        &p.opts,
+        &p.limits,
+        &p.target,
+        &pool,
+        &done,
+        &mut |input, o| {
+            if let Some(r) = report.as_mut() {
+                r.record(input, &o)?;
+            }
+            if p.verbose {
+                for s in &o.skipped {
+                    bar.suspend(|| eprintln!("jixiao: {}: {s}", input.label));
+                }
+            }
+            match o.error {
+                Some(e) => {
+                    bar.suspend(|| eprintln!("jixiao: {}: {e}", input.label));
+                    errors.push(FileError {
+                        file: input.label.clone(),
+                        kind: e.kind,
+                        message: e.message,
+                    });
+                }
+                None => {
+                    tables += o.tables;
+                    indicators += o.indicators;
+                    notes += o.notes;
+                    if let Some(out) = output.as_mut() {
+                        for r in &o.rendered {
+                            out.push(r)?;
+                        }
                     }
                 }
-                for t in &n.tables {
-                    tables += 1;
-                    indicators += t.indicators.len();
-                    notes += t.notes.len();
-                    sink.table(t)?;
-                }
             }
-            Err(e) => {
-                eprintln!("jixiao: {label}: {e}");
-                errors.push(FileError {
-                    file: label.clone(),
-                    kind: e.kind,
-                    message: e.message,
-                });
-            }
-        }
+            Ok(())
+        },
+    )?;
+    bar.finish_and_clear();
+    if let Some(out) = output {
+        out.finish(&errors)?;
     }
-    sink.finish(&errors)?;
+    if let Some(r) = report {
+        r.finish()?;
+    }
     if !p.quiet {
+        let skipped = if p.walk_skipped > 0 {
+            format!(" ({} other files passed over)", p.walk_skipped)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "jixiao: {} files, {tables} tables, {indicators} indicators, {notes} notes, {} errors, {:.2} s",
+            "jixiao: {} files{skipped}, {tables} tables, {indicators} indicators, {notes} notes, {} errors, {:.2} s",
             p.files.len(),
             errors.len(),
             started.elapsed().as_secs_f64()

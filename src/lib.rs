@@ -3,6 +3,7 @@
 //! Data flows one way: bytes → [`read`] (a [`grid::Block`] list per file) →
 //! [`normalize`] (tables of indicators) → [`write`] (JSON, JSONL, CSV).
 
+pub mod batch;
 pub mod cli;
 pub mod convert;
 pub mod error;

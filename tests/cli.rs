@@ -220,3 +220,255 @@ fn a_docx_named_doc_is_read_as_what_it_is() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["tables"][0]["source"]["format"], "docx");
 }
+
+/// A folder of `n` copies of the seed and the Word samples, in sub-folders.
+fn archive(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut samples: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "docx"))
+        .collect();
+    samples.sort();
+    for i in 0..n {
+        let sub = dir.path().join(format!("in/d{}", i % 7));
+        std::fs::create_dir_all(&sub).unwrap();
+        let s = &samples[i % samples.len()];
+        let ext = s.extension().unwrap().to_str().unwrap();
+        std::fs::copy(s, sub.join(format!("f{i:04}.{ext}"))).unwrap();
+    }
+    std::fs::write(dir.path().join("in/notes.md"), "not an export").unwrap();
+    dir
+}
+
+#[test]
+fn output_bytes_do_not_depend_on_the_thread_count() {
+    let dir = archive(120);
+    let one = jixiao(
+        dir.path(),
+        &["convert", "-q", "in", "--to", "jsonl", "-j", "1"],
+    );
+    let four = jixiao(
+        dir.path(),
+        &["convert", "-q", "in", "--to", "jsonl", "-j", "4"],
+    );
+    assert_eq!(one.status.code(), Some(0));
+    assert!(one.stdout.len() > 10_000);
+    assert!(
+        one.stdout == four.stdout,
+        "JSONL differs between 1 and 4 threads"
+    );
+    let one = jixiao(dir.path(), &["convert", "-q", "in", "-j", "1"]);
+    let three = jixiao(dir.path(), &["convert", "-q", "in", "-j", "3"]);
+    assert!(
+        one.stdout == three.stdout,
+        "JSON differs between 1 and 3 threads"
+    );
+}
+
+#[test]
+fn shards_concatenate_to_the_whole() {
+    let dir = archive(60);
+    let whole = jixiao(dir.path(), &["convert", "-q", "in", "--to", "jsonl"]);
+    let mut want: Vec<String> = String::from_utf8(whole.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let mut got = Vec::new();
+    for k in 1..=3 {
+        let o = jixiao(
+            dir.path(),
+            &[
+                "convert",
+                "-q",
+                "in",
+                "--to",
+                "jsonl",
+                "--shard",
+                &format!("{k}/3"),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0));
+        got.extend(
+            String::from_utf8(o.stdout)
+                .unwrap()
+                .lines()
+                .map(String::from),
+        );
+    }
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    let o = jixiao(dir.path(), &["convert", "in", "--shard", "4/3"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn out_dir_mirrors_the_tree_and_the_report_lists_every_file() {
+    let dir = archive(9);
+    std::fs::write(
+        dir.path().join("in/d0/broken.txt"),
+        b"\x00\x01\x02\x03binary",
+    )
+    .unwrap();
+    let o = jixiao(
+        dir.path(),
+        &[
+            "convert",
+            "in",
+            "--out-dir",
+            "out",
+            "--to",
+            "jsonl",
+            "--report",
+            "report.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("jixiao: in/d0/broken.txt: [unreadable]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("jixiao: 10 files (1 other files passed over), "),
+        "{err}"
+    );
+    assert!(
+        dir.path().join("out/d0/f0000.docx.jsonl").exists()
+            || dir.path().join("out/d0/f0000.txt.jsonl").exists()
+    );
+    assert!(!dir.path().join("out/d0/broken.txt.jsonl").exists());
+    let outputs = walk(&dir.path().join("out"));
+    assert_eq!(outputs.len(), 9, "{outputs:?}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let rows = report.as_array().unwrap();
+    assert_eq!(rows.len(), 10);
+    let broken = rows
+        .iter()
+        .find(|r| r["file"] == "in/d0/broken.txt")
+        .unwrap();
+    assert_eq!(
+        (broken["status"].as_str(), broken["error_kind"].as_str()),
+        (Some("error"), Some("unreadable"))
+    );
+    let ok = rows.iter().find(|r| r["status"] == "ok").unwrap();
+    assert!(ok["tables"].as_u64().unwrap() >= 1 && ok["indicators"].as_u64().unwrap() >= 5);
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn files_from_stdin_and_globs() {
+    let dir = archive(14);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["convert", "-q", "--files-from", "-", "--to", "jsonl"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"in/d0/f0000.txt\r\n\r\nin/d2/f0002.docx\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let files: std::collections::BTreeSet<String> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source_file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec!["in/d0/f0000.txt", "in/d2/f0002.docx"]
+    );
+    let o = jixiao(
+        dir.path(),
+        &["convert", "in", "--glob", "*.txt", "--to", "jsonl"],
+    );
+    let err = stderr(&o);
+    let txt = (0..14).filter(|i| i % 6 < 2).count();
+    assert!(
+        err.contains(&format!(
+            "jixiao: {txt} files ({} other files passed over)",
+            14 - txt + 1
+        )),
+        "{err}"
+    );
+    assert!(String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .all(|l| l.contains(".txt\"")));
+}
+
+/// A run stopped mid-way (SIGTERM, Ctrl-C) leaves neither the output nor its
+/// temporary file. The input here is a FIFO nobody writes to, so the run is
+/// certainly mid-way when the signal comes.
+#[test]
+fn an_interrupted_run_leaves_no_partial_output() {
+    let dir = setup();
+    let fifo = dir.path().join("in/stuck.txt");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "convert",
+            "in/seed.txt",
+            "in/stuck.txt",
+            "-o",
+            "out.json",
+            "--report",
+            "report.json",
+        ])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has created its temporary output.
+    let tmp_exists = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    let mut waited = 0;
+    while !tmp_exists() && waited < 200 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waited += 1;
+    }
+    assert!(tmp_exists(), "the run never started writing");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("in")],
+        "left behind: {left:?}"
+    );
+}

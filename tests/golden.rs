@@ -4,21 +4,18 @@
 
 use jixiao::convert::convert_bytes;
 use jixiao::limits::Limits;
-use jixiao::write::json::JsonSink;
-use jixiao::write::Sink;
+use jixiao::write::{Options, Output};
 use std::path::Path;
 
 fn render(file: &str) -> String {
     let bytes = std::fs::read(file).unwrap();
     let n =
         convert_bytes(&bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let mut out = Vec::new();
-    let mut sink = JsonSink::new(&mut out).unwrap();
+    let mut out = Output::begin(Vec::new(), Options::json()).unwrap();
     for t in &n.tables {
-        sink.table(t).unwrap();
+        out.table(t).unwrap();
     }
-    sink.finish(&[]).unwrap();
-    String::from_utf8(out).unwrap()
+    String::from_utf8(out.finish(&[]).unwrap()).unwrap()
 }
 
 #[test]

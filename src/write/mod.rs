@@ -1,12 +1,13 @@
 //! Writers: the same records as JSON (the document), JSONL and CSV. One
 //! field table ([`FIELDS`]) names the flat columns for CSV, JSONL and xlsx.
-
-pub mod csv;
-pub mod json;
-pub mod jsonl;
+//!
+//! Rendering a table ([`render`]) is stateless, so workers render in
+//! parallel; an [`Output`] then writes the rendered pieces in input order,
+//! adding what joins them (the JSON array's commas, the CSV header).
 
 use crate::model::{FileError, Indicator, Table, TargetValue};
-use std::io;
+use serde_json::{Map, Value};
+use std::io::{self, Write};
 
 /// The 32 flat columns: Chinese header, English key.
 pub const FIELDS: [(&str, &str); 32] = [
@@ -111,8 +112,175 @@ pub fn flat_rows(t: &Table) -> Vec<[Option<String>; 32]> {
     t.indicators.iter().map(|i| flat_row(t, Some(i))).collect()
 }
 
-/// A destination for records, written as they come.
-pub trait Sink {
-    fn table(&mut self, t: &Table) -> io::Result<()>;
-    fn finish(&mut self, errors: &[FileError]) -> io::Result<()>;
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// CSV text encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gbk,
+}
+
+/// Everything that decides the output bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub format: Format,
+    pub headers: Headers,
+    pub bom: bool,
+    pub encoding: Encoding,
+}
+
+impl Options {
+    pub fn json() -> Options {
+        Options {
+            format: Format::Json,
+            headers: Headers::Zh,
+            bom: true,
+            encoding: Encoding::Utf8,
+        }
+    }
+
+    /// The file extension for outputs written one per input.
+    pub fn extension(&self) -> &'static str {
+        match self.format {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+fn encode(opts: &Options, text: Vec<u8>) -> Vec<u8> {
+    match (opts.format, opts.encoding) {
+        (Format::Csv, Encoding::Gbk) => {
+            let s = String::from_utf8_lossy(&text);
+            // GB18030 is GBK for every character GBK has, and can write the rest.
+            encoding_rs::GB18030.encode(&s).0.into_owned()
+        }
+        _ => text,
+    }
+}
+
+/// Pretty JSON indented by `by`; strings never hold raw newlines, so
+/// indenting line by line is safe.
+fn indented<T: serde::Serialize>(v: &T, by: &str) -> io::Result<String> {
+    let s = serde_json::to_string_pretty(v).map_err(io::Error::other)?;
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for (i, line) in s.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(by);
+        out.push_str(line);
+    }
+    Ok(out)
+}
+
+/// A table's bytes in the chosen format, without what joins tables.
+pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
+    let bytes = match opts.format {
+        Format::Json => indented(t, "    ")?.into_bytes(),
+        Format::Jsonl => {
+            let mut out = Vec::new();
+            for row in flat_rows(t) {
+                let mut m = Map::with_capacity(FIELDS.len());
+                for ((_, key), v) in FIELDS.iter().zip(row) {
+                    let v = match (key, v) {
+                        (_, None) => Value::Null,
+                        (&"table" | &"seq" | &"year", Some(n)) => {
+                            n.parse::<i64>().map_or(Value::String(n), Value::from)
+                        }
+                        (_, Some(s)) => Value::String(s),
+                    };
+                    m.insert(key.to_string(), v);
+                }
+                serde_json::to_writer(&mut out, &m).map_err(io::Error::other)?;
+                out.push(b'\n');
+            }
+            out
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for row in flat_rows(t) {
+                w.write_record(row.iter().map(|v| v.as_deref().unwrap_or("")))
+                    .map_err(io::Error::other)?;
+            }
+            w.into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?
+        }
+    };
+    Ok(encode(opts, bytes))
+}
+
+/// One output stream: its opening, the rendered tables in order, its end.
+pub struct Output<W: Write> {
+    out: W,
+    opts: Options,
+    tables: usize,
+}
+
+impl<W: Write> Output<W> {
+    pub fn begin(mut out: W, opts: Options) -> io::Result<Output<W>> {
+        match opts.format {
+            Format::Json => out.write_all(b"{\n  \"schema\": \"jixiao/1\",\n  \"tables\": [")?,
+            Format::Jsonl => {}
+            Format::Csv => {
+                if opts.bom && opts.encoding == Encoding::Utf8 {
+                    out.write_all(b"\xEF\xBB\xBF")?;
+                }
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(FIELDS.iter().map(|(zh, en)| match opts.headers {
+                    Headers::Zh => *zh,
+                    Headers::En => *en,
+                }))
+                .map_err(io::Error::other)?;
+                let header = w
+                    .into_inner()
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                out.write_all(&encode(&opts, header))?;
+            }
+        }
+        Ok(Output {
+            out,
+            opts,
+            tables: 0,
+        })
+    }
+
+    /// Writes one table rendered by [`render`] with the same options.
+    pub fn push(&mut self, rendered: &[u8]) -> io::Result<()> {
+        if self.opts.format == Format::Json {
+            self.out
+                .write_all(if self.tables == 0 { b"\n" } else { b",\n" })?;
+        }
+        self.tables += 1;
+        self.out.write_all(rendered)
+    }
+
+    /// Renders and writes one table.
+    pub fn table(&mut self, t: &Table) -> io::Result<()> {
+        let r = render(&self.opts, t)?;
+        self.push(&r)
+    }
+
+    /// Closes the stream; JSON lists the files that failed.
+    pub fn finish(mut self, errors: &[FileError]) -> io::Result<W> {
+        if self.opts.format == Format::Json {
+            let close = if self.tables == 0 { "]" } else { "\n  ]" };
+            if errors.is_empty() {
+                write!(self.out, "{close},\n  \"errors\": []\n}}\n")?;
+            } else {
+                let e = indented(&errors, "  ")?;
+                write!(self.out, "{close},\n  \"errors\": {}\n}}\n", e.trim_start())?;
+            }
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
 }
