@@ -15,6 +15,9 @@ use std::collections::HashMap;
 
 /// Whether a line names a 绩效目标表 (a heading or a title row).
 pub fn names_a_table(text: &str) -> bool {
+    if !text.contains('表') {
+        return false;
+    }
     let k = label_key(text);
     ["绩效目标表", "自评表", "申报表", "目标表", "绩效表"]
         .iter()
@@ -35,31 +38,36 @@ fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
     Some((m, clean(label), value.to_string()))
 }
 
-/// Whether a row holds any header label (so its grid is part of a table).
-pub fn row_has_label(grid: &Grid, row: u32) -> bool {
-    anchors(grid, row)
-        .iter()
-        .any(|(_, t)| header_label(t).is_some() || inline_pair(t).is_some() || names_a_table(t))
-}
-
-/// Whether a row starts a new table's header block rather than being a
-/// stray row: it names the project, the unit, the money, or the table.
-pub fn row_is_strong(grid: &Grid, row: u32) -> bool {
-    anchors(grid, row).iter().any(|(_, t)| {
-        let strong = |l: HeaderLabel| {
-            matches!(
-                l,
-                HeaderLabel::ProjectName
-                    | HeaderLabel::Unit(_)
-                    | HeaderLabel::UnitCode
-                    | HeaderLabel::Total(_)
-            )
-        };
-        header_label(t).is_some_and(|m| strong(m.label))
-            || inline_pair(t)
-                .is_some_and(|(m, _, _)| strong(m.label) || m.label == HeaderLabel::MoneyUnit)
-            || names_a_table(t)
-    })
+/// Whether a row holds any header label (so its grid is part of a table),
+/// and whether it is *strong*: it names the project, the unit, the money or
+/// the table, so it starts a new header block rather than being a stray row.
+pub fn classify_row(grid: &Grid, row: u32) -> (bool, bool) {
+    let strong_label = |l: HeaderLabel| {
+        matches!(
+            l,
+            HeaderLabel::ProjectName
+                | HeaderLabel::Unit(_)
+                | HeaderLabel::UnitCode
+                | HeaderLabel::Total(_)
+        )
+    };
+    let (mut labelled, mut strong) = (false, false);
+    for (_, t) in anchors(grid, row) {
+        if t.trim().is_empty() {
+            continue;
+        }
+        if names_a_table(t) {
+            return (true, true);
+        }
+        if let Some(m) = header_label(t) {
+            labelled = true;
+            strong |= strong_label(m.label);
+        } else if let Some((m, _, _)) = inline_pair(t) {
+            labelled = true;
+            strong |= strong_label(m.label) || m.label == HeaderLabel::MoneyUnit;
+        }
+    }
+    (labelled, strong)
 }
 
 /// A unit written with its code: `267101天津市…`, `[155]六安市…`,

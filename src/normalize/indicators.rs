@@ -155,8 +155,10 @@ impl FillDown {
 }
 
 /// Reads the rows under one indicator header into `table.indicators`.
+#[allow(clippy::too_many_arguments)]
 pub fn read_rows(
     grids: &[&Grid],
+    info: &[Vec<super::RowInfo>],
     map: &ColumnMap,
     rows: &[RowRef],
     first_grid: Option<usize>,
@@ -170,7 +172,7 @@ pub fn read_rows(
     for rr in rows {
         let g = grids[rr.grid];
         let r = rr.row;
-        if header_row(g, r).is_some() {
+        if info[rr.grid][r as usize].header.is_some() {
             continue; // repeated header on a new page
         }
         let locator = if Some(rr.grid) != first_grid && g.row_locators.is_none() {

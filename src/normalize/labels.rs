@@ -3,6 +3,8 @@
 //! is matched on its key (`text::label_key`), never on its position.
 
 use super::text::{label_key, split_bracket, strip_numbering};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// A header-block label and the field it feeds. Numbers are priorities:
 /// lower wins when a table names the same field twice.
@@ -129,6 +131,10 @@ const HEADER_LABELS: &[(&str, HeaderLabel)] = &[
 
 /// Matches a header-block label, or `None` for a value.
 pub fn header_label(text: &str) -> Option<Matched> {
+    // Labels are short; long cells are values (and most cells are values).
+    if text.len() > 96 || (!text.contains("下达") && !could_be(text, &HEADER_CHARS)) {
+        return None;
+    }
     let key = label_key(text);
     if key.is_empty() || key.chars().count() > 24 {
         return None;
@@ -161,11 +167,45 @@ pub fn header_label(text: &str) -> Option<Matched> {
     })
 }
 
+/// Ideographs that occur in some label, outside brackets.
+static HEADER_CHARS: LazyLock<HashSet<char>> = LazyLock::new(|| {
+    let names = HEADER_LABELS.iter().map(|(n, _)| *n);
+    names
+        .flat_map(str::chars)
+        .chain("其中一二三四五六七八九十".chars())
+        .collect()
+});
+
+static COLUMN_CHARS: LazyLock<HashSet<char>> =
+    LazyLock::new(|| COLUMNS.iter().flat_map(|(n, _)| n.chars()).collect());
+
+/// A cheap test before the full match: every ideograph outside brackets
+/// must occur in some label. `硬件设备维护数量` fails at its first character.
+fn could_be(text: &str, chars: &HashSet<char>) -> bool {
+    let mut depth = 0u32;
+    for c in text.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
+            c if depth == 0 && ('\u{4E00}'..='\u{9FFF}').contains(&c) && !chars.contains(&c) => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 fn lookup(k: &str) -> Option<HeaderLabel> {
-    HEADER_LABELS
-        .iter()
-        .find(|(name, _)| *name == k)
-        .map(|(_, l)| *l)
+    static MAP: LazyLock<HashMap<&'static str, HeaderLabel>> =
+        LazyLock::new(|| HEADER_LABELS.iter().rev().copied().collect());
+    MAP.get(k).copied()
+}
+
+fn lookup_column(k: &str) -> Option<Column> {
+    static MAP: LazyLock<HashMap<&'static str, Column>> =
+        LazyLock::new(|| COLUMNS.iter().rev().copied().collect());
+    MAP.get(k).copied()
 }
 
 /// A column of the indicator grid.
@@ -231,10 +271,15 @@ const COLUMNS: &[(&str, Column)] = &[
 /// Matches an indicator-grid column header. Long instructions in brackets
 /// (`*实际完成值（定量填数字…）`) are ignored.
 pub fn column(text: &str) -> Option<Column> {
+    let open = text.trim_start_matches(['*', ' ']);
+    let free_tail = open.starts_with("偏差原因") || open.starts_with("未完成原因");
+    if text.len() > 192 || (!free_tail && !could_be(text, &COLUMN_CHARS)) {
+        return None;
+    }
     let key = label_key(text);
     let mut k = key.as_str();
     loop {
-        if let Some(c) = COLUMNS.iter().find(|(n, _)| *n == k).map(|(_, c)| *c) {
+        if let Some(c) = lookup_column(k) {
             return Some(c);
         }
         match split_bracket(k) {

@@ -37,6 +37,35 @@ pub(crate) fn anchors(grid: &Grid, row: u32) -> Vec<(u32, &str)> {
         .collect()
 }
 
+/// What the layout detection needs to know of a row, worked out once.
+pub(crate) struct RowInfo {
+    /// The column map when the row is an indicator header.
+    pub header: Option<ColumnMap>,
+    /// It holds a header label or names a table.
+    pub labelled: bool,
+    /// It names the project, the unit, the money or the table.
+    pub strong: bool,
+}
+
+fn row_infos(grids: &[&Grid]) -> Vec<Vec<RowInfo>> {
+    grids
+        .iter()
+        .map(|g| {
+            (0..g.rows())
+                .map(|r| {
+                    let header = indicators::header_row(g, r);
+                    let (labelled, strong) = header::classify_row(g, r);
+                    RowInfo {
+                        labelled: labelled || header.is_some(),
+                        strong,
+                        header,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// What the normaliser found in one file.
 #[derive(Debug, Default)]
 pub struct Normalized {
@@ -66,6 +95,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             Block::Paragraph(_) => None,
         })
         .collect();
+    let info = row_infos(&grids);
     let mut out = Normalized::default();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut current: Option<Draft> = None;
@@ -91,8 +121,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
         };
         let this = gi;
         gi += 1;
-        let relevant = (0..grid.rows())
-            .any(|r| indicators::header_row(grid, r).is_some() || header::row_has_label(grid, r));
+        let relevant = info[this].iter().any(|i| i.labelled);
         if !relevant {
             // A grid continued on the next page without repeating its header.
             if let Some(d) = current.as_mut() {
@@ -119,7 +148,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
         if !pending_rows.is_empty()
             && !pending_rows
                 .iter()
-                .any(|rr| header::row_is_strong(grids[rr.grid], rr.row))
+                .any(|rr| info[rr.grid][rr.row as usize].strong)
         {
             out.skipped.push(format!(
                 "{} rows of {} skipped: labels, but no header block or indicator grid",
@@ -132,11 +161,11 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
         let mut r = 0u32;
         while r < grid.rows() {
             let here = RowRef { grid: this, row: r };
-            if let Some(mut map) = indicators::header_row(grid, r) {
+            if let Some(mut map) = info[this][r as usize].header.clone() {
                 map.grid = this;
                 let strong = pending_rows
                     .iter()
-                    .any(|rr| header::row_is_strong(grids[rr.grid], rr.row))
+                    .any(|rr| info[rr.grid][rr.row as usize].strong)
                     || pending_paras.iter().any(|p| header::names_a_table(p));
                 let skip = map.header_rows;
                 match current.as_mut() {
@@ -159,7 +188,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 r += skip;
                 continue;
             }
-            if in_grid_indicators && !header::row_is_strong(grid, r) {
+            if in_grid_indicators && !info[this][r as usize].strong {
                 if let Some((_, rows)) = current.as_mut().and_then(|d| d.segments.last_mut()) {
                     rows.push(here);
                 }
@@ -188,7 +217,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             table: i as u32 + 1,
             locator: locator(&grids, &d),
         };
-        out.tables.push(assemble(&grids, d, source));
+        out.tables.push(assemble(&grids, &info, d, source));
     }
     out
 }
@@ -244,7 +273,7 @@ fn locator(grids: &[&Grid], d: &Draft) -> String {
     }
 }
 
-fn assemble(grids: &[&Grid], d: Draft, source: Source) -> Table {
+fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) -> Table {
     let first_grid = d.segments.first().map(|(m, _)| m.grid);
     let mut table = header::read_header(grids, &d.paragraphs, &d.header_rows, source);
     let mut notes = Vec::new();
@@ -252,6 +281,7 @@ fn assemble(grids: &[&Grid], d: Draft, source: Source) -> Table {
     for (map, rows) in &d.segments {
         indicators::read_rows(
             grids,
+            info,
             map,
             rows,
             first_grid,

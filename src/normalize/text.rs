@@ -62,28 +62,32 @@ pub fn is_placeholder(s: &str) -> bool {
 /// Maps full-width ASCII forms to ASCII and the box-drawing `═` to `=`, for
 /// parsing only: what we keep as `raw` is never folded.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            '═' => '=',
-            '≧' => '≥',
-            '≦' => '≤',
-            '〜' => '~',
-            '—' | '–' | '−' => '-',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '═' => '=',
+        '≧' => '≥',
+        '≦' => '≤',
+        '〜' => '~',
+        '—' | '–' | '−' => '-',
+        _ => c,
+    }
 }
 
 /// The key a label is matched by: width-folded, without whitespace, `*`,
 /// `★`, or a trailing colon. `（其中）：财政  资金` → `(其中):财政资金`.
 pub fn label_key(s: &str) -> String {
-    let folded = fold_width(s);
-    let mut k: String = folded
-        .chars()
-        .filter(|c| !is_space(*c) && !matches!(c, '*' | '★' | '☆'))
-        .collect();
+    let mut k = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = fold_char(c);
+        if !is_space(c) && !matches!(c, '*' | '★' | '☆') {
+            k.push(c);
+        }
+    }
     while k.ends_with(':') {
         k.pop();
     }

@@ -23,8 +23,7 @@ pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
     let bytes = pkg
         .read(&part)?
         .ok_or_else(|| Error::corrupt(format!("{part} is missing")))?;
-    let xml = xml_text(&bytes, &part)?;
-    drop(bytes);
+    let xml = xml_text(bytes, &part)?;
     parse_document(&xml, limits)
 }
 

@@ -115,18 +115,20 @@ fn zip_error(name: &str, e: zip::result::ZipError) -> Error {
     }
 }
 
-/// Decodes an XML part as UTF-8, dropping a BOM (Word Online writes them).
-pub fn xml_text(bytes: &[u8], part: &str) -> Result<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+/// Decodes an XML part as UTF-8 (validated once, not copied), dropping a
+/// BOM (Word Online writes them); UTF-16 parts are transcoded.
+pub fn xml_text(mut bytes: Vec<u8>, part: &str) -> Result<String> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (s, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
         if bad {
             return Err(Error::corrupt(format!("{part} is not valid text")));
         }
         return Ok(s.into_owned());
     }
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| Error::corrupt(format!("{part} is not valid UTF-8")))
+    String::from_utf8(bytes).map_err(|_| Error::corrupt(format!("{part} is not valid UTF-8")))
 }
 
 /// Finds the main part of an OOXML package through `_rels/.rels`
@@ -134,7 +136,7 @@ pub fn xml_text(bytes: &[u8], part: &str) -> Result<String> {
 pub fn main_part(pkg: &mut Package, fallback: &str) -> Result<Option<String>> {
     if let Some(rels) = pkg.read("_rels/.rels")? {
         // A junk .rels (seen in the corpus) is ignored, not fatal.
-        if let Ok(text) = xml_text(&rels, "_rels/.rels") {
+        if let Ok(text) = xml_text(rels, "_rels/.rels") {
             let mut reader = quick_xml::Reader::from_str(&text);
             loop {
                 match reader.read_event() {

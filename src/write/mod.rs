@@ -6,7 +6,6 @@
 //! adding what joins them (the JSON array's commas, the CSV header).
 
 use crate::model::{FileError, Indicator, Table, TargetValue};
-use serde_json::{Map, Value};
 use std::io::{self, Write};
 
 /// The 32 flat columns: Chinese header, English key.
@@ -187,21 +186,29 @@ pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
     let bytes = match opts.format {
         Format::Json => indented(t, "    ")?.into_bytes(),
         Format::Jsonl => {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(2048);
             for row in flat_rows(t) {
-                let mut m = Map::with_capacity(FIELDS.len());
-                for ((_, key), v) in FIELDS.iter().zip(row) {
-                    let v = match (key, v) {
-                        (_, None) => Value::Null,
-                        (&"table" | &"seq" | &"year", Some(n)) => {
-                            n.parse::<i64>().map_or(Value::String(n), Value::from)
+                out.push(b'{');
+                for (i, ((_, key), v)) in FIELDS.iter().zip(row).enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.push(b'"');
+                    out.extend_from_slice(key.as_bytes());
+                    out.extend_from_slice(b"\":");
+                    match v {
+                        None => out.extend_from_slice(b"null"),
+                        // Whole numbers stay numbers; everything else is a string.
+                        Some(n)
+                            if matches!(*key, "table" | "seq" | "year")
+                                && n.parse::<i64>().is_ok() =>
+                        {
+                            out.extend_from_slice(n.as_bytes())
                         }
-                        (_, Some(s)) => Value::String(s),
-                    };
-                    m.insert(key.to_string(), v);
+                        Some(s) => serde_json::to_writer(&mut out, &s).map_err(io::Error::other)?,
+                    }
                 }
-                serde_json::to_writer(&mut out, &m).map_err(io::Error::other)?;
-                out.push(b'\n');
+                out.extend_from_slice(b"}\n");
             }
             out
         }
