@@ -41,8 +41,12 @@ fn row_roles(grid: &Grid, row: u32) -> Vec<(u32, Option<Column>, String)> {
 
 /// The column map when `row` is an indicator header row, else `None`.
 pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
-    let roles = row_roles(grid, row);
-    let has = |c: Column| roles.iter().any(|(_, r, _)| *r == Some(c));
+    // Roles first, cheaply: most rows name no column at all.
+    let found: Vec<Column> = anchors(grid, row)
+        .into_iter()
+        .filter_map(|(_, t)| column(t))
+        .collect();
+    let has = |c: Column| found.contains(&c);
     let levels = [Column::Level1, Column::Level2, Column::Level3]
         .into_iter()
         .filter(|c| has(*c))
@@ -54,6 +58,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
     if levels == 0 || levels + others < 2 || (others == 0 && levels < 3) {
         return None;
     }
+    let roles = row_roles(grid, row);
     let mut columns: Vec<(Option<Column>, String)> =
         vec![(None, String::new()); grid.cols() as usize];
     for (c, role, text) in &roles {

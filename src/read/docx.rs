@@ -58,24 +58,49 @@ struct TableBuilder {
     nested: Vec<Grid>,
 }
 
-/// Elements whose whole content is dropped.
-fn skipped(local: &str) -> bool {
-    matches!(
-        local,
-        "del"
-            | "moveFrom"
-            | "Fallback"
-            | "instrText"
-            | "delText"
-            | "tcPrChange"
-            | "trPrChange"
-            | "tblPrChange"
-            | "tblPrExChange"
-            | "tblGridChange"
-            | "pPrChange"
-            | "rPrChange"
-            | "sectPrChange"
-    )
+/// The elements the reader acts on, named once per event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    P,
+    R,
+    T,
+    Tbl,
+    Tr,
+    Tc,
+    Tab,
+    Br,
+    NoBreakHyphen,
+    GridSpan,
+    VMerge,
+    GridBefore,
+    GridAfter,
+    /// Whose whole content is dropped: deletions, moved-from text, field
+    /// instructions, drawing fallbacks, and old properties (`*PrChange`,
+    /// which would otherwise bring back old spans).
+    Skip,
+    Other,
+}
+
+fn elem(local: &str) -> Elem {
+    match local.as_bytes() {
+        b"p" => Elem::P,
+        b"r" => Elem::R,
+        b"t" => Elem::T,
+        b"tbl" => Elem::Tbl,
+        b"tr" => Elem::Tr,
+        b"tc" => Elem::Tc,
+        b"tab" | b"ptab" => Elem::Tab,
+        b"br" | b"cr" => Elem::Br,
+        b"noBreakHyphen" => Elem::NoBreakHyphen,
+        b"gridSpan" => Elem::GridSpan,
+        b"vMerge" => Elem::VMerge,
+        b"gridBefore" => Elem::GridBefore,
+        b"gridAfter" => Elem::GridAfter,
+        b"del" | b"moveFrom" | b"Fallback" | b"instrText" | b"delText" | b"tcPrChange"
+        | b"trPrChange" | b"tblPrChange" | b"tblPrExChange" | b"tblGridChange" | b"pPrChange"
+        | b"rPrChange" | b"sectPrChange" => Elem::Skip,
+        _ => Elem::Other,
+    }
 }
 
 fn val(e: &BytesStart) -> Option<String> {
@@ -144,13 +169,12 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 if skip_from.is_some() {
                     continue;
                 }
-                let name = e.local_name();
-                let local = name.as_ref();
-                if skipped(local) {
+                let el = elem(e.local_name().as_ref());
+                if el == Elem::Skip {
                     skip_from = Some(depth);
                     continue;
                 }
-                p.start(local, &e)?;
+                p.start(el, &e)?;
             }
             Event::Empty(e) => {
                 elements += 1;
@@ -163,20 +187,20 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 if skip_from.is_some() {
                     continue;
                 }
-                let name = e.local_name();
-                let local = name.as_ref();
-                p.empty(local, &e);
+                let el = elem(e.local_name().as_ref());
                 // <w:p/> and <w:tc/> are whole elements too.
-                if matches!(local, "p" | "tc" | "tr" | "tbl") {
-                    p.start(local, &e)?;
-                    p.end(local)?;
+                if matches!(el, Elem::P | Elem::Tc | Elem::Tr | Elem::Tbl) {
+                    p.start(el, &e)?;
+                    p.end(el)?;
+                } else {
+                    p.empty(el, &e);
                 }
             }
             Event::End(e) => {
                 if skip_from == Some(depth) {
                     skip_from = None;
                 } else if skip_from.is_none() {
-                    p.end(e.local_name().as_ref())?;
+                    p.end(elem(e.local_name().as_ref()))?;
                 }
                 depth = depth.saturating_sub(1);
             }
@@ -210,7 +234,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
     }
     // Tables left open by a broken file still count.
     while !p.tables.is_empty() {
-        p.end("tbl")?;
+        p.end(Elem::Tbl)?;
     }
     Ok(p.blocks)
 }
@@ -222,12 +246,12 @@ impl Parser<'_> {
         }
     }
 
-    fn start(&mut self, local: &str, e: &BytesStart) -> Result<()> {
-        match local {
-            "p" => self.paragraphs.push(String::new()),
-            "r" => self.in_run += 1,
-            "t" => self.in_text = self.in_run > 0 || !self.paragraphs.is_empty(),
-            "tbl" => {
+    fn start(&mut self, el: Elem, e: &BytesStart) -> Result<()> {
+        match el {
+            Elem::P => self.paragraphs.push(String::new()),
+            Elem::R => self.in_run += 1,
+            Elem::T => self.in_text = self.in_run > 0 || !self.paragraphs.is_empty(),
+            Elem::Tbl => {
                 self.table_count += 1;
                 self.tables.push(TableBuilder {
                     number: self.table_count,
@@ -237,12 +261,12 @@ impl Parser<'_> {
                     nested: Vec::new(),
                 });
             }
-            "tr" => {
+            Elem::Tr => {
                 if let Some(t) = self.tables.last_mut() {
                     t.row = Some(Row::default());
                 }
             }
-            "tc" => {
+            Elem::Tc => {
                 if let Some(t) = self.tables.last_mut() {
                     t.cell = Some(Cell {
                         span: 1,
@@ -250,23 +274,23 @@ impl Parser<'_> {
                     });
                 }
             }
-            _ => self.empty(local, e),
+            _ => self.empty(el, e),
         }
         Ok(())
     }
 
     /// Elements that matter whether written empty or not.
-    fn empty(&mut self, local: &str, e: &BytesStart) {
-        match local {
-            "tab" | "ptab" if self.in_run > 0 => self.push_text("\t"),
-            "br" | "cr" if self.in_run > 0 => self.push_text("\n"),
-            "noBreakHyphen" if self.in_run > 0 => self.push_text("-"),
-            "gridSpan" => {
+    fn empty(&mut self, el: Elem, e: &BytesStart) {
+        match el {
+            Elem::Tab if self.in_run > 0 => self.push_text("\t"),
+            Elem::Br if self.in_run > 0 => self.push_text("\n"),
+            Elem::NoBreakHyphen if self.in_run > 0 => self.push_text("-"),
+            Elem::GridSpan => {
                 if let Some(c) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
                     c.span = num_val(e).max(1);
                 }
             }
-            "vMerge" => {
+            Elem::VMerge => {
                 if let Some(c) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
                     c.vmerge = match val(e).as_deref() {
                         Some("restart") => VMerge::Restart,
@@ -274,10 +298,10 @@ impl Parser<'_> {
                     };
                 }
             }
-            "gridBefore" | "gridAfter" => {
+            Elem::GridBefore | Elem::GridAfter => {
                 if let Some(r) = self.tables.last_mut().and_then(|t| t.row.as_mut()) {
                     let n = val(e).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
-                    if local == "gridBefore" {
+                    if el == Elem::GridBefore {
                         r.before = n;
                     } else {
                         r.after = n;
@@ -288,9 +312,9 @@ impl Parser<'_> {
         }
     }
 
-    fn end(&mut self, local: &str) -> Result<()> {
-        match local {
-            "p" => {
+    fn end(&mut self, el: Elem) -> Result<()> {
+        match el {
+            Elem::P => {
                 let Some(text) = self.paragraphs.pop() else {
                     return Ok(());
                 };
@@ -300,16 +324,16 @@ impl Parser<'_> {
                     self.blocks.push(Block::Paragraph(text));
                 }
             }
-            "r" => self.in_run = self.in_run.saturating_sub(1),
-            "t" => self.in_text = false,
-            "tc" => {
+            Elem::R => self.in_run = self.in_run.saturating_sub(1),
+            Elem::T => self.in_text = false,
+            Elem::Tc => {
                 if let Some(t) = self.tables.last_mut() {
                     if let Some(cell) = t.cell.take() {
                         t.row.get_or_insert_with(Row::default).cells.push(cell);
                     }
                 }
             }
-            "tr" => {
+            Elem::Tr => {
                 if let Some(t) = self.tables.last_mut() {
                     if let Some(cell) = t.cell.take() {
                         t.row.get_or_insert_with(Row::default).cells.push(cell);
@@ -323,7 +347,7 @@ impl Parser<'_> {
                     }
                 }
             }
-            "tbl" => {
+            Elem::Tbl => {
                 let Some(mut t) = self.tables.pop() else {
                     return Ok(());
                 };

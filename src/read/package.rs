@@ -134,6 +134,11 @@ pub fn xml_text(mut bytes: Vec<u8>, part: &str) -> Result<String> {
 /// Finds the main part of an OOXML package through `_rels/.rels`
 /// (Word Online names it `word/document2.xml`), else `fallback`.
 pub fn main_part(pkg: &mut Package, fallback: &str) -> Result<Option<String>> {
+    // The usual name needs no look-up (the relationships are parsed only
+    // when it is missing, as in Word Online's document2.xml).
+    if pkg.has(fallback) {
+        return Ok(Some(fallback.to_string()));
+    }
     if let Some(rels) = pkg.read("_rels/.rels")? {
         // A junk .rels (seen in the corpus) is ignored, not fatal.
         if let Ok(text) = xml_text(rels, "_rels/.rels") {
@@ -163,5 +168,5 @@ pub fn main_part(pkg: &mut Package, fallback: &str) -> Result<Option<String>> {
             }
         }
     }
-    Ok(pkg.has(fallback).then(|| fallback.to_string()))
+    Ok(None)
 }

@@ -1,0 +1,35 @@
+//! Micro-benchmarks of the hot path, to catch regressions between full
+//! benchmark runs (`cargo bench`): the Word reader, the text-dump reader and
+//! the normaliser on the shipped samples.
+
+use jixiao::limits::Limits;
+use jixiao::normalize::normalize;
+use jixiao::read::read;
+
+fn main() {
+    divan::main();
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[divan::bench(args = ["word-seed-merged.docx", "word-messy-continued.docx", "word-comparators-split-columns.docx"])]
+fn read_word(bencher: divan::Bencher, name: &str) {
+    let bytes = sample(name);
+    let limits = Limits::default();
+    bencher.bench(|| read(divan::black_box(&bytes), &limits).unwrap());
+}
+
+#[divan::bench]
+fn read_text_dump(bencher: divan::Bencher) {
+    let bytes = sample("seed-tianjin-wuqing.txt");
+    let limits = Limits::default();
+    bencher.bench(|| read(divan::black_box(&bytes), &limits).unwrap());
+}
+
+#[divan::bench(args = ["word-seed-merged.docx", "seed-tianjin-wuqing.txt"])]
+fn normalise(bencher: divan::Bencher, name: &str) {
+    let doc = read(&sample(name), &Limits::default()).unwrap();
+    bencher.bench(|| normalize(divan::black_box(&doc.blocks), "f", "docx"));
+}
