@@ -23,6 +23,9 @@ pub struct Limits {
     pub max_xml_elements: u64,
     /// Cells in one table (rows × columns).
     pub max_cells: u64,
+    /// Text held from one file's cells (one shared string can be referenced
+    /// by every cell of a sheet: a 1 MB string × 36,000 cells).
+    pub max_text_bytes: u64,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
             max_xml_depth: 256,
             max_xml_elements: 20_000_000,
             max_cells: 2_000_000,
+            max_text_bytes: 64 << 20,
         }
     }
 }
@@ -70,6 +74,7 @@ impl Limits {
             "max_xml_depth" => self.max_xml_depth = n as usize,
             "max_xml_elements" => self.max_xml_elements = n,
             "max_cells" => self.max_cells = n,
+            "max_text_bytes" => self.max_text_bytes = n,
             other => return Err(format!("--limit: no limit named {other:?}")),
         }
         Ok(())

@@ -5,6 +5,7 @@
 pub mod docx;
 pub mod package;
 pub mod text;
+pub mod xlsx;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::grid::Block;
@@ -139,7 +140,11 @@ fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Document> {
         return Err(odf_error(&mut pkg));
     }
     if pkg.has_prefix("xl/") {
-        return Err(unsupported(Format::Xlsx, SPREADSHEET_LATER));
+        let blocks = xlsx::read(&mut pkg, limits)?;
+        return Ok(Document {
+            format: Format::Xlsx,
+            blocks,
+        });
     }
     if pkg.has_prefix("word/") || pkg.has("_rels/.rels") {
         let blocks = docx::read(&mut pkg, limits)?;

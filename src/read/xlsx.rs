@@ -1,0 +1,821 @@
+//! Excel .xlsx/.xlsm reader: every sheet becomes a [`Grid`], merged regions
+//! become spans, and numbers are shown as the sheet shows them — the cell's
+//! stored decimal text formatted by its number format (`0.8` with `0.00` →
+//! `0.80`), never through a float. Dates become ISO dates.
+//!
+//! Hand-written on zip + quick-xml rather than calamine: calamine returns
+//! numbers as f64 without their format, and aborts on sheets whose used range
+//! is huge (calamine issue #693); here cells are stored sparsely and the
+//! grid's area is checked against `max_cells` before it is allocated.
+
+use super::package::{xml_text, Package};
+use crate::error::{Error, Result};
+use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::limits::Limits;
+use quick_xml::events::{BytesStart, Event};
+use rust_decimal::prelude::*;
+use std::collections::HashMap;
+
+/// Reads every sheet of a workbook package.
+pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
+    let workbook = super::package::main_part(pkg, "xl/workbook.xml")?
+        .ok_or_else(|| Error::corrupt("the package has no workbook part (xl/workbook.xml)"))?;
+    let dir = workbook.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let wb_xml = read_part(pkg, &workbook)?;
+    let (sheets, date1904) = parse_workbook(&wb_xml)?;
+    let rels_path = format!(
+        "{dir}/_rels/{}.rels",
+        workbook.rsplit('/').next().unwrap_or("")
+    );
+    let rels = match pkg.read(&rels_path)? {
+        Some(b) => parse_rels(&xml_text(b, &rels_path)?),
+        None => Vec::new(),
+    };
+    let target = |ty: &str| {
+        rels.iter()
+            .find(|(_, t, _)| t.ends_with(ty))
+            .map(|(_, _, target)| resolve(&dir, target))
+    };
+    let strings =
+        match target("/sharedStrings").or_else(|| Some(format!("{dir}/sharedStrings.xml"))) {
+            Some(p) if pkg.has(&p) => parse_shared_strings(&read_part(pkg, &p)?, limits)?,
+            _ => Vec::new(),
+        };
+    let styles = match target("/styles").or_else(|| Some(format!("{dir}/styles.xml"))) {
+        Some(p) if pkg.has(&p) => parse_styles(&read_part(pkg, &p)?),
+        _ => Vec::new(),
+    };
+    let mut blocks = Vec::new();
+    let mut cells_total = 0u64;
+    for (i, (name, rid)) in sheets.iter().enumerate() {
+        let path = rels
+            .iter()
+            .find(|(id, _, _)| id == rid)
+            .map(|(_, _, t)| resolve(&dir, t))
+            .unwrap_or_else(|| format!("{dir}/worksheets/sheet{}.xml", i + 1));
+        let Some(bytes) = pkg.read(&path)? else {
+            continue; // a sheet listed but not shipped (chart sheets, broken packages)
+        };
+        let xml = xml_text(bytes, &path)?;
+        let sheet = parse_sheet(&xml, &strings, &styles, date1904, limits)?;
+        cells_total += sheet.cells.len() as u64;
+        if cells_total > limits.max_cells {
+            return Err(Limits::exceeded("max_cells", limits.max_cells));
+        }
+        if let Some(g) = sheet.into_grid(name, limits)? {
+            blocks.push(Block::Table(g));
+        }
+    }
+    Ok(blocks)
+}
+
+fn read_part(pkg: &mut Package, path: &str) -> Result<String> {
+    let bytes = pkg
+        .read(path)?
+        .ok_or_else(|| Error::corrupt(format!("{path} is missing")))?;
+    xml_text(bytes, path)
+}
+
+fn resolve(dir: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| unescape(&a.value))
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    quick_xml::escape::unescape(s).map_or_else(|_| s.to_string(), |c| c.into_owned())
+}
+
+/// A streaming pass over an XML part with the depth and element limits.
+fn each_event<'x>(
+    xml: &'x str,
+    limits: &Limits,
+    mut f: impl FnMut(&Event<'x>, usize) -> Result<()>,
+) -> Result<()> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = false;
+    let (mut depth, mut elements) = (0usize, 0u64);
+    loop {
+        let ev = reader
+            .read_event()
+            .map_err(|e| Error::corrupt(format!("XML error in a worksheet part: {e}")))?;
+        match &ev {
+            Event::Start(_) => {
+                depth += 1;
+                elements += 1;
+                if depth > limits.max_xml_depth {
+                    return Err(Limits::exceeded(
+                        "max_xml_depth",
+                        limits.max_xml_depth as u64,
+                    ));
+                }
+            }
+            Event::Empty(_) => elements += 1,
+            Event::Eof => break,
+            _ => {}
+        }
+        if elements > limits.max_xml_elements {
+            return Err(Limits::exceeded(
+                "max_xml_elements",
+                limits.max_xml_elements,
+            ));
+        }
+        f(&ev, depth)?;
+        if let Event::End(_) = ev {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    Ok(())
+}
+
+fn parse_workbook(xml: &str) -> Result<(Vec<(String, String)>, bool)> {
+    let mut sheets = Vec::new();
+    let mut date1904 = false;
+    let limits = Limits::default();
+    each_event(xml, &limits, |ev, _| {
+        if let Event::Start(e) | Event::Empty(e) = ev {
+            match e.local_name().as_ref() {
+                "sheet" => {
+                    let name = attr(e, "name").unwrap_or_default();
+                    let rid = attr(e, "id").unwrap_or_default();
+                    sheets.push((name, rid));
+                }
+                "workbookPr" => {
+                    date1904 = matches!(attr(e, "date1904").as_deref(), Some("1" | "true"));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    })?;
+    Ok((sheets, date1904))
+}
+
+/// (Id, Type, Target) of each relationship.
+fn parse_rels(xml: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let _ = each_event(xml, &Limits::default(), |ev, _| {
+        if let Event::Start(e) | Event::Empty(e) = ev {
+            if e.local_name().as_ref() == "Relationship" {
+                out.push((
+                    attr(e, "Id").unwrap_or_default(),
+                    attr(e, "Type").unwrap_or_default(),
+                    attr(e, "Target").unwrap_or_default(),
+                ));
+            }
+        }
+        Ok(())
+    });
+    out
+}
+
+fn parse_shared_strings(xml: &str, limits: &Limits) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur: Option<String> = None;
+    let (mut in_t, mut in_phonetic) = (false, false);
+    each_event(xml, limits, |ev, _| {
+        match ev {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "si" => cur = Some(String::new()),
+                "t" => in_t = true,
+                "rPh" => in_phonetic = true,
+                _ => {}
+            },
+            Event::Empty(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
+            Event::End(e) => match e.local_name().as_ref() {
+                "si" => {
+                    out.push(cur.take().unwrap_or_default());
+                    if out.len() as u64 > limits.max_cells {
+                        return Err(Limits::exceeded("max_cells", limits.max_cells));
+                    }
+                }
+                "t" => in_t = false,
+                "rPh" => in_phonetic = false,
+                _ => {}
+            },
+            Event::Text(t) if in_t && !in_phonetic => {
+                if let Some(c) = cur.as_mut() {
+                    c.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_t && !in_phonetic => {
+                if let (Some(c), Some(ch)) = (cur.as_mut(), entity(r)) {
+                    c.push(ch);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn entity(r: &quick_xml::events::BytesRef) -> Option<char> {
+    match r.as_ref() {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => r.resolve_char_ref().ok().flatten(),
+    }
+}
+
+/// How a cell's number is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumberFormat {
+    General,
+    /// Fixed decimals, optional thousands separators and percent.
+    Fixed {
+        decimals: u32,
+        thousands: bool,
+        percent: bool,
+    },
+    Date {
+        time: bool,
+    },
+    Text,
+}
+
+/// The number format of each cell style (`cellXfs` index).
+fn parse_styles(xml: &str) -> Vec<NumberFormat> {
+    let mut custom: HashMap<u32, String> = HashMap::new();
+    let mut xfs = Vec::new();
+    let mut in_cell_xfs = false;
+    let _ = each_event(xml, &Limits::default(), |ev, _| {
+        match ev {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "numFmt" => {
+                    if let (Some(id), Some(code)) = (attr(e, "numFmtId"), attr(e, "formatCode")) {
+                        if let Ok(id) = id.parse() {
+                            custom.insert(id, code);
+                        }
+                    }
+                }
+                "cellXfs" => in_cell_xfs = matches!(ev, Event::Start(_)),
+                "xf" if in_cell_xfs => {
+                    let id: u32 = attr(e, "numFmtId")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    xfs.push(id);
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_cell_xfs = false,
+            _ => {}
+        }
+        Ok(())
+    });
+    xfs.into_iter()
+        .map(|id| match custom.get(&id) {
+            Some(code) => format_from_code(code),
+            None => builtin_format(id),
+        })
+        .collect()
+}
+
+fn builtin_format(id: u32) -> NumberFormat {
+    let fixed = |decimals, thousands, percent| NumberFormat::Fixed {
+        decimals,
+        thousands,
+        percent,
+    };
+    match id {
+        1 => fixed(0, false, false),
+        2 => fixed(2, false, false),
+        3 | 37 | 38 => fixed(0, true, false),
+        4 | 39 | 40 => fixed(2, true, false),
+        9 => fixed(0, false, true),
+        10 => fixed(2, false, true),
+        14..=17 | 22 | 27..=36 | 50..=58 => NumberFormat::Date { time: id == 22 },
+        18..=21 | 45..=47 => NumberFormat::Date { time: true },
+        49 => NumberFormat::Text,
+        _ => NumberFormat::General,
+    }
+}
+
+/// Reads a custom format code: decimals, grouping, percent, or a date.
+pub fn format_from_code(code: &str) -> NumberFormat {
+    // The first section (positive numbers), without quoted literals,
+    // escapes and [colour]/[locale] brackets.
+    let section = code.split(';').next().unwrap_or("");
+    let mut plain = String::new();
+    let mut chars = section.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for d in chars.by_ref() {
+                    if d == '"' {
+                        break;
+                    }
+                }
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => {
+                for d in chars.by_ref() {
+                    if d == ']' {
+                        break;
+                    }
+                }
+            }
+            c => plain.push(c),
+        }
+    }
+    let lower = plain.to_lowercase();
+    if lower == "@" {
+        return NumberFormat::Text;
+    }
+    if lower.eq_ignore_ascii_case("general") || plain.is_empty() {
+        return NumberFormat::General;
+    }
+    if lower.contains(['y', 'd']) || (lower.contains('m') && !lower.contains('0')) {
+        return NumberFormat::Date {
+            time: lower.contains('h') || lower.contains('s'),
+        };
+    }
+    if lower.contains('h') || lower.contains('s') {
+        return NumberFormat::Date { time: true };
+    }
+    let decimals = plain.split_once('.').map_or(0, |(_, frac)| {
+        frac.chars()
+            .take_while(|c| matches!(c, '0' | '#' | '?'))
+            .count() as u32
+    });
+    NumberFormat::Fixed {
+        decimals,
+        thousands: plain.contains(','),
+        percent: plain.contains('%'),
+    }
+}
+
+/// Shows a stored number as its format shows it.
+pub fn show_number(raw: &str, fmt: &NumberFormat, date1904: bool) -> String {
+    let Some(d) = Decimal::from_str(raw.trim())
+        .ok()
+        .or_else(|| Decimal::from_scientific(raw.trim()).ok())
+    else {
+        return raw.to_string();
+    };
+    match fmt {
+        NumberFormat::General | NumberFormat::Text => d.normalize().to_string(),
+        NumberFormat::Fixed {
+            decimals,
+            thousands,
+            percent,
+        } => {
+            let mut v = if *percent {
+                d * Decimal::ONE_HUNDRED
+            } else {
+                d
+            };
+            v = v.round_dp_with_strategy(*decimals, RoundingStrategy::MidpointAwayFromZero);
+            v.rescale(*decimals);
+            let mut s = v.to_string();
+            if *thousands {
+                s = group_thousands(&s);
+            }
+            if *percent {
+                s.push('%');
+            }
+            s
+        }
+        NumberFormat::Date { time } => {
+            excel_date(d, date1904, *time).unwrap_or_else(|| d.normalize().to_string())
+        }
+    }
+}
+
+fn group_thousands(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(s.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// An Excel serial date as an ISO date (and time when the format shows one).
+fn excel_date(serial: Decimal, date1904: bool, time: bool) -> Option<String> {
+    let days = serial.trunc().to_i64()?;
+    let frac = serial - serial.trunc();
+    // Serial 60 is Excel's phantom 1900-02-29; serials below it count from
+    // 1899-12-31, the rest from 1899-12-30.
+    let (base, days) = if date1904 {
+        (days_from_civil(1904, 1, 1), days)
+    } else if days < 61 {
+        (days_from_civil(1899, 12, 31), days)
+    } else {
+        (days_from_civil(1899, 12, 30), days)
+    };
+    if !(0..=2_958_465).contains(&days) {
+        return None;
+    }
+    let (y, m, d) = civil_from_days(base + days);
+    let mut s = format!("{y:04}-{m:02}-{d:02}");
+    if time {
+        let secs = (frac * Decimal::from(86_400)).round().to_i64()?;
+        s.push_str(&format!(
+            " {:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        ));
+    }
+    Some(s)
+}
+
+// Howard Hinnant's civil-calendar conversions.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// A sheet's cells, stored sparsely until the grid is laid out.
+pub struct Sheet {
+    /// (row, col, text), 0-based.
+    pub cells: Vec<(u32, u32, String)>,
+    /// (first row, first col, last row, last col), 0-based inclusive.
+    pub merges: Vec<(u32, u32, u32, u32)>,
+}
+
+/// `B12` → (11, 1).
+pub fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let letters = r.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = r[..letters].chars().fold(0u32, |acc, c| {
+        acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+    });
+    let row: u32 = r[letters..].parse().ok()?;
+    (row >= 1 && col >= 1 && row <= 1_048_576 && col <= 16_384).then(|| (row - 1, col - 1))
+}
+
+/// (1, 0) → `A2`.
+pub fn col_name(mut col: u32) -> String {
+    let mut s = Vec::new();
+    col += 1;
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        s.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+fn parse_sheet(
+    xml: &str,
+    strings: &[String],
+    styles: &[NumberFormat],
+    date1904: bool,
+    limits: &Limits,
+) -> Result<Sheet> {
+    let mut sheet = Sheet {
+        cells: Vec::new(),
+        merges: Vec::new(),
+    };
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut seen_row = false;
+    let mut text_bytes = 0u64;
+    let mut cell: Option<(u32, u32, String, Option<usize>)> = None; // pos, type, style
+    let mut value = String::new();
+    let (mut in_v, mut in_is_t) = (false, false);
+    each_event(xml, limits, |ev, _| {
+        match ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                match e.local_name().as_ref() {
+                    "row" => {
+                        row = match attr(e, "r").and_then(|r| r.parse::<u32>().ok()) {
+                            Some(r) if (1..=1_048_576).contains(&r) => r - 1,
+                            _ if seen_row => row.saturating_add(1),
+                            _ => 0,
+                        };
+                        seen_row = true;
+                        col = 0;
+                    }
+                    "c" => {
+                        let (r, c) = attr(e, "r")
+                            .and_then(|r| cell_ref(&r))
+                            .unwrap_or((row, col));
+                        col = c + 1;
+                        let ty = attr(e, "t").unwrap_or_default();
+                        let style = attr(e, "s").and_then(|s| s.parse().ok());
+                        value.clear();
+                        if !empty {
+                            cell = Some((r, c, ty, style));
+                        }
+                    }
+                    "v" => in_v = !empty,
+                    "t" if cell.is_some() => in_is_t = !empty,
+                    "mergeCell" => {
+                        if let Some((a, b)) =
+                            attr(e, "ref").as_deref().and_then(|r| r.split_once(':'))
+                        {
+                            if let (Some(a), Some(b)) = (cell_ref(a), cell_ref(b)) {
+                                sheet.merges.push((
+                                    a.0.min(b.0),
+                                    a.1.min(b.1),
+                                    a.0.max(b.0),
+                                    a.1.max(b.1),
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_v || in_is_t => value.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if in_v || in_is_t => {
+                if let Some(ch) = entity(r) {
+                    value.push(ch);
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "v" => in_v = false,
+                "t" => in_is_t = false,
+                "c" => {
+                    if let Some((r, c, ty, style)) = cell.take() {
+                        let text = match ty.as_str() {
+                            "s" => {
+                                let s = value
+                                    .trim()
+                                    .parse::<usize>()
+                                    .ok()
+                                    .and_then(|i| strings.get(i));
+                                let s = s.map_or("", String::as_str);
+                                // Checked before the copy is made.
+                                if text_bytes + s.len() as u64 > limits.max_text_bytes {
+                                    return Err(Limits::exceeded(
+                                        "max_text_bytes",
+                                        limits.max_text_bytes,
+                                    ));
+                                }
+                                s.to_string()
+                            }
+                            "b" => if value.trim() == "1" { "TRUE" } else { "FALSE" }.to_string(),
+                            "str" | "inlineStr" | "e" | "d" => value.clone(),
+                            _ if value.is_empty() => String::new(),
+                            _ => {
+                                let fmt = style
+                                    .and_then(|s| styles.get(s))
+                                    .unwrap_or(&NumberFormat::General);
+                                show_number(&value, fmt, date1904)
+                            }
+                        };
+                        if !text.is_empty() {
+                            text_bytes += text.len() as u64;
+                            if text_bytes > limits.max_text_bytes {
+                                return Err(Limits::exceeded(
+                                    "max_text_bytes",
+                                    limits.max_text_bytes,
+                                ));
+                            }
+                            sheet.cells.push((r, c, text));
+                            if sheet.cells.len() as u64 > limits.max_cells {
+                                return Err(Limits::exceeded("max_cells", limits.max_cells));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(sheet)
+}
+
+impl Sheet {
+    /// Lays the cells out on a grid covering the cells and merges, or `None`
+    /// for an empty sheet. The area is checked before anything is allocated.
+    pub fn into_grid(self, name: &str, limits: &Limits) -> Result<Option<Grid>> {
+        if self.cells.is_empty() {
+            return Ok(None);
+        }
+        let (mut r0, mut c0, mut r1, mut c1) = (u32::MAX, u32::MAX, 0u32, 0u32);
+        for (r, c, _) in &self.cells {
+            r0 = r0.min(*r);
+            c0 = c0.min(*c);
+            r1 = r1.max(*r);
+            c1 = c1.max(*c);
+        }
+        // Merges that touch the used area widen it (a title merged across).
+        for &(a, b, c, d) in &self.merges {
+            if a <= r1 && c >= r0 && b <= c1 && d >= c0 {
+                r0 = r0.min(a);
+                c0 = c0.min(b);
+                r1 = r1.max(c);
+                c1 = c1.max(d);
+            }
+        }
+        let rows = u64::from(r1 - r0 + 1);
+        let cols = u64::from(c1 - c0 + 1);
+        if rows * cols > limits.max_cells {
+            return Err(Limits::exceeded("max_cells", limits.max_cells));
+        }
+        let (rows, cols) = (rows as u32, cols as u32);
+        let mut slots: Vec<Vec<Slot>> = (0..rows)
+            .map(|_| {
+                (0..cols)
+                    .map(|_| Slot::Anchor {
+                        text: String::new(),
+                        span: Span::ONE,
+                    })
+                    .collect()
+            })
+            .collect();
+        for (r, c, text) in self.cells {
+            if let Some(Slot::Anchor { text: t, .. }) = slots
+                .get_mut((r - r0) as usize)
+                .and_then(|row| row.get_mut((c - c0) as usize))
+            {
+                *t = text;
+            }
+        }
+        let mut covered = vec![false; (rows * cols) as usize];
+        for (a, b, c, d) in self.merges {
+            if a < r0 || b < c0 || c > r1 || d > c1 {
+                continue;
+            }
+            let (a, b, c, d) = (a - r0, b - c0, c - r0, d - c0);
+            let overlaps = (a..=c).any(|r| (b..=d).any(|col| covered[(r * cols + col) as usize]));
+            if overlaps || (a == c && b == d) {
+                continue; // overlapping merges are invalid; the first one wins
+            }
+            for r in a..=c {
+                for col in b..=d {
+                    covered[(r * cols + col) as usize] = true;
+                    if (r, col) != (a, b) {
+                        slots[r as usize][col as usize] = Slot::Covered {
+                            anchor: Pos { row: a, col: b },
+                        };
+                    }
+                }
+            }
+            if let Slot::Anchor { span, .. } = &mut slots[a as usize][b as usize] {
+                *span = Span {
+                    rows: c - a + 1,
+                    cols: d - b + 1,
+                };
+            }
+        }
+        let first = col_name(c0);
+        let last = col_name(c1);
+        let locator = format!("{name}!{first}{}:{last}{}", r0 + 1, r1 + 1);
+        let mut grid = Grid::from_rows(slots, locator);
+        grid.row_locators = Some(
+            (r0..=r1)
+                .map(|r| format!("{first}{}:{last}{}", r + 1, r + 1))
+                .collect(),
+        );
+        Ok(Some(grid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_the_sheet_shows_them() {
+        let two = format_from_code("0.00");
+        assert_eq!(show_number("0.8", &two, false), "0.80");
+        assert_eq!(show_number("0.80000000000000004", &two, false), "0.80");
+        assert_eq!(
+            show_number("10308000", &format_from_code("#,##0.00"), false),
+            "10,308,000.00"
+        );
+        assert_eq!(show_number("0.955", &builtin_format(10), false), "95.50%");
+        assert_eq!(show_number("0.8", &NumberFormat::General, false), "0.8");
+        assert_eq!(
+            show_number("1.5E-3", &NumberFormat::General, false),
+            "0.0015"
+        );
+        assert_eq!(
+            show_number("45658", &builtin_format(14), false),
+            "2025-01-01"
+        );
+        assert_eq!(
+            show_number("45658.5", &format_from_code("yyyy-mm-dd hh:mm"), false),
+            "2025-01-01 12:00:00"
+        );
+        assert_eq!(show_number("1", &builtin_format(14), false), "1900-01-01");
+        assert_eq!(show_number("0", &builtin_format(14), true), "1904-01-01");
+        assert_eq!(
+            format_from_code("[Red]#,##0.0\"万元\";-#,##0.0"),
+            NumberFormat::Fixed {
+                decimals: 1,
+                thousands: true,
+                percent: false
+            }
+        );
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(cell_ref("A1"), Some((0, 0)));
+        assert_eq!(cell_ref("AB12"), Some((11, 27)));
+        assert_eq!(cell_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_ref("XFE1"), None);
+        assert_eq!(col_name(27), "AB");
+        assert_eq!(
+            resolve("xl", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl", "/xl/worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(resolve("xl/sub", "../styles.xml"), "xl/styles.xml");
+    }
+
+    #[test]
+    fn a_far_away_cell_is_too_large_not_an_abort() {
+        let s = Sheet {
+            cells: vec![(0, 0, "a".into()), (1_048_575, 16_383, "b".into())],
+            merges: vec![],
+        };
+        let e = s.into_grid("S", &Limits::default()).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::TooLarge);
+    }
+
+    #[test]
+    fn merges_become_spans() {
+        let s = Sheet {
+            cells: vec![(1, 1, "标题".into()), (2, 1, "x".into())],
+            merges: vec![(1, 1, 1, 3), (2, 1, 2, 2), (2, 2, 2, 3)],
+        };
+        let g = s.into_grid("S", &Limits::default()).unwrap().unwrap();
+        assert_eq!(g.locator, "S!B2:D3");
+        assert_eq!(
+            g.slot(0, 0),
+            &Slot::Anchor {
+                text: "标题".into(),
+                span: Span { rows: 1, cols: 3 }
+            }
+        );
+        assert_eq!(g.text_at(0, 2), Some("标题"));
+        // the overlapping second merge was dropped
+        assert_eq!(
+            g.slot(1, 2),
+            &Slot::Anchor {
+                text: String::new(),
+                span: Span::ONE
+            }
+        );
+        assert_eq!(g.row_locator(1), "B3:D3");
+    }
+}
