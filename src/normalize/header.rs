@@ -250,6 +250,10 @@ impl Acc {
     /// else a title, a unit line, or unplaced.
     fn lone(&mut self, section: Option<HeaderLabel>, g: &Grid, r: u32, c: u32, text: &str) {
         let Some(v) = value(text) else { return };
+        if is_subtitle(&v) && !self.titles.is_empty() {
+            self.titles.push(v);
+            return;
+        }
         match section {
             Some(HeaderLabel::FundUse) => self.fund_use.push(v),
             Some(HeaderLabel::Goals(p)) => {
@@ -344,7 +348,7 @@ pub fn read_header(
                 section = None;
                 if let Some(m) = header_label(text) {
                     let next_is_label = cells.get(1).is_some_and(|(_, t)| {
-                        header_label(t).is_some() || inline_pair(t).is_some()
+                        t.trim().is_empty() || header_label(t).is_some() || inline_pair(t).is_some()
                     });
                     if let Some(s) = section_of(&m) {
                         section = Some(s);
@@ -361,12 +365,58 @@ pub fn read_header(
         let labels: Vec<(u32, Matched, &str)> = cells[start..]
             .iter()
             .filter_map(|(c, t)| header_label(t).map(|m| (*c, m, *t)))
+            .filter(|(_, m, _)| section_of(m).is_none() || matches!(m.label, HeaderLabel::Goals(_)))
             .collect();
         let values_here = cells[start..]
             .iter()
             .filter(|(_, t)| !t.trim().is_empty() && header_label(t).is_none())
             .count();
         let next = rows.get(i + 1).filter(|n| n.grid == grid && n.row == r + 1);
+        // A money matrix (self-evaluation tables): a row of column labels
+        // (年初预算数 | 全年预算数 | 全年执行数 …), then rows each led by a row
+        // label (年度资金总额, 其中：当年财政拨款 …) with values under the columns.
+        if labels.len() >= 2 && values_here == 0 {
+            let first_col = labels.iter().map(|l| l.0).min().unwrap_or(0);
+            let row_label = |row: u32| {
+                anchors(g, row)
+                    .into_iter()
+                    .filter(|(c, t)| *c < first_col && !t.trim().is_empty())
+                    .find_map(|(c, t)| header_label(t).map(|m| (c, m, t)))
+                    .filter(|(_, m, _)| section_of(m).is_none())
+            };
+            if next.is_some_and(|n| row_label(n.row).is_some()) {
+                let main = labels
+                    .iter()
+                    .position(|l| l.1.label == HeaderLabel::Total(1))
+                    .or_else(|| labels.iter().position(|l| matches!(l.1.label, HeaderLabel::Total(_))));
+                let mut k = i + 1;
+                while let Some(rr) = rows.get(k).filter(|n| n.grid == grid && n.row == r + (k - i) as u32) {
+                    let Some((lc, lm, lt)) = row_label(rr.row) else { break };
+                    for (idx, (c, m, t)) in labels.iter().enumerate() {
+                        let v = g.text_at(rr.row, *c).unwrap_or("");
+                        if Some(idx) == main {
+                            acc.apply(&lm, lt, v, *c);
+                        } else if let Some(v) = value(v) {
+                            let key = if matches!(lm.label, HeaderLabel::Total(_)) {
+                                clean(t)
+                            } else {
+                                format!("{}/{}", clean(lt), clean(t))
+                            };
+                            let _ = m;
+                            acc.extra.insert(&key, v);
+                        }
+                    }
+                    for (c, t) in anchors(g, rr.row) {
+                        if c != lc && c >= first_col && !labels.iter().any(|l| l.0 == c) {
+                            acc.lone(section, g, rr.row, c, t);
+                        }
+                    }
+                    k += 1;
+                }
+                i = k;
+                continue;
+            }
+        }
         if labels.len() >= 2 && values_here == 0 {
             if let Some(n) = next {
                 let below_ok = labels.iter().all(|(c, _, _)| match g.slot(n.row, *c) {
@@ -459,6 +509,15 @@ pub fn unplaced_row(g: &Grid, r: u32, notes: &mut Vec<Note>) {
             notes.push(unplaced_note(g, r, c, v));
         }
     }
+}
+
+/// A line that only gives a year or a bracketed subtitle: `（2026年度）`.
+fn is_subtitle(l: &str) -> bool {
+    let k = label_key(l);
+    let bracketed = (k.starts_with('(') && k.ends_with(')')) || (k.starts_with('【') && k.ends_with('】'));
+    let year_only = k.trim_end_matches("年度").trim_end_matches('年').chars().all(|c| c.is_ascii_digit())
+        && k.starts_with(|c: char| c.is_ascii_digit());
+    (bracketed || year_only) && k.chars().count() <= 30
 }
 
 /// Picks the title: the last line naming a table, joined with an adjacent

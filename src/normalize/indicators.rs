@@ -231,6 +231,10 @@ pub fn read_rows(
             let c = c as u32;
             let (slot, t) = cell(c);
             let covered = matches!(slot, Slot::Covered { .. });
+            // A value merged across columns counts once, at its anchor.
+            if matches!(slot, Slot::Covered { anchor } if anchor.row == r) {
+                continue;
+            }
             let Some(t) = t else { continue };
             let v = value(t);
             match role {

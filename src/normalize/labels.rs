@@ -127,6 +127,10 @@ const HEADER_LABELS: &[(&str, HeaderLabel)] = &[
     ("全年执行数", HeaderLabel::Known),
     ("执行率", HeaderLabel::Known),
     ("总分", HeaderLabel::Known),
+    ("分值", HeaderLabel::Known),
+    ("得分", HeaderLabel::Known),
+    ("自评得分", HeaderLabel::Known),
+    ("年度执行率", HeaderLabel::Known),
 ];
 
 /// Matches a header-block label, or `None` for a value.
