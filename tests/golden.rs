@@ -23,7 +23,12 @@ fn every_sample_matches_its_golden() {
     let mut samples: Vec<_> = std::fs::read_dir("samples")
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "docx")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("txt" | "docx" | "xlsx" | "xls" | "ods" | "xml" | "html")
+            )
+        })
         .collect();
     samples.sort();
     assert!(

@@ -38,6 +38,21 @@ fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
     Some((m, clean(label), value.to_string()))
 }
 
+/// Every `label:value` pair of a line: `部门:505_某局 金额单位:万元`. Text
+/// after a value that starts no pair of its own continues that value.
+fn inline_pairs(line: &str) -> Vec<(Matched, String, String)> {
+    let mut out: Vec<(Matched, String, String)> = Vec::new();
+    for seg in line.split_whitespace() {
+        if let Some(pair) = inline_pair(seg) {
+            out.push(pair);
+        } else if let Some((_, _, v)) = out.last_mut() {
+            v.push(' ');
+            v.push_str(seg);
+        }
+    }
+    out
+}
+
 /// Whether a row holds any header label (so its grid is part of a table),
 /// and whether it is *strong*: it names the project, the unit, the money or
 /// the table, so it starts a new header block rather than being a stray row.
@@ -259,7 +274,9 @@ impl Acc {
             Some(HeaderLabel::Goals(p)) => {
                 self.goals.push((p, String::new(), text.trim().to_string()))
             }
-            _ if names_a_table(&v) => self.titles.push(v),
+            _ if names_a_table(&v) || v.contains("绩效目标") || v.contains("绩效自评") => {
+                self.titles.push(v)
+            }
             _ if self.units.iter().all(|u| u.0 != 3)
                 && (parse_unit(&v).is_some() || looks_like_unit_name(&v)) =>
             {
@@ -274,22 +291,9 @@ impl Acc {
             self.titles.push(p.to_string());
             return;
         }
-        // `部门:505_某局 金额单位:万元`: label:value segments.
-        let mut found = false;
-        let mut last: Option<(Matched, String, String)> = None;
-        for seg in p.split_whitespace() {
-            if let Some(pair) = inline_pair(seg) {
-                if let Some((m, l, v)) = last.take() {
-                    self.apply(&m, &l, &v, u32::MAX);
-                }
-                last = Some(pair);
-                found = true;
-            } else if let Some((_, _, v)) = last.as_mut() {
-                v.push(' ');
-                v.push_str(seg);
-            }
-        }
-        if let Some((m, l, v)) = last {
+        let pairs = inline_pairs(p);
+        let found = !pairs.is_empty();
+        for (m, l, v) in pairs {
             self.apply(&m, &l, &v, u32::MAX);
         }
         if !found
@@ -317,9 +321,14 @@ pub fn read_header(
     grids: &[&Grid],
     paragraphs: &[String],
     rows: &[RowRef],
+    fields: &[(Matched, String, String)],
     source: Source,
 ) -> Table {
     let mut acc = Acc::default();
+    // Fields a flat export gives in its own columns, as if read from a header block.
+    for (m, label, v) in fields {
+        acc.apply(m, label, v, u32::MAX - 1);
+    }
     let mut title_paragraphs = Vec::new();
     for p in paragraphs {
         acc.titles.clear();
@@ -388,10 +397,19 @@ pub fn read_header(
                 let main = labels
                     .iter()
                     .position(|l| l.1.label == HeaderLabel::Total(1))
-                    .or_else(|| labels.iter().position(|l| matches!(l.1.label, HeaderLabel::Total(_))));
+                    .or_else(|| {
+                        labels
+                            .iter()
+                            .position(|l| matches!(l.1.label, HeaderLabel::Total(_)))
+                    });
                 let mut k = i + 1;
-                while let Some(rr) = rows.get(k).filter(|n| n.grid == grid && n.row == r + (k - i) as u32) {
-                    let Some((lc, lm, lt)) = row_label(rr.row) else { break };
+                while let Some(rr) = rows
+                    .get(k)
+                    .filter(|n| n.grid == grid && n.row == r + (k - i) as u32)
+                {
+                    let Some((lc, lm, lt)) = row_label(rr.row) else {
+                        break;
+                    };
                     for (idx, (c, m, t)) in labels.iter().enumerate() {
                         let v = g.text_at(rr.row, *c).unwrap_or("");
                         if Some(idx) == main {
@@ -467,8 +485,11 @@ pub fn read_header(
                 }
                 continue;
             }
-            if let Some((m, l, v)) = inline_pair(t) {
-                acc.apply(&m, &l, &v, c);
+            if inline_pair(t).is_some() {
+                // `部门:505_某局 金额单位:万元` holds two pairs.
+                for (m, l, v) in inline_pairs(t) {
+                    acc.apply(&m, &l, &v, c);
+                }
                 j += 1;
                 continue;
             }
@@ -514,8 +535,13 @@ pub fn unplaced_row(g: &Grid, r: u32, notes: &mut Vec<Note>) {
 /// A line that only gives a year or a bracketed subtitle: `（2026年度）`.
 fn is_subtitle(l: &str) -> bool {
     let k = label_key(l);
-    let bracketed = (k.starts_with('(') && k.ends_with(')')) || (k.starts_with('【') && k.ends_with('】'));
-    let year_only = k.trim_end_matches("年度").trim_end_matches('年').chars().all(|c| c.is_ascii_digit())
+    let bracketed =
+        (k.starts_with('(') && k.ends_with(')')) || (k.starts_with('【') && k.ends_with('】'));
+    let year_only = k
+        .trim_end_matches("年度")
+        .trim_end_matches('年')
+        .chars()
+        .all(|c| c.is_ascii_digit())
         && k.starts_with(|c: char| c.is_ascii_digit());
     (bracketed || year_only) && k.chars().count() <= 30
 }
@@ -523,7 +549,11 @@ fn is_subtitle(l: &str) -> bool {
 /// Picks the title: the last line naming a table, joined with an adjacent
 /// line that only gives a year or a bracketed subtitle.
 fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
-    let Some(i) = lines.iter().rposition(|l| names_a_table(l)) else {
+    let Some(i) = lines.iter().rposition(|l| names_a_table(l)).or_else(|| {
+        lines
+            .iter()
+            .rposition(|l| l.contains("绩效目标") && l.chars().count() <= 60)
+    }) else {
         return (None, None);
     };
     let subtitle = |l: &String| {

@@ -21,6 +21,8 @@ pub struct ColumnMap {
     /// One entry per grid column: its role (None: unknown, kept in `extra`)
     /// and its header text.
     pub columns: Vec<(Option<Column>, String)>,
+    /// Flat exports: the header-block fields given as columns.
+    pub fields: Vec<(u32, super::labels::Matched)>,
 }
 
 impl ColumnMap {
@@ -86,10 +88,22 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             header_rows = 2;
         }
     }
+    // Flat exports: header-block fields as columns (项目名称, 单位代码, 资金总额 …).
+    let mut fields = Vec::new();
+    for (c, (role, text)) in columns.iter_mut().enumerate() {
+        if role.is_none() && !text.is_empty() {
+            if let Some(m) = super::labels::header_label(text) {
+                if m.label != super::labels::HeaderLabel::Section {
+                    *role = Some(Column::Field);
+                    fields.push((c as u32, m));
+                }
+            }
+        }
+    }
     // A role named twice: the first column keeps it, the others go to extra.
     for i in 0..columns.len() {
         if let Some(role) = columns[i].0 {
-            if columns[..i].iter().any(|(r, _)| *r == Some(role)) {
+            if role != Column::Field && columns[..i].iter().any(|(r, _)| *r == Some(role)) {
                 columns[i].0 = None;
             }
         }
@@ -100,6 +114,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         header_rows,
         cols: grid.cols(),
         columns,
+        fields,
     })
 }
 
@@ -238,10 +253,17 @@ pub fn read_rows(
             let Some(t) = t else { continue };
             let v = value(t);
             match role {
-                Some(Column::Level1) | Some(Column::Level2) => {}
+                Some(Column::Level1) | Some(Column::Level2) | Some(Column::Field) => {}
                 Some(Column::Level3) => ind.level3 = v,
                 Some(Column::Description) => ind.description = v,
-                Some(Column::Target) => target_text = v,
+                Some(Column::Target) => target_text = v.or(target_text),
+                Some(Column::TargetText) => {
+                    if target_text.is_none() {
+                        target_text = v;
+                    } else if let Some(v) = v {
+                        ind.extra.insert(header, v);
+                    }
+                }
                 Some(Column::Comparator) => comparator = v,
                 Some(Column::Unit) => unit = v,
                 Some(Column::Actual) => ind.actual = parse_target(t),

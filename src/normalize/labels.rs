@@ -220,6 +220,8 @@ pub enum Column {
     Level3,
     Description,
     Target,
+    /// 指标值内容: the value in words, the target when 指标值 is empty.
+    TargetText,
     /// 指标性质 / 计算符号 / 指标值类型: a comparator or 定性/定量.
     Comparator,
     /// 度量单位 / 计量单位.
@@ -230,6 +232,9 @@ pub enum Column {
     Remark,
     /// A label merged down the whole grid (上海's 绩效指标).
     GridLabel,
+    /// A header-block field as a column of a flat export (项目名称, 单位代码,
+    /// 资金总额 …): its label is in `ColumnMap::fields`.
+    Field,
 }
 
 const COLUMNS: &[(&str, Column)] = &[
@@ -251,6 +256,7 @@ const COLUMNS: &[(&str, Column)] = &[
     ("绩效指标值", Column::Target),
     ("预期指标值", Column::Target),
     ("指标目标值", Column::Target),
+    ("指标值内容", Column::TargetText),
     ("指标性质", Column::Comparator),
     ("计算符号", Column::Comparator),
     ("指标值类型", Column::Comparator),

@@ -9,6 +9,7 @@
 //! block. A grid that only repeats the indicator header continues the table
 //! above it. Grids with no label at all are not 绩效目标表 and are skipped.
 
+mod flat;
 mod header;
 mod indicators;
 pub mod labels;
@@ -210,14 +211,14 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
         ));
     }
 
-    for (i, d) in drafts.into_iter().enumerate() {
+    for d in drafts {
         let source = Source {
             file: file.to_string(),
             format: format.to_string(),
-            table: i as u32 + 1,
+            table: out.tables.len() as u32 + 1,
             locator: locator(&grids, &d),
         };
-        out.tables.push(assemble(&grids, &info, d, source));
+        out.tables.extend(assemble(&grids, &info, d, source));
     }
     out
 }
@@ -257,6 +258,14 @@ fn locator(grids: &[&Grid], d: &Draft) -> String {
             return format!("lines {a}-{b}");
         }
     }
+    // Spreadsheets: the rows' own range on their sheet (stacked tables).
+    if !rows.is_empty() && rows.iter().all(|r| r.grid == rows[0].grid) {
+        let mut sorted = rows.clone();
+        sorted.sort_by_key(|r| r.row);
+        if let Some(l) = flat::locator(grids, &sorted) {
+            return l;
+        }
+    }
     let mut names: Vec<&str> = rows
         .iter()
         .map(|r| grids[r.grid].locator.as_str())
@@ -273,9 +282,37 @@ fn locator(grids: &[&Grid], d: &Draft) -> String {
     }
 }
 
-fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) -> Table {
+fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) -> Vec<Table> {
     let first_grid = d.segments.first().map(|(m, _)| m.grid);
-    let mut table = header::read_header(grids, &d.paragraphs, &d.header_rows, source);
+    // Flat exports: one table per distinct project in the rows.
+    if let Some((map, rows)) = d.segments.first().filter(|(m, _)| !m.fields.is_empty()) {
+        let groups = flat::projects(grids, info, map, rows);
+        let mut tables = Vec::new();
+        for (n, g) in groups.into_iter().enumerate() {
+            let mut src = source.clone();
+            src.table += n as u32;
+            src.locator = flat::locator(grids, &g.rows).unwrap_or_else(|| source.locator.clone());
+            let mut table =
+                header::read_header(grids, &d.paragraphs, &d.header_rows, &g.fields, src);
+            let mut notes = Vec::new();
+            let mut levels = indicators::Levels::default();
+            indicators::read_rows(
+                grids,
+                info,
+                map,
+                &g.rows,
+                first_grid,
+                &mut levels,
+                &mut table,
+                &mut notes,
+            );
+            table.notes.extend(notes);
+            header::derive(&mut table);
+            tables.push(table);
+        }
+        return tables;
+    }
+    let mut table = header::read_header(grids, &d.paragraphs, &d.header_rows, &[], source);
     let mut notes = Vec::new();
     let mut levels = indicators::Levels::default();
     for (map, rows) in &d.segments {
@@ -295,5 +332,5 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
     }
     table.notes.extend(notes);
     header::derive(&mut table);
-    table
+    vec![table]
 }

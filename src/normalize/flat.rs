@@ -1,0 +1,138 @@
+//! Flat exports: one row per indicator, with the project's fields (单位代码,
+//! 单位(专项)名称, 资金总额, 实施期绩效目标 …) in columns that repeat or are
+//! merged down. Every distinct project becomes its own table; a row that
+//! names a unit but no indicator (the unit row) is context, not a table.
+
+use super::indicators::ColumnMap;
+use super::labels::{HeaderLabel, Matched};
+use super::text::value;
+use super::{RowInfo, RowRef};
+use crate::grid::{Grid, Slot};
+
+/// One project's rows and the fields that describe it.
+pub struct Project {
+    pub rows: Vec<RowRef>,
+    /// (label, header text, value) for `header::read_header`.
+    pub fields: Vec<(Matched, String, String)>,
+}
+
+/// A field column naming the 专项 (project) in indicator rows, and the unit
+/// in a unit row: `单位(专项)名称`.
+fn names_project(header: &str) -> bool {
+    header.contains("专项") || header.contains("项目")
+}
+
+/// Splits the rows under a flat header into projects.
+pub fn projects(
+    grids: &[&Grid],
+    info: &[Vec<RowInfo>],
+    map: &ColumnMap,
+    rows: &[RowRef],
+) -> Vec<Project> {
+    let has_project_column = map
+        .fields
+        .iter()
+        .any(|(_, m)| m.label == HeaderLabel::ProjectName);
+    let indicator_cols: Vec<u32> = map
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, _))| {
+            matches!(
+                r,
+                Some(super::labels::Column::Level3) | Some(super::labels::Column::Target)
+            )
+        })
+        .map(|(c, _)| c as u32)
+        .collect();
+    let mut out: Vec<Project> = Vec::new();
+    let mut context: Vec<(Matched, String, String)> = Vec::new();
+    let mut current_key: Option<Vec<String>> = None;
+    for &rr in rows {
+        let g = grids[rr.grid];
+        let r = rr.row;
+        if info[rr.grid][r as usize].header.is_some() {
+            continue;
+        }
+        let text = |c: u32| g.text_at(r, c).and_then(value);
+        let is_indicator = indicator_cols.iter().any(|&c| match g.slot(r, c) {
+            Slot::Covered { anchor } if anchor.row == r => false,
+            _ => text(c).is_some(),
+        });
+        let mut values: Vec<(Matched, String, String)> = Vec::new();
+        for (c, m) in &map.fields {
+            let header = map.columns[*c as usize].1.clone();
+            let Some(v) = text(*c) else { continue };
+            let mut m = m.clone();
+            if is_indicator && !has_project_column && names_project(&header) {
+                m.label = HeaderLabel::ProjectName;
+            }
+            values.push((m, header, v));
+        }
+        if !is_indicator {
+            // A unit row: context for the projects below it.
+            if !values.is_empty() {
+                // Only who the unit is carries over; its money is its own.
+                context = values
+                    .into_iter()
+                    .filter(|(m, h, _)| {
+                        names_project(h)
+                            || matches!(m.label, HeaderLabel::Unit(_) | HeaderLabel::UnitCode)
+                    })
+                    .map(|(mut m, h, v)| {
+                        if names_project(&h) || matches!(m.label, HeaderLabel::Unit(_)) {
+                            m.label = HeaderLabel::Unit(2);
+                        }
+                        (m, h, v)
+                    })
+                    .collect();
+                current_key = None;
+            } else if let Some(p) = out.last_mut() {
+                p.rows.push(rr); // a total or stray row stays with its project (notes)
+            }
+            continue;
+        }
+        let key: Vec<String> = values
+            .iter()
+            .filter(|(m, _, _)| {
+                matches!(
+                    m.label,
+                    HeaderLabel::ProjectName | HeaderLabel::UnitCode | HeaderLabel::Unit(_)
+                )
+            })
+            .map(|(_, _, v)| v.clone())
+            .collect();
+        let new_project = match &current_key {
+            None => true,
+            Some(k) => !key.is_empty() && *k != key,
+        };
+        if new_project {
+            let mut fields = context.clone();
+            fields.extend(values);
+            out.push(Project {
+                rows: Vec::new(),
+                fields,
+            });
+            current_key = Some(key);
+        }
+        if let Some(p) = out.last_mut() {
+            p.rows.push(rr);
+        }
+    }
+    out
+}
+
+/// `Sheet1!A5:M8` for a project's rows, when the grid names its rows.
+pub fn locator(grids: &[&Grid], rows: &[RowRef]) -> Option<String> {
+    let (first, last) = (rows.first()?, rows.last()?);
+    let g = grids[first.grid];
+    let sheet = g.locator.split_once('!').map(|(s, _)| s)?;
+    let a = g.row_locators.as_ref()?.get(first.row as usize)?;
+    let b = grids[last.grid]
+        .row_locators
+        .as_ref()?
+        .get(last.row as usize)?;
+    let start = a.split(':').next()?;
+    let end = b.split(':').nth(1)?;
+    Some(format!("{sheet}!{start}:{end}"))
+}
