@@ -124,6 +124,8 @@ pub struct Outcome {
     pub notes: usize,
     /// Its tables rendered, for the combined output.
     pub rendered: Vec<Vec<u8>>,
+    /// Its tables themselves, for a combined .xlsx built at the end.
+    pub kept: Vec<crate::model::Table>,
     /// Why grids were skipped (`--verbose`).
     pub skipped: Vec<String>,
     pub error: Option<Error>,
@@ -144,6 +146,7 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
         indicators: 0,
         notes: 0,
         rendered: Vec::new(),
+        kept: Vec::new(),
         skipped: Vec::new(),
         error: None,
     };
@@ -168,6 +171,7 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
     o.notes = n.tables.iter().map(|t| t.notes.len()).sum();
     o.skipped = n.skipped;
     match target {
+        Target::Combined if opts.format == crate::write::Format::Xlsx => o.kept = n.tables,
         Target::Combined => {
             for t in &n.tables {
                 match render(opts, t) {

@@ -50,6 +50,9 @@ struct ConvertArgs {
     /// Output format; else from -o's extension; else JSON
     #[arg(long, value_enum)]
     to: Option<To>,
+    /// .xlsx layout: one row per indicator (flat), or each table as its printed form
+    #[arg(long, value_enum, default_value = "flat")]
+    layout: LayoutArg,
     /// Output file (written atomically); default stdout
     #[arg(short, long, conflicts_with = "out_dir")]
     output: Option<PathBuf>,
@@ -90,6 +93,13 @@ enum To {
     Json,
     Jsonl,
     Csv,
+    Xlsx,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum LayoutArg {
+    Flat,
+    Form,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -157,6 +167,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         (Some(To::Json), _) => Format::Json,
         (Some(To::Jsonl), _) => Format::Jsonl,
         (Some(To::Csv), _) => Format::Csv,
+        (Some(To::Xlsx), _) => Format::Xlsx,
         (None, Some(o)) => match o
             .extension()
             .and_then(|e| e.to_str())
@@ -164,11 +175,12 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
             .as_deref()
         {
             Some("csv") => Format::Csv,
+            Some("xlsx") => Format::Xlsx,
             Some("jsonl") | Some("ndjson") => Format::Jsonl,
             Some("json") | None => Format::Json,
             Some(other) => {
                 return Err(format!(
-                    "cannot tell the format from “.{other}”: use --to json|jsonl|csv"
+                    "cannot tell the format from “.{other}”: use --to json|jsonl|csv|xlsx"
                 ))
             }
         },
@@ -238,6 +250,10 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
                 EncodingArg::Utf8 => Encoding::Utf8,
                 EncodingArg::Gbk => Encoding::Gbk,
             },
+            layout: match a.layout {
+                LayoutArg::Flat => crate::write::xlsx::Layout::Flat,
+                LayoutArg::Form => crate::write::xlsx::Layout::Form,
+            },
         },
         output: a.output,
         target: a.out_dir.map_or(Target::Combined, Target::PerFile),
@@ -252,6 +268,9 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
 fn run(p: Plan) -> i32 {
     if p.files.is_empty() && matches!(p.target, Target::Combined) && p.output.is_none() {
         eprintln!("jixiao: 没有找到可转换的文件 (no input files found)");
+    }
+    if p.opts.format == Format::Xlsx && p.output.is_none() && matches!(p.target, Target::Combined) {
+        return usage("xlsx 需要输出文件：请加 -o 结果.xlsx (xlsx output needs -o FILE.xlsx)");
     }
     let result = match (&p.output, &p.target) {
         (Some(dest), _) => AtomicFile::create(dest).and_then(|(atomic, file)| {
@@ -390,6 +409,9 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
                     if let Some(out) = output.as_mut() {
                         for r in &o.rendered {
                             out.push(r)?;
+                        }
+                        for t in &o.kept {
+                            out.table(t)?;
                         }
                     }
                 }

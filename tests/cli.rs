@@ -472,3 +472,29 @@ fn an_interrupted_run_leaves_no_partial_output() {
         "left behind: {left:?}"
     );
 }
+
+#[test]
+fn xlsx_output_needs_a_file_and_opens_as_a_zip() {
+    let dir = setup();
+    let o = jixiao(dir.path(), &["convert", "in/seed.txt", "--to", "xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("-o"), "{}", stderr(&o));
+    let o = jixiao(
+        dir.path(),
+        &[
+            "convert",
+            "-q",
+            "in/seed.txt",
+            "-o",
+            "out.xlsx",
+            "--layout",
+            "form",
+        ],
+    );
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let bytes = std::fs::read(dir.path().join("out.xlsx")).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    // and jixiao reads its own form back
+    let o = jixiao(dir.path(), &["convert", "-q", "out.xlsx", "--to", "jsonl"]);
+    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 42);
+}

@@ -136,3 +136,32 @@ pub fn locator(grids: &[&Grid], rows: &[RowRef]) -> Option<String> {
     let end = b.split(':').nth(1)?;
     Some(format!("{sheet}!{start}:{end}"))
 }
+
+/// jixiao's `其他` column merges the table's and the indicator's extras:
+/// keys with the same value on every row of the table are the table's.
+pub fn split_own_extra(table: &mut crate::model::Table) {
+    let Some(first) = table.indicators.first() else {
+        return;
+    };
+    let shared: Vec<(String, String)> = first
+        .extra
+        .0
+        .iter()
+        .filter(|(k, v)| {
+            table
+                .indicators
+                .iter()
+                .all(|i| i.extra.0.iter().any(|(k2, v2)| k2 == k && v2 == v))
+        })
+        .cloned()
+        .collect();
+    if shared.is_empty() {
+        return;
+    }
+    for i in &mut table.indicators {
+        i.extra.0.retain(|kv| !shared.contains(kv));
+    }
+    for (k, v) in shared {
+        table.extra.insert(&k, v);
+    }
+}

@@ -170,6 +170,9 @@ struct Acc {
     /// Total labels by column, for 其中 lines under them.
     totals_by_col: HashMap<u32, (bool, String)>,
     last_total: Option<(bool, String)>,
+    /// Title and seq given as such (jixiao's own output read back).
+    own_title: Option<String>,
+    own_seq: Option<u32>,
 }
 
 impl Acc {
@@ -250,6 +253,14 @@ impl Acc {
             HeaderLabel::Section | HeaderLabel::Known => {
                 if let Some(v) = value(&v) {
                     self.extra.insert(&label, v);
+                }
+            }
+            HeaderLabel::OwnTitle => self.own_title = value(&v),
+            HeaderLabel::OwnSeq => self.own_seq = v.trim().parse().ok(),
+            HeaderLabel::OwnSource => {}
+            HeaderLabel::OwnGoals => {
+                for g in v.split('；').filter_map(value) {
+                    self.goals.push((0, String::new(), g));
                 }
             }
         }
@@ -593,7 +604,10 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
 }
 
 fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
-    let (title, seq) = pick_title(&titles);
+    let (title, seq) = match acc.own_title.take() {
+        Some(t) => (Some(t), acc.own_seq),
+        None => pick_title(&titles),
+    };
     let mut extra = std::mem::take(&mut acc.extra);
     // Unit: the most specific label wins; the others go to extra.
     acc.units.sort_by_key(|u| u.0);

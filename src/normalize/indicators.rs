@@ -88,6 +88,32 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             header_rows = 2;
         }
     }
+    // jixiao's own flat output, read back: every column by name.
+    let headers: Vec<&str> = columns.iter().map(|(_, t)| t.as_str()).collect();
+    if let Some(own) = super::labels::own_columns(&headers) {
+        let mut fields = Vec::new();
+        for (c, (role, label)) in own.into_iter().enumerate() {
+            columns[c].0 = role;
+            if let Some(label) = label {
+                fields.push((
+                    c as u32,
+                    super::labels::Matched {
+                        label,
+                        sub_item: false,
+                        money_unit: None,
+                    },
+                ));
+            }
+        }
+        return Some(ColumnMap {
+            grid: usize::MAX,
+            row,
+            header_rows: 1,
+            cols: grid.cols(),
+            columns,
+            fields,
+        });
+    }
     // Flat exports: header-block fields as columns (项目名称, 单位代码, 资金总额 …).
     let mut fields = Vec::new();
     for (c, (role, text)) in columns.iter_mut().enumerate() {
@@ -253,7 +279,34 @@ pub fn read_rows(
             let Some(t) = t else { continue };
             let v = value(t);
             match role {
-                Some(Column::Level1) | Some(Column::Level2) | Some(Column::Field) => {}
+                Some(Column::Level1)
+                | Some(Column::Level2)
+                | Some(Column::Field)
+                | Some(Column::Derived) => {}
+                Some(Column::OwnExtra) => {
+                    // {"k":"v",…} as written by jixiao; the table's keys are
+                    // taken back out by `flat::split_own_extra`.
+                    match v
+                        .as_deref()
+                        .map(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>)
+                    {
+                        Some(Ok(map)) => {
+                            for (k, val) in map {
+                                let text = match val {
+                                    serde_json::Value::String(s) => s,
+                                    other => other.to_string(),
+                                };
+                                ind.extra.insert(&k, text);
+                            }
+                        }
+                        Some(Err(_)) => {
+                            if let Some(v) = v {
+                                ind.extra.insert(header, v);
+                            }
+                        }
+                        None => {}
+                    }
+                }
                 Some(Column::Level3) => ind.level3 = v,
                 Some(Column::Description) => ind.description = v,
                 Some(Column::Target) => target_text = v.or(target_text),

@@ -26,6 +26,12 @@ pub enum HeaderLabel {
     Section,
     /// Recognised, kept in `extra` (项目属性, 中期目标, 上年结转资金 …).
     Known,
+    /// Columns of jixiao's own flat output, read back: the table's title and
+    /// seq, what identifies the source table, and the goals joined with `；`.
+    OwnTitle,
+    OwnSeq,
+    OwnSource,
+    OwnGoals,
 }
 
 /// A matched header label.
@@ -232,6 +238,10 @@ pub enum Column {
     Remark,
     /// A label merged down the whole grid (上海's 绩效指标).
     GridLabel,
+    /// jixiao's own output: values derived from others (指标类型, 指标数值 …).
+    Derived,
+    /// jixiao's own output: `其他`, the extras as JSON.
+    OwnExtra,
     /// A header-block field as a column of a flat export (项目名称, 单位代码,
     /// 资金总额 …): its label is in `ColumnMap::fields`.
     Field,
@@ -347,4 +357,51 @@ mod tests {
         assert_eq!(column("三 级 指 标"), Some(Column::Level3));
         assert_eq!(column("评(扣分标准)"), None);
     }
+}
+
+/// The role of each column of jixiao's own flat output (its 32 columns, by
+/// Chinese or English name), when `headers` is such a header row.
+pub fn own_columns(headers: &[&str]) -> Option<Vec<(Option<Column>, Option<HeaderLabel>)>> {
+    use crate::write::FIELDS;
+    let index = |h: &str| {
+        FIELDS
+            .iter()
+            .position(|(zh, en)| *zh == h.trim() || *en == h.trim())
+    };
+    let has = |i: usize| headers.iter().any(|h| index(h) == Some(i));
+    // 来源文件, 表序号 and 指标值（原文） together say it is ours.
+    if !(has(0) && has(1) && has(20)) {
+        return None;
+    }
+    Some(
+        headers
+            .iter()
+            .map(|h| match index(h) {
+                Some(0) | Some(1) => (Some(Column::Field), Some(HeaderLabel::OwnSource)),
+                Some(2) => (Some(Column::Field), Some(HeaderLabel::OwnSeq)),
+                Some(3) => (Some(Column::Field), Some(HeaderLabel::OwnTitle)),
+                Some(5) => (Some(Column::Field), Some(HeaderLabel::UnitCode)),
+                Some(6) => (Some(Column::Field), Some(HeaderLabel::Unit(2))),
+                Some(7) => (Some(Column::Field), Some(HeaderLabel::MoneyUnit)),
+                Some(8) => (Some(Column::Field), Some(HeaderLabel::ProjectName)),
+                Some(11) => (Some(Column::Field), Some(HeaderLabel::Total(1))),
+                Some(12) => (Some(Column::Field), Some(HeaderLabel::Fiscal(2))),
+                Some(13) => (Some(Column::Field), Some(HeaderLabel::Other)),
+                Some(14) => (Some(Column::Field), Some(HeaderLabel::FundUse)),
+                Some(15) => (Some(Column::Field), Some(HeaderLabel::OwnGoals)),
+                Some(16) => (Some(Column::Level1), None),
+                Some(17) => (Some(Column::Level2), None),
+                Some(18) => (Some(Column::Level3), None),
+                Some(19) => (Some(Column::Description), None),
+                Some(20) => (Some(Column::Target), None),
+                Some(26) => (Some(Column::Weight), None),
+                Some(27) => (Some(Column::Actual), None),
+                Some(28) => (Some(Column::Score), None),
+                Some(29) => (Some(Column::Remark), None),
+                Some(30) => (Some(Column::OwnExtra), None),
+                Some(_) => (Some(Column::Derived), None),
+                None => (None, None),
+            })
+            .collect(),
+    )
 }

@@ -189,7 +189,13 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 r += skip;
                 continue;
             }
-            if in_grid_indicators && !info[this][r as usize].strong {
+            // Under a flat header every row names its project: only another
+            // header row ends the grid.
+            let flat_rows = current
+                .as_ref()
+                .and_then(|d| d.segments.last())
+                .is_some_and(|(m, _)| !m.fields.is_empty());
+            if in_grid_indicators && (flat_rows || !info[this][r as usize].strong) {
                 if let Some((_, rows)) = current.as_mut().and_then(|d| d.segments.last_mut()) {
                     rows.push(here);
                 }
@@ -306,6 +312,13 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
                 &mut table,
                 &mut notes,
             );
+            if map
+                .columns
+                .iter()
+                .any(|(r, _)| *r == Some(labels::Column::OwnExtra))
+            {
+                flat::split_own_extra(&mut table);
+            }
             table.notes.extend(notes);
             header::derive(&mut table);
             tables.push(table);

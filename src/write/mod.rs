@@ -5,6 +5,8 @@
 //! parallel; an [`Output`] then writes the rendered pieces in input order,
 //! adding what joins them (the JSON array's commas, the CSV header).
 
+pub mod xlsx;
+
 use crate::model::{FileError, Indicator, Table, TargetValue};
 use std::io::{self, Write};
 
@@ -117,6 +119,7 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
+    Xlsx,
 }
 
 /// CSV text encoding.
@@ -133,6 +136,7 @@ pub struct Options {
     pub headers: Headers,
     pub bom: bool,
     pub encoding: Encoding,
+    pub layout: xlsx::Layout,
 }
 
 impl Options {
@@ -142,6 +146,7 @@ impl Options {
             headers: Headers::Zh,
             bom: true,
             encoding: Encoding::Utf8,
+            layout: xlsx::Layout::Flat,
         }
     }
 
@@ -151,6 +156,7 @@ impl Options {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
         }
     }
 }
@@ -184,6 +190,8 @@ fn indented<T: serde::Serialize>(v: &T, by: &str) -> io::Result<String> {
 /// A table's bytes in the chosen format, without what joins tables.
 pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
     let bytes = match opts.format {
+        // A workbook is built whole at the end; see `Output::table`.
+        Format::Xlsx => Vec::new(),
         Format::Json => indented(t, "    ")?.into_bytes(),
         Format::Jsonl => {
             let mut out = Vec::with_capacity(2048);
@@ -230,13 +238,15 @@ pub struct Output<W: Write> {
     out: W,
     opts: Options,
     tables: usize,
+    /// The tables of an .xlsx output, written when it finishes.
+    kept: Vec<Table>,
 }
 
 impl<W: Write> Output<W> {
     pub fn begin(mut out: W, opts: Options) -> io::Result<Output<W>> {
         match opts.format {
             Format::Json => out.write_all(b"{\n  \"schema\": \"jixiao/1\",\n  \"tables\": [")?,
-            Format::Jsonl => {}
+            Format::Jsonl | Format::Xlsx => {}
             Format::Csv => {
                 if opts.bom && opts.encoding == Encoding::Utf8 {
                     out.write_all(b"\xEF\xBB\xBF")?;
@@ -257,6 +267,7 @@ impl<W: Write> Output<W> {
             out,
             opts,
             tables: 0,
+            kept: Vec::new(),
         })
     }
 
@@ -272,12 +283,20 @@ impl<W: Write> Output<W> {
 
     /// Renders and writes one table.
     pub fn table(&mut self, t: &Table) -> io::Result<()> {
+        if self.opts.format == Format::Xlsx {
+            self.kept.push(t.clone());
+            return Ok(());
+        }
         let r = render(&self.opts, t)?;
         self.push(&r)
     }
 
     /// Closes the stream; JSON lists the files that failed.
     pub fn finish(mut self, errors: &[FileError]) -> io::Result<W> {
+        if self.opts.format == Format::Xlsx {
+            let bytes = xlsx::workbook(&self.kept, self.opts.headers, self.opts.layout)?;
+            self.out.write_all(&bytes)?;
+        }
         if self.opts.format == Format::Json {
             let close = if self.tables == 0 { "]" } else { "\n  ]" };
             if errors.is_empty() {

@@ -1,0 +1,401 @@
+//! .xlsx output with rust_xlsxwriter, in two layouts:
+//!
+//! - **flat** (default): sheet 指标, one row per indicator with the 32 CSV
+//!   columns (header frozen, autofilter, readable widths; exact decimals as
+//!   numbers when a double holds them exactly, shown with their own scale),
+//!   and sheet 项目, one row per table;
+//! - **form** (`--layout form`): each table regenerated as its 绩效目标表 on
+//!   its own sheet, with merged cells — what a clerk prints.
+//!
+//! A workbook is built in memory when the output finishes.
+
+use super::{flat_rows, Headers, FIELDS};
+use crate::model::Table;
+use rust_decimal::prelude::*;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::collections::HashSet;
+use std::io;
+
+/// Which workbook to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Flat,
+    Form,
+}
+
+fn err(e: XlsxError) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Flat columns holding exact decimals, and whole numbers.
+const DECIMAL_COLUMNS: &[usize] = &[11, 12, 13, 23, 24, 26, 28];
+const INTEGER_COLUMNS: &[usize] = &[1, 2, 9];
+
+/// Writes `text` as a number when a double shows it exactly, with a number
+/// format of the same scale (`0.80` stays `0.80`); else as text.
+fn write_decimal(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+    if let Ok(d) = Decimal::from_str(text) {
+        if let Some(f) = d.to_f64() {
+            let scale = d.scale() as usize;
+            if format!("{f:.scale$}") == text && d.mantissa().unsigned_abs() < (1u128 << 53) {
+                let code = if scale == 0 {
+                    "0".to_string()
+                } else {
+                    format!("0.{}", "0".repeat(scale))
+                };
+                ws.write_number_with_format(row, col, f, &Format::new().set_num_format(code))?;
+                return Ok(());
+            }
+        }
+    }
+    ws.write_string(row, col, text)?;
+    Ok(())
+}
+
+fn width_of(name: &str) -> f64 {
+    match name {
+        "表名" | "项目名称" | "三级指标" | "绩效指标描述" | "资金用途" | "绩效目标" | "title"
+        | "project_name" | "level3" | "description" | "fund_use" | "goals" => 32.0,
+        "来源文件" | "单位名称" | "source_file" | "unit_name" | "其他" | "extra" => 24.0,
+        "一级指标" | "二级指标" | "指标值（原文）" | "level1" | "level2" | "target_raw" => {
+            16.0
+        }
+        _ => 10.0,
+    }
+}
+
+/// The workbook's bytes.
+pub fn workbook(tables: &[Table], headers: Headers, layout: Layout) -> io::Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    match layout {
+        Layout::Flat => flat(&mut wb, tables, headers).map_err(err)?,
+        Layout::Form => {
+            let mut used = HashSet::new();
+            for t in tables {
+                form(&mut wb, t, &mut used).map_err(err)?;
+            }
+            if tables.is_empty() {
+                wb.add_worksheet().set_name("绩效目标表").map_err(err)?;
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(err)
+}
+
+fn flat(wb: &mut Workbook, tables: &[Table], headers: Headers) -> Result<(), XlsxError> {
+    let bold = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
+    let ws = wb.add_worksheet();
+    ws.set_name("指标")?;
+    for (c, (zh, en)) in FIELDS.iter().enumerate() {
+        let name = if headers == Headers::Zh { zh } else { en };
+        ws.write_string_with_format(0, c as u16, *name, &bold)?;
+        ws.set_column_width(c as u16, width_of(name))?;
+    }
+    let mut row = 1u32;
+    for t in tables {
+        for values in flat_rows(t) {
+            for (c, v) in values.iter().enumerate() {
+                let Some(v) = v else { continue };
+                let col = c as u16;
+                if DECIMAL_COLUMNS.contains(&c) {
+                    write_decimal(ws, row, col, v)?;
+                } else if INTEGER_COLUMNS.contains(&c) {
+                    match v.parse::<i64>() {
+                        Ok(n) if n.unsigned_abs() < (1 << 53) => {
+                            ws.write_number(row, col, n as f64)?;
+                        }
+                        _ => {
+                            ws.write_string(row, col, v)?;
+                        }
+                    }
+                } else {
+                    ws.write_string(row, col, v)?;
+                }
+            }
+            row += 1;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), FIELDS.len() as u16 - 1)?;
+
+    // 项目: one row per table.
+    let ws = wb.add_worksheet();
+    ws.set_name("项目")?;
+    let cols: Vec<usize> = (0..16).chain([30, 31]).collect();
+    for (i, &c) in cols.iter().enumerate() {
+        let (zh, en) = FIELDS[c];
+        let name = if headers == Headers::Zh { zh } else { en };
+        ws.write_string_with_format(0, i as u16, name, &bold)?;
+        ws.set_column_width(i as u16, width_of(name))?;
+    }
+    let n = cols.len() as u16;
+    let (ind, notes) = if headers == Headers::Zh {
+        ("指标数", "说明数")
+    } else {
+        ("indicators", "notes")
+    };
+    ws.write_string_with_format(0, n, ind, &bold)?;
+    ws.write_string_with_format(0, n + 1, notes, &bold)?;
+    for (r, t) in tables.iter().enumerate() {
+        let r = r as u32 + 1;
+        let mut values = super::flat_row(t, None);
+        values[31] = Some(t.source.locator.clone());
+        for (i, &c) in cols.iter().enumerate() {
+            let Some(v) = &values[c] else { continue };
+            if DECIMAL_COLUMNS.contains(&c) {
+                write_decimal(ws, r, i as u16, v)?;
+            } else {
+                ws.write_string(r, i as u16, v)?;
+            }
+        }
+        ws.write_number(r, n, t.indicators.len() as f64)?;
+        ws.write_number(r, n + 1, t.notes.len() as f64)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, tables.len().max(1) as u32, n + 1)?;
+    Ok(())
+}
+
+/// A sheet name Excel accepts (≤ 31 characters, none of `[]:*?/\`), unique.
+fn sheet_name(t: &Table, used: &mut HashSet<String>) -> String {
+    let base: String = t
+        .project_name
+        .as_deref()
+        .or(t.title.as_deref())
+        .unwrap_or("绩效目标表")
+        .chars()
+        .filter(|c| !"[]:*?/\\'".contains(*c))
+        .take(24)
+        .collect();
+    let base = format!(
+        "{}-{}",
+        t.source.table,
+        if base.is_empty() { "表" } else { &base }
+    );
+    let mut name: String = base.chars().take(31).collect();
+    let mut n = 2;
+    while !used.insert(name.to_lowercase()) {
+        let suffix = format!("({n})");
+        name = base
+            .chars()
+            .take(31 - suffix.chars().count())
+            .collect::<String>()
+            + &suffix;
+        n += 1;
+    }
+    name
+}
+
+/// One table as its printed form.
+fn form(wb: &mut Workbook, t: &Table, used: &mut HashSet<String>) -> Result<(), XlsxError> {
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let label = cell.clone().set_bold().set_align(FormatAlign::Center);
+    let title_fmt = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
+
+    // The grid's columns: the five of the sample, then what this table has.
+    let mut grid: Vec<(
+        String,
+        Box<dyn Fn(&crate::model::Indicator) -> Option<String>>,
+    )> = vec![
+        ("一级指标".into(), Box::new(|i| i.level1.clone())),
+        ("二级指标".into(), Box::new(|i| i.level2.clone())),
+        ("三级指标".into(), Box::new(|i| i.level3.clone())),
+        ("绩效指标描述".into(), Box::new(|i| i.description.clone())),
+        (
+            "指标值".into(),
+            Box::new(|i| i.target.as_ref().map(|v| v.raw.clone())),
+        ),
+    ];
+    let any = |f: &dyn Fn(&crate::model::Indicator) -> bool| t.indicators.iter().any(f);
+    if any(&|i| i.actual.is_some()) {
+        grid.push((
+            "实际完成值".into(),
+            Box::new(|i| i.actual.as_ref().map(|v| v.raw.clone())),
+        ));
+    }
+    if any(&|i| i.weight.is_some()) {
+        grid.push(("分值".into(), Box::new(|i| i.weight.map(|d| d.to_string()))));
+    }
+    if any(&|i| i.score.is_some()) {
+        grid.push(("得分".into(), Box::new(|i| i.score.map(|d| d.to_string()))));
+    }
+    if any(&|i| i.remark.is_some()) {
+        grid.push(("备注".into(), Box::new(|i| i.remark.clone())));
+    }
+    let mut extra_keys: Vec<String> = Vec::new();
+    for i in &t.indicators {
+        for (k, _) in &i.extra.0 {
+            if !extra_keys.contains(k) {
+                extra_keys.push(k.clone());
+            }
+        }
+    }
+    for k in extra_keys {
+        let key = k.clone();
+        grid.push((
+            k,
+            Box::new(move |i| {
+                i.extra
+                    .0
+                    .iter()
+                    .find(|(x, _)| *x == key)
+                    .map(|(_, v)| v.clone())
+            }),
+        ));
+    }
+    let width = grid.len().max(7) as u16;
+    let last = width - 1;
+
+    let name = sheet_name(t, used);
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    for c in 0..width {
+        ws.set_column_width(c, if (2..4).contains(&c) { 28.0 } else { 14.0 })?;
+    }
+    let mut r = 0u32;
+    // A value that spans the rest of the row after a label.
+    let span = |ws: &mut Worksheet,
+                r: u32,
+                first: u16,
+                text: &str,
+                fmt: &Format|
+     -> Result<(), XlsxError> {
+        if first >= last {
+            ws.write_string_with_format(r, first, text, fmt)?;
+        } else {
+            ws.merge_range(r, first, r, last, text, fmt)?;
+        }
+        Ok(())
+    };
+    let title = match (t.seq, &t.title) {
+        (Some(n), Some(s)) => format!("{n}.{s}"),
+        (None, Some(s)) => s.clone(),
+        _ => "绩效目标表".into(),
+    };
+    span(ws, r, 0, &title, &title_fmt)?;
+    r += 1;
+    let unit = format!(
+        "{}{}",
+        t.unit_code.as_deref().unwrap_or(""),
+        t.unit_name.as_deref().unwrap_or("")
+    );
+    ws.merge_range(r, 0, r, 2, &unit, &cell)?;
+    let money = t
+        .money_unit
+        .as_deref()
+        .map(|m| format!("单位：{m}"))
+        .unwrap_or_default();
+    ws.merge_range(r, 3, r, last, &money, &cell)?;
+    r += 1;
+    ws.merge_range(r, 0, r, 1, "项目名称", &label)?;
+    span(ws, r, 2, t.project_name.as_deref().unwrap_or(""), &cell)?;
+    r += 1;
+    // 预算规模及资金用途 over its two rows.
+    ws.merge_range(r, 0, r + 1, 0, "预算规模及资金用途", &label)?;
+    let d = |x: Option<Decimal>| x.map(|d| d.to_string()).unwrap_or_default();
+    let money_cells = [
+        ("预算数", d(t.budget.total)),
+        ("其中：财政资金", d(t.budget.fiscal)),
+        ("其他资金", d(t.budget.other)),
+    ];
+    let mut c = 1u16;
+    for (l, v) in &money_cells {
+        ws.write_string_with_format(r, c, *l, &label)?;
+        if v.is_empty() {
+            ws.write_blank(r, c + 1, &cell)?;
+        } else {
+            write_decimal(ws, r, c + 1, v)?;
+        }
+        c += 2;
+    }
+    for c in 7..width {
+        ws.write_blank(r, c, &cell)?;
+    }
+    r += 1;
+    span(ws, r, 1, t.fund_use.as_deref().unwrap_or(""), &cell)?;
+    r += 1;
+    ws.merge_range(r, 0, r, 1, "绩效目标", &label)?;
+    let goals: Vec<String> = t
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| format!("{}.{g}", i + 1))
+        .collect();
+    span(ws, r, 2, &goals.join("\n"), &cell)?;
+    r += 1;
+    for (k, v) in &t.extra.0 {
+        ws.merge_range(r, 0, r, 1, k, &label)?;
+        span(ws, r, 2, v, &cell)?;
+        r += 1;
+    }
+    for (c, (h, _)) in grid.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, h, &label)?;
+    }
+    r += 1;
+    let first = r;
+    for ind in &t.indicators {
+        for (c, (_, get)) in grid.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, get(ind).unwrap_or_default(), &cell)?;
+        }
+        r += 1;
+    }
+    // 一级 merged over its run of rows, 二级 over its run within the 一级.
+    merge_runs(
+        ws,
+        first,
+        &t.indicators,
+        0,
+        |i| (i.level1.clone(), None),
+        &cell,
+    )?;
+    merge_runs(
+        ws,
+        first,
+        &t.indicators,
+        1,
+        |i| (i.level1.clone(), i.level2.clone()),
+        &cell,
+    )?;
+    Ok(())
+}
+
+type Key = (Option<String>, Option<String>);
+
+fn merge_runs(
+    ws: &mut Worksheet,
+    first: u32,
+    inds: &[crate::model::Indicator],
+    col: u16,
+    key: impl Fn(&crate::model::Indicator) -> Key,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    let mut start = 0;
+    while start < inds.len() {
+        let k = key(&inds[start]);
+        let mut end = start;
+        while end + 1 < inds.len() && key(&inds[end + 1]) == k {
+            end += 1;
+        }
+        let text = if col == 0 { k.0.clone() } else { k.1.clone() };
+        if end > start && text.is_some() {
+            ws.merge_range(
+                first + start as u32,
+                col,
+                first + end as u32,
+                col,
+                text.as_deref().unwrap_or(""),
+                fmt,
+            )?;
+        }
+        start = end + 1;
+    }
+    Ok(())
+}
