@@ -313,52 +313,6 @@ pub fn column(text: &str) -> Option<Column> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_labels_by_meaning() {
-        let m = header_label("其中：财政    资金").unwrap();
-        assert_eq!((m.label, m.sub_item), (HeaderLabel::Fiscal(2), true));
-        let m = header_label("项目资金（万元）").unwrap();
-        assert_eq!(
-            (m.label, m.money_unit.as_deref()),
-            (HeaderLabel::Section, Some("万元"))
-        );
-        assert_eq!(
-            header_label("全年预算数(A)").unwrap().label,
-            HeaderLabel::Total(1)
-        );
-        assert_eq!(
-            header_label("下达中央预算内投资（万元）").unwrap().label,
-            HeaderLabel::Total(1)
-        );
-        assert_eq!(
-            header_label("(一)财政拨款小计").unwrap().label,
-            HeaderLabel::Known
-        );
-        assert_eq!(
-            header_label("中期目标(2024年—2026年)").unwrap().label,
-            HeaderLabel::Known
-        );
-        assert_eq!(header_label("267101天津市武清区人民检察院"), None);
-        assert_eq!(header_label("0.80"), None);
-    }
-
-    #[test]
-    fn columns_by_meaning() {
-        assert_eq!(column("指标值(包含数字及文字描述)"), Some(Column::Target));
-        assert_eq!(
-            column("*实际完成值（定量填数字，定性填达成、部分达成、未达成）"),
-            Some(Column::Actual)
-        );
-        assert_eq!(column("偏差原因分析及改进措施"), Some(Column::Remark));
-        assert_eq!(column("三 级 指 标"), Some(Column::Level3));
-        assert_eq!(column("评(扣分标准)"), None);
-    }
-}
-
 /// The role of each column of jixiao's own flat output (its 32 columns, by
 /// Chinese or English name), when `headers` is such a header row.
 pub fn own_columns(headers: &[&str]) -> Option<Vec<(Option<Column>, Option<HeaderLabel>)>> {
@@ -404,4 +358,50 @@ pub fn own_columns(headers: &[&str]) -> Option<Vec<(Option<Column>, Option<Heade
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_labels_by_meaning() {
+        let m = header_label("其中：财政    资金").unwrap();
+        assert_eq!((m.label, m.sub_item), (HeaderLabel::Fiscal(2), true));
+        let m = header_label("项目资金（万元）").unwrap();
+        assert_eq!(
+            (m.label, m.money_unit.as_deref()),
+            (HeaderLabel::Section, Some("万元"))
+        );
+        assert_eq!(
+            header_label("全年预算数(A)").unwrap().label,
+            HeaderLabel::Total(1)
+        );
+        assert_eq!(
+            header_label("下达中央预算内投资（万元）").unwrap().label,
+            HeaderLabel::Total(1)
+        );
+        assert_eq!(
+            header_label("(一)财政拨款小计").unwrap().label,
+            HeaderLabel::Known
+        );
+        assert_eq!(
+            header_label("中期目标(2024年—2026年)").unwrap().label,
+            HeaderLabel::Known
+        );
+        assert_eq!(header_label("267101天津市武清区人民检察院"), None);
+        assert_eq!(header_label("0.80"), None);
+    }
+
+    #[test]
+    fn columns_by_meaning() {
+        assert_eq!(column("指标值(包含数字及文字描述)"), Some(Column::Target));
+        assert_eq!(
+            column("*实际完成值（定量填数字，定性填达成、部分达成、未达成）"),
+            Some(Column::Actual)
+        );
+        assert_eq!(column("偏差原因分析及改进措施"), Some(Column::Remark));
+        assert_eq!(column("三 级 指 标"), Some(Column::Level3));
+        assert_eq!(column("评(扣分标准)"), None);
+    }
 }

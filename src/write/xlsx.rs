@@ -201,10 +201,7 @@ fn form(wb: &mut Workbook, t: &Table, used: &mut HashSet<String>) -> Result<(), 
         .set_align(FormatAlign::Center);
 
     // The grid's columns: the five of the sample, then what this table has.
-    let mut grid: Vec<(
-        String,
-        Box<dyn Fn(&crate::model::Indicator) -> Option<String>>,
-    )> = vec![
+    let mut grid: Vec<GridColumn> = vec![
         ("一级指标".into(), Box::new(|i| i.level1.clone())),
         ("二级指标".into(), Box::new(|i| i.level2.clone())),
         ("三级指标".into(), Box::new(|i| i.level3.clone())),
@@ -368,6 +365,12 @@ fn form(wb: &mut Workbook, t: &Table, used: &mut HashSet<String>) -> Result<(), 
 }
 
 type Key = (Option<String>, Option<String>);
+
+/// A grid column of the form: its header and how to read an indicator's cell.
+type GridColumn = (
+    String,
+    Box<dyn Fn(&crate::model::Indicator) -> Option<String>>,
+);
 
 fn merge_runs(
     ws: &mut Worksheet,
