@@ -3,8 +3,10 @@
 //! set of formats is one enum and one `match`, here.
 
 pub mod docx;
+pub mod ods;
 pub mod package;
 pub mod text;
+pub mod xls;
 pub mod xlsx;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -71,7 +73,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
         return read_zip(bytes, limits);
     }
     if bytes.starts_with(CFB_MAGIC) {
-        return Err(read_cfb(bytes));
+        return read_cfb(bytes, limits);
     }
     let head = &bytes[..bytes.len().min(2048)];
     // Raw BIFF2-4 worksheets (BOF record, no OLE2 container) and Word 2.0.
@@ -137,7 +139,11 @@ fn unsupported(format: Format, what_to_do: &str) -> Error {
 fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let mut pkg = Package::open(bytes, limits)?;
     if pkg.has("mimetype") || pkg.has("meta-inf/manifest.xml") {
-        return Err(odf_error(&mut pkg));
+        odf_kind(&mut pkg)?;
+        return Ok(Document {
+            format: Format::Ods,
+            blocks: ods::read(&mut pkg, limits)?,
+        });
     }
     if pkg.has_prefix("xl/") {
         let blocks = xlsx::read(&mut pkg, limits)?;
@@ -159,30 +165,56 @@ fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Document> {
     ))
 }
 
-fn odf_error(pkg: &mut Package) -> Error {
+/// An OpenDocument package: a readable spreadsheet, or the error to report.
+fn odf_kind(pkg: &mut Package) -> std::result::Result<Format, Error> {
     let manifest = pkg
         .read("META-INF/manifest.xml")
         .ok()
         .flatten()
         .unwrap_or_default();
     if manifest.windows(15).any(|w| w == b"encryption-data") {
-        return Error::encrypted();
+        return Err(Error::encrypted());
     }
     let mimetype = pkg.read("mimetype").ok().flatten().unwrap_or_default();
-    if mimetype.ends_with(b"spreadsheet") {
-        unsupported(Format::Ods, SPREADSHEET_LATER)
+    if mimetype.ends_with(b"spreadsheet")
+        || (mimetype.is_empty() && pkg.has("content.xml") && !pkg.has_prefix("word/"))
+    {
+        Ok(Format::Ods)
     } else {
-        unsupported(Format::Odt, "请另存为 .docx (save it as .docx)")
+        Err(unsupported(
+            Format::Odt,
+            "请另存为 .docx (save it as .docx)",
+        ))
     }
 }
 
 /// OLE2 compound files: encrypted OOXML, Word 97-2003, BIFF workbooks. None
 /// is readable yet; each gets the error that tells the clerk what to do.
-fn read_cfb(bytes: &[u8]) -> Error {
+fn read_cfb(bytes: &[u8], limits: &Limits) -> Result<Document> {
+    match classify_cfb(bytes) {
+        Ok(Format::Xls) => Ok(Document {
+            format: Format::Xls,
+            blocks: xls::read(bytes, limits)?,
+        }),
+        Ok(other) => Err(unsupported(other, SPREADSHEET_LATER)),
+        Err(e) => Err(e),
+    }
+}
+
+/// What an OLE2 container holds: `Ok(Format::Xls)` for a workbook that is
+/// not encrypted, else the error to report (encrypted, .doc, damaged).
+fn classify_cfb(bytes: &[u8]) -> std::result::Result<Format, Error> {
+    match cfb_problem(bytes) {
+        None => Ok(Format::Xls),
+        Some(e) => Err(e),
+    }
+}
+
+fn cfb_problem(bytes: &[u8]) -> Option<Error> {
     let Ok(mut cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
         // The container is damaged, but its directory names still say what
         // it was meant to be.
-        return if utf16_name_in(bytes, "EncryptedPackage") {
+        return Some(if utf16_name_in(bytes, "EncryptedPackage") {
             Error::encrypted()
         } else if utf16_name_in(bytes, "WordDocument") {
             unsupported(Format::Doc, DOC_ADVICE)
@@ -190,12 +222,12 @@ fn read_cfb(bytes: &[u8]) -> Error {
             Error::encrypted()
         } else {
             Error::corrupt("damaged OLE2 container")
-        };
+        });
     };
     let names: Vec<String> = cfb.walk().map(|e| e.name().to_string()).collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("EncryptedPackage") {
-        return Error::encrypted();
+        return Some(Error::encrypted());
     }
     if let Some(name) = names
         .iter()
@@ -210,9 +242,9 @@ fn read_cfb(bytes: &[u8]) -> Error {
             .map(|_| u16::from_le_bytes([fib[10], fib[11]]) & 0x0100 != 0)
             .unwrap_or(false);
         if encrypted {
-            return Error::encrypted();
+            return Some(Error::encrypted());
         }
-        return unsupported(Format::Doc, DOC_ADVICE);
+        return Some(unsupported(Format::Doc, DOC_ADVICE));
     }
     if let Some(name) = names
         .iter()
@@ -224,14 +256,14 @@ fn read_cfb(bytes: &[u8]) -> Error {
             .map(biff_has_filepass)
             .unwrap_or(false)
         {
-            return Error::encrypted();
+            return Some(Error::encrypted());
         }
-        return unsupported(Format::Xls, SPREADSHEET_LATER);
+        return None;
     }
-    Error::new(
+    Some(Error::new(
         ErrorKind::Unreadable,
         "OLE2 文件但不是 Word 或 Excel 文档 (an OLE2 file that is neither Word nor Excel)",
-    )
+    ))
 }
 
 const DOC_ADVICE: &str =
