@@ -235,12 +235,10 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                             row = row.saturating_add(row_repeat).min(MAX_ROW);
                         }
                     }
-                    "table" => {
-                        if table.as_ref().is_some_and(|t| t.2 == depth) {
-                            if let Some((name, sheet, _)) = table.take() {
-                                if let Some(g) = sheet.into_grid(&name, limits)? {
-                                    blocks.push(Block::Table(g));
-                                }
+                    "table" if table.as_ref().is_some_and(|t| t.2 == depth) => {
+                        if let Some((name, sheet, _)) = table.take() {
+                            if let Some(g) = sheet.into_grid(&name, limits)? {
+                                blocks.push(Block::Table(g));
                             }
                         }
                     }
