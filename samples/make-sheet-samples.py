@@ -191,6 +191,84 @@ def main():
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             shutil.copy(os.path.join(out, name + ".xlsx"), os.path.join(HERE, name + ".xlsx"))
             print("wrote", os.path.join("samples", name + ".xlsx"))
+        # The other formats budget systems export, saved by Calc from the
+        # workbooks above; the SpreadsheetML and HTML ones are named .xls, as
+        # finance systems name them.
+        for name, filt, ext, target in [
+            ("sheet-flat-export", "MS Excel 97", "xls", "sheet-flat-export-biff8.xls"),
+            ("sheet-self-evaluation", "calc8", "ods", "sheet-self-evaluation.ods"),
+            ("sheet-flat-export", "HTML (StarCalc)", "html", "sheet-flat-export-html.xls"),
+        ]:
+            src = os.path.join(HERE, name + ".xlsx")
+            out = os.path.join(tmp, "conv")
+            subprocess.run(["soffice", "--headless", "--convert-to", f"{ext}:{filt}", "--outdir", out, src],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            shutil.copy(os.path.join(out, f"{name}.{ext}"), os.path.join(HERE, target))
+            print("wrote", os.path.join("samples", target))
+        write_spreadsheetml(os.path.join(HERE, "sheet-stacked-forms.xlsx"),
+                            os.path.join(HERE, "sheet-stacked-forms-spreadsheetml.xls"))
+        print("wrote samples/sheet-stacked-forms-spreadsheetml.xls")
+
+
+def write_spreadsheetml(src, dst):
+    """SpreadsheetML 2003 as finance systems write it (LibreOffice's own
+    exporter is an XSLT filter not packaged with calc-nogui): every cell as
+    shown, ss:Index for gaps, ss:MergeAcross/ss:MergeDown for merges."""
+    from xml.sax.saxutils import escape
+    wb = openpyxl.load_workbook(src)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<?mso-application progid="Excel.Sheet"?>',
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">',
+           '<Styles><Style ss:ID="Default"/><Style ss:ID="s2"><NumberFormat ss:Format="0.00"/></Style>'
+           '<Style ss:ID="s3"><NumberFormat ss:Format="#,##0.00"/></Style>'
+           '<Style ss:ID="s4"><NumberFormat ss:Format="yyyy\\-mm\\-dd"/></Style></Styles>']
+    for ws in wb.worksheets:
+        merges = {}
+        covered = set()
+        for m in ws.merged_cells.ranges:
+            merges[(m.min_row, m.min_col)] = (m.max_row - m.min_row, m.max_col - m.min_col)
+            for r in range(m.min_row, m.max_row + 1):
+                for c in range(m.min_col, m.max_col + 1):
+                    if (r, c) != (m.min_row, m.min_col):
+                        covered.add((r, c))
+        out.append(f'<Worksheet ss:Name="{escape(ws.title)}"><Table>')
+        for r in range(1, ws.max_row + 1):
+            cells = []
+            expect = 1
+            for c in range(1, ws.max_column + 1):
+                if (r, c) in covered:
+                    continue
+                v = ws.cell(r, c).value
+                down, across = merges.get((r, c), (0, 0))
+                if v is None and not down and not across:
+                    continue
+                attrs = "" if c == expect else f' ss:Index="{c}"'
+                if across:
+                    attrs += f' ss:MergeAcross="{across}"'
+                if down:
+                    attrs += f' ss:MergeDown="{down}"'
+                fmt = ws.cell(r, c).number_format
+                kind = "String"
+                if hasattr(v, "strftime"):
+                    # Excel serial day number, styled as a date.
+                    import datetime as dt
+                    v = (v.date() if hasattr(v, "date") else v) - dt.date(1899, 12, 30)
+                    v, kind = v.days, "Number"
+                    attrs += ' ss:StyleID="s4"'
+                elif isinstance(v, (int, float)):
+                    kind = "Number"
+                    if fmt == "0.00":
+                        attrs += ' ss:StyleID="s2"'
+                    elif "#,##0.00" in fmt:
+                        attrs += ' ss:StyleID="s3"'
+                data = "" if v is None else f'<Data ss:Type="{kind}">{escape(str(v))}</Data>'
+                cells.append(f"<Cell{attrs}>{data}</Cell>")
+                expect = c + across + 1
+            out.append(f'<Row ss:Index="{r}">' + "".join(cells) + "</Row>")
+        out.append("</Table></Worksheet>")
+    out.append("</Workbook>")
+    with open(dst, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 //! set of formats is one enum and one `match`, here.
 
 pub mod docx;
+pub mod html;
 pub mod ods;
 pub mod package;
 pub mod text;
 pub mod xls;
 pub mod xlsx;
+pub mod xml2003;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::grid::Block;
@@ -110,10 +112,17 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
     if lower_head.contains("progid=\"excel.sheet\"")
         || lower_head.contains("urn:schemas-microsoft-com:office:spreadsheet")
     {
-        return Err(unsupported(Format::SpreadsheetMl, SPREADSHEET_LATER));
+        return Ok(Document {
+            format: Format::SpreadsheetMl,
+            blocks: xml2003::read(decoded.trim_start_matches('\u{feff}'), limits)?,
+        });
     }
-    if lower_head.contains("<html") || lower_head.contains("<table") {
-        return Err(unsupported(Format::Html, SPREADSHEET_LATER));
+    if html::is_html(&lower_head) {
+        let page = html::decode(bytes)?;
+        return Ok(Document {
+            format: Format::Html,
+            blocks: html::read(&page, limits)?,
+        });
     }
     let blocks = text::read(&decoded, limits.max_cells)?;
     Ok(Document {
@@ -122,8 +131,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
     })
 }
 
+/// Advice for the old spreadsheet formats jixiao does not read (BIFF2-4).
 const SPREADSHEET_LATER: &str =
-    "暂不支持电子表格，请另存为 .docx 或文本 (spreadsheets are not read yet: save the table as .docx or text)";
+    "请在 Excel 或 WPS 中另存为 .xlsx (an Excel 2-4 worksheet: save it as .xlsx)";
 
 fn unsupported(format: Format, what_to_do: &str) -> Error {
     Error::new(
