@@ -498,3 +498,45 @@ fn xlsx_output_needs_a_file_and_opens_as_a_zip() {
     let o = jixiao(dir.path(), &["convert", "-q", "out.xlsx", "--to", "jsonl"]);
     assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 42);
 }
+
+/// A two-row header (`年度指标值` over `指标性质 | 指标值 | 度量单位`) in an
+/// HTML export named .xls, through the whole path.
+#[test]
+fn two_row_headers_compose_split_values() {
+    let dir = setup();
+    let page = "<html><meta charset=utf-8><p>某项目绩效目标表</p><table>\
+        <tr><td rowspan=2>一级指标</td><td rowspan=2>二级指标</td><td rowspan=2>三级指标</td><td colspan=3>年度指标值</td></tr>\
+        <tr><td>指标性质</td><td>指标值</td><td>度量单位</td></tr>\
+        <tr><td rowspan=2>产出指标</td><td>数量指标</td><td>培训人次</td><td>≥</td><td>95.00</td><td>人次</td></tr>\
+        <tr><td>质量指标</td><td>合格率</td><td>＝</td><td>100</td><td>%</td></tr></table></html>";
+    std::fs::write(dir.path().join("in/export.xls"), page).unwrap();
+    let o = jixiao(
+        dir.path(),
+        &["convert", "-q", "in/export.xls", "--to", "jsonl"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            rows[0]["level1"].as_str(),
+            rows[0]["target_raw"].as_str(),
+            rows[0]["target_value"].as_str(),
+            rows[0]["target_unit"].as_str()
+        ),
+        (
+            Some("产出指标"),
+            Some("≥95.00人次"),
+            Some("95.00"),
+            Some("人次")
+        )
+    );
+    assert_eq!(
+        (rows[1]["level1"].as_str(), rows[1]["target_raw"].as_str()),
+        (Some("产出指标"), Some("＝100%"))
+    );
+}
