@@ -567,18 +567,7 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
     }) else {
         return (None, None);
     };
-    let subtitle = |l: &String| {
-        let k = label_key(l);
-        let bracketed =
-            (k.starts_with('(') && k.ends_with(')')) || (k.starts_with('【') && k.ends_with('】'));
-        let year_only = k
-            .trim_end_matches("年度")
-            .trim_end_matches('年')
-            .chars()
-            .all(|c| c.is_ascii_digit())
-            && k.starts_with(|c: char| c.is_ascii_digit());
-        bracketed || year_only
-    };
+    let subtitle = |l: &String| is_subtitle(l);
     let mut title = clean(&lines[i]);
     if let Some(next) = lines.get(i + 1).filter(|l| subtitle(l)) {
         title.push_str(&clean(next));

@@ -10,6 +10,7 @@
 //! Elements are matched by local name, so STRICT and odd prefixes work.
 
 use super::package::{main_part, xml_text, Package};
+use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
 use crate::grid::{Block, Grid, Pos, Slot, Span};
 use crate::limits::Limits;
@@ -139,8 +140,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
         in_run: 0,
         cells: 0,
     };
-    let mut depth = 0usize;
-    let mut elements = 0u64;
+    let mut budget = Budget::new(limits);
     // Depth at which a skipped element started; its content is ignored.
     let mut skip_from: Option<usize> = None;
     loop {
@@ -152,20 +152,8 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
         })?;
         match event {
             Event::Start(e) => {
-                depth += 1;
-                elements += 1;
-                if depth > limits.max_xml_depth {
-                    return Err(Limits::exceeded(
-                        "max_xml_depth",
-                        limits.max_xml_depth as u64,
-                    ));
-                }
-                if elements > limits.max_xml_elements {
-                    return Err(Limits::exceeded(
-                        "max_xml_elements",
-                        limits.max_xml_elements,
-                    ));
-                }
+                budget.element(false)?;
+                let depth = budget.depth;
                 if skip_from.is_some() {
                     continue;
                 }
@@ -177,13 +165,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 p.start(el, &e)?;
             }
             Event::Empty(e) => {
-                elements += 1;
-                if elements > limits.max_xml_elements {
-                    return Err(Limits::exceeded(
-                        "max_xml_elements",
-                        limits.max_xml_elements,
-                    ));
-                }
+                budget.element(true)?;
                 if skip_from.is_some() {
                     continue;
                 }
@@ -197,12 +179,12 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 }
             }
             Event::End(e) => {
-                if skip_from == Some(depth) {
+                if skip_from == Some(budget.depth) {
                     skip_from = None;
                 } else if skip_from.is_none() {
                     p.end(elem(e.local_name().as_ref()))?;
                 }
-                depth = depth.saturating_sub(1);
+                budget.close();
             }
             Event::Text(t) if p.in_text && skip_from.is_none() => p.push_text(&t.xml10_content()),
             Event::CData(t) if p.in_text && skip_from.is_none() => {
@@ -211,15 +193,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
             Event::GeneralRef(r) if p.in_text && skip_from.is_none() => {
                 // Entities are never expanded: only the predefined five and
                 // character references become text.
-                let ch = match r.as_ref() {
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "amp" => Some('&'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
-                if let Some(c) = ch {
+                if let Some(c) = entity(&r) {
                     p.push_text(c.encode_utf8(&mut [0; 4]));
                 }
             }
@@ -227,7 +201,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
             _ => {}
         }
     }
-    if depth != 0 {
+    if budget.depth != 0 {
         return Err(Error::corrupt(
             "the document XML ends before it is complete",
         ));

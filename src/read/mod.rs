@@ -9,6 +9,7 @@ pub mod package;
 pub mod text;
 pub mod xls;
 pub mod xlsx;
+pub mod xml;
 pub mod xml2003;
 
 use crate::error::{Error, ErrorKind, Result};

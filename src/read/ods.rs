@@ -6,6 +6,7 @@
 
 use super::package::{xml_text, Package};
 use super::xlsx::Sheet;
+use super::xml::{attr, entity, num_attr, Budget};
 use crate::error::{Error, Result};
 use crate::grid::Block;
 use crate::limits::Limits;
@@ -16,20 +17,9 @@ const MAX_REPEAT: u32 = 1000;
 const MAX_ROW: u32 = 1_048_576;
 const MAX_COL: u32 = 16_384;
 
+/// A repeat or span count: at least 1.
 fn num(e: &BytesStart, name: &str) -> u32 {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.value.trim().parse().ok())
-        .unwrap_or(1)
-        .max(1)
-}
-
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value.to_string())
+    num_attr(e, name).unwrap_or(1).max(1)
 }
 
 pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
@@ -52,7 +42,8 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
     let mut blocks = Vec::new();
-    let (mut depth, mut elements, mut total_cells, mut text_bytes) = (0usize, 0u64, 0u64, 0u64);
+    let mut budget = Budget::new(limits);
+    let (mut total_cells, mut text_bytes) = (0u64, 0u64);
     let mut table: Option<(String, Sheet, usize)> = None; // name, cells, depth
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_repeat = 1u32;
@@ -66,22 +57,8 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
         let empty = matches!(ev, Event::Empty(_));
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
-                if !empty {
-                    depth += 1;
-                }
-                elements += 1;
-                if depth > limits.max_xml_depth {
-                    return Err(Limits::exceeded(
-                        "max_xml_depth",
-                        limits.max_xml_depth as u64,
-                    ));
-                }
-                if elements > limits.max_xml_elements {
-                    return Err(Limits::exceeded(
-                        "max_xml_elements",
-                        limits.max_xml_elements,
-                    ));
-                }
+                budget.element(empty)?;
+                let depth = budget.depth;
                 match e.local_name().as_ref() {
                     "table" if table.is_none() && !empty => {
                         let name =
@@ -155,18 +132,8 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 }
             }
             Event::GeneralRef(r) => {
-                if let Some(p) = para.as_mut() {
-                    let ch = match r.as_ref() {
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "amp" => Some('&'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
-                    if let Some(c) = ch {
-                        p.push(c);
-                    }
+                if let (Some(p), Some(c)) = (para.as_mut(), entity(r)) {
+                    p.push(c);
                 }
             }
             Event::End(e) => {
@@ -235,7 +202,7 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                             row = row.saturating_add(row_repeat).min(MAX_ROW);
                         }
                     }
-                    "table" if table.as_ref().is_some_and(|t| t.2 == depth) => {
+                    "table" if table.as_ref().is_some_and(|t| t.2 == budget.depth) => {
                         if let Some((name, sheet, _)) = table.take() {
                             if let Some(g) = sheet.into_grid(&name, limits)? {
                                 blocks.push(Block::Table(g));
@@ -244,7 +211,7 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                     }
                     _ => {}
                 }
-                depth = depth.saturating_sub(1);
+                budget.close();
             }
             Event::Eof => break,
             _ => {}

@@ -9,6 +9,7 @@
 //! grid's area is checked against `max_cells` before it is allocated.
 
 use super::package::{xml_text, Package};
+use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
 use crate::grid::{Block, Grid, Pos, Slot, Span};
 use crate::limits::Limits;
@@ -115,35 +116,20 @@ fn each_event<'x>(
 ) -> Result<()> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
-    let (mut depth, mut elements) = (0usize, 0u64);
+    let mut budget = Budget::new(limits);
     loop {
         let ev = reader
             .read_event()
             .map_err(|e| Error::corrupt(format!("XML error in a worksheet part: {e}")))?;
         match &ev {
-            Event::Start(_) => {
-                depth += 1;
-                elements += 1;
-                if depth > limits.max_xml_depth {
-                    return Err(Limits::exceeded(
-                        "max_xml_depth",
-                        limits.max_xml_depth as u64,
-                    ));
-                }
-            }
-            Event::Empty(_) => elements += 1,
+            Event::Start(_) => budget.element(false)?,
+            Event::Empty(_) => budget.element(true)?,
             Event::Eof => break,
             _ => {}
         }
-        if elements > limits.max_xml_elements {
-            return Err(Limits::exceeded(
-                "max_xml_elements",
-                limits.max_xml_elements,
-            ));
-        }
-        f(&ev, depth)?;
+        f(&ev, budget.depth)?;
         if let Event::End(_) = ev {
-            depth = depth.saturating_sub(1);
+            budget.close();
         }
     }
     Ok(())
@@ -229,17 +215,6 @@ fn parse_shared_strings(xml: &str, limits: &Limits) -> Result<Vec<String>> {
         Ok(())
     })?;
     Ok(out)
-}
-
-fn entity(r: &quick_xml::events::BytesRef) -> Option<char> {
-    match r.as_ref() {
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "amp" => Some('&'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => r.resolve_char_ref().ok().flatten(),
-    }
 }
 
 /// How a cell's number is shown.

@@ -6,31 +6,22 @@
 //! decimal text.
 
 use super::xlsx::{format_from_code, show_number, NumberFormat, Sheet};
+use super::xml::{attr, entity, num_attr as num, Budget};
 use crate::error::{Error, Result};
 use crate::grid::Block;
 use crate::limits::Limits;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use std::collections::HashMap;
 
 const MAX_ROW: u32 = 1_048_576;
 const MAX_COL: u32 = 16_384;
 
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value.to_string())
-}
-
-fn num(e: &BytesStart, name: &str) -> Option<u32> {
-    attr(e, name).and_then(|v| v.trim().parse().ok())
-}
-
 pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
     let mut blocks = Vec::new();
-    let (mut depth, mut elements, mut text_bytes) = (0usize, 0u64, 0u64);
+    let mut budget = Budget::new(limits);
+    let mut text_bytes = 0u64;
     let mut sheet: Option<(String, Sheet)> = None;
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_seen = false;
@@ -48,22 +39,7 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(ev, Event::Empty(_));
-                if !empty {
-                    depth += 1;
-                }
-                elements += 1;
-                if depth > limits.max_xml_depth {
-                    return Err(Limits::exceeded(
-                        "max_xml_depth",
-                        limits.max_xml_depth as u64,
-                    ));
-                }
-                if elements > limits.max_xml_elements {
-                    return Err(Limits::exceeded(
-                        "max_xml_elements",
-                        limits.max_xml_elements,
-                    ));
-                }
+                budget.element(empty)?;
                 match e.local_name().as_ref() {
                     "Style" => style_id = attr(e, "ID"),
                     "NumberFormat" => {
@@ -147,15 +123,7 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 }
             }
             Event::GeneralRef(r) if in_data => {
-                let ch = match r.as_ref() {
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "amp" => Some('&'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
-                if let (Some(c), Some(ch)) = (cell.as_mut(), ch) {
+                if let (Some(c), Some(ch)) = (cell.as_mut(), entity(r)) {
                     c.4.push(ch);
                 }
             }
@@ -200,7 +168,7 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                     }
                     _ => {}
                 }
-                depth = depth.saturating_sub(1);
+                budget.close();
             }
             Event::Eof => break,
             _ => {}
