@@ -99,3 +99,42 @@ fn spreadsheetml_with_absurd_indices_is_bounded() {
         "{r:?}"
     );
 }
+
+/// A heading repeated on every page above a table continued under a
+/// repeated header is one table; a different heading starts another.
+#[test]
+fn a_heading_repeated_per_page_continues_the_table() {
+    let grid = |rows: &str| {
+        format!("<table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>{rows}</table>")
+    };
+    let page = format!(
+        "<html><p>1.甲项目绩效目标表</p><table><tr><td>项目名称</td><td>甲项目</td></tr></table>{}\
+         <p>1.甲项目绩效目标表</p>{}\
+         <p>2.乙项目绩效目标表</p><table><tr><td>项目名称</td><td>乙项目</td></tr></table>{}</html>",
+        grid("<tr><td>产出指标</td><td>数量指标</td><td>a</td><td>1个</td></tr>"),
+        grid("<tr><td>效益指标</td><td>社会效益指标</td><td>b</td><td>提升</td></tr>"),
+        grid("<tr><td>产出指标</td><td>数量指标</td><td>c</td><td>2个</td></tr>"),
+    );
+    let n = convert_bytes(page.as_bytes(), "f", &Limits::default()).unwrap();
+    let summary: Vec<(Option<String>, usize)> = n
+        .tables
+        .iter()
+        .map(|t| (t.project_name.clone(), t.indicators.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![(Some("甲项目".into()), 2), (Some("乙项目".into()), 1)]
+    );
+}
+
+#[test]
+fn a_project_code_glued_to_the_name_still_gives_the_year() {
+    let page = "<html><table><tr><td>项目名称</td><td>51011723T000007943391-2023年某项目-2023区级</td></tr>\
+        <tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>\
+        <tr><td>产出指标</td><td>数量指标</td><td>a</td><td>1个</td></tr></table></html>";
+    let n = convert_bytes(page.as_bytes(), "f", &Limits::default()).unwrap();
+    assert_eq!(
+        (n.tables[0].year, n.tables[0].fund_level.as_deref()),
+        (Some(2023), Some("区级"))
+    );
+}

@@ -745,7 +745,15 @@ pub fn derive(t: &mut Table) {
             .then(|| s[..4].parse().ok())
             .flatten()
     };
-    t.year = t.project_name.as_deref().and_then(year_at).or_else(|| {
+    // A project code may be glued to the name: `51011723T000007943391-2023年…`.
+    let name = t.project_name.as_deref().map(|n| {
+        let code = n.chars().take_while(|c| c.is_ascii_alphanumeric()).count();
+        match n[code..].strip_prefix(['-', '_', ' ']) {
+            Some(rest) if code >= 10 => rest,
+            _ => n,
+        }
+    });
+    t.year = name.and_then(year_at).or_else(|| {
         let title = t.title.as_deref()?;
         title.char_indices().find_map(|(i, _)| year_at(&title[i..]))
     });

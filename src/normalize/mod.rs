@@ -85,6 +85,9 @@ struct Draft {
     segments: Vec<(ColumnMap, Vec<RowRef>)>,
     /// Rows that stood between a grid's end and its continuation.
     stray_rows: Vec<RowRef>,
+    /// The heading line that named this table, to recognise it repeated
+    /// above the table's continuation on the next page.
+    heading: Option<String>,
 }
 
 /// Finds and normalises every 绩效目标表 in a file's blocks.
@@ -111,9 +114,16 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 if p.is_empty() {
                     continue;
                 }
+                // A heading starts a new table, unless it repeats the heading
+                // of the table above on a new page (decided at the next grid).
                 if header::names_a_table(&p) {
-                    drafts.extend(current.take());
-                    pending_rows.clear();
+                    let repeated = current
+                        .as_ref()
+                        .is_some_and(|d| d.heading.as_deref() == Some(p.as_str()));
+                    if !repeated {
+                        drafts.extend(current.take());
+                        pending_rows.clear();
+                    }
                 }
                 pending_paras.push(p);
                 continue;
@@ -164,10 +174,13 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             let here = RowRef { grid: this, row: r };
             if let Some(mut map) = info[this][r as usize].header.clone() {
                 map.grid = this;
+                let heading = current.as_ref().and_then(|d| d.heading.clone());
                 let strong = pending_rows
                     .iter()
                     .any(|rr| info[rr.grid][rr.row as usize].strong)
-                    || pending_paras.iter().any(|p| header::names_a_table(p));
+                    || pending_paras
+                        .iter()
+                        .any(|p| header::names_a_table(p) && Some(p) != heading.as_ref());
                 let skip = map.header_rows;
                 match current.as_mut() {
                     Some(d) if !strong => {
@@ -177,11 +190,17 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                     }
                     _ => {
                         drafts.extend(current.take());
+                        let heading = pending_paras
+                            .iter()
+                            .rev()
+                            .find(|p| header::names_a_table(p))
+                            .cloned();
                         current = Some(Draft {
                             paragraphs: std::mem::take(&mut pending_paras),
                             header_rows: std::mem::take(&mut pending_rows),
                             segments: vec![(map, Vec::new())],
                             stray_rows: Vec::new(),
+                            heading,
                         });
                     }
                 }
