@@ -33,3 +33,29 @@ fn normalise(bencher: divan::Bencher, name: &str) {
     let doc = read(&sample(name), &Limits::default()).unwrap();
     bencher.bench(|| normalize(divan::black_box(&doc.blocks), "f", "docx"));
 }
+
+/// Our .xlsx reader against calamine's on the same workbook (both give
+/// every sheet's cells; ours also formats numbers and lays out merges).
+#[divan::bench(args = ["sheet-stacked-forms.xlsx", "sheet-flat-export.xlsx"])]
+fn read_xlsx_jixiao(bencher: divan::Bencher, name: &str) {
+    let bytes = sample(name);
+    let limits = Limits::default();
+    bencher.bench(|| read(divan::black_box(&bytes), &limits).unwrap());
+}
+
+#[divan::bench(args = ["sheet-stacked-forms.xlsx", "sheet-flat-export.xlsx"])]
+fn read_xlsx_calamine(bencher: divan::Bencher, name: &str) {
+    use calamine::Reader;
+    let bytes = sample(name);
+    bencher.bench(|| {
+        let mut wb =
+            calamine::Xlsx::new(std::io::Cursor::new(divan::black_box(&bytes[..]))).unwrap();
+        let mut cells = 0;
+        for name in wb.sheet_names() {
+            let range = wb.worksheet_range(&name).unwrap();
+            let merges = wb.merge_cells_by_sheet_name(&name).map_or(0, |m| m.len());
+            cells += range.used_cells().count() + merges;
+        }
+        cells
+    });
+}
