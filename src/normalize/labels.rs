@@ -58,6 +58,7 @@ const HEADER_LABELS: &[(&str, HeaderLabel)] = &[
     ("下达地方或单位", HeaderLabel::Unit(2)),
     ("项目单位", HeaderLabel::Unit(2)),
     ("申报单位", HeaderLabel::Unit(2)),
+    ("填报单位", HeaderLabel::Unit(3)),
     ("主管部门", HeaderLabel::Unit(4)),
     ("主管部门及代码", HeaderLabel::Unit(4)),
     ("主管单位", HeaderLabel::Unit(4)),
