@@ -69,9 +69,12 @@ pub fn projects(
             }
             values.push((m, header, v));
         }
+        let total_row = values.iter().any(|(_, _, v)| {
+            matches!(super::text::label_key(v).as_str(), "合计" | "总计" | "小计")
+        });
         if !is_indicator {
-            // A unit row: context for the projects below it.
-            if !values.is_empty() {
+            // A unit row: context for the projects below it (a total row is not).
+            if !values.is_empty() && !total_row {
                 // Only who the unit is carries over; its money is its own.
                 context = values
                     .into_iter()

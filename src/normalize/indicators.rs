@@ -393,7 +393,9 @@ pub fn read_rows(
                 .first()
                 .filter(|f| matches!(label_key(f).as_str(), "合计" | "总分" | "总计"))
             {
-                table.extra.insert(first, cells[1..].join(" | "));
+                if cells.len() > 1 {
+                    table.extra.insert(first, cells[1..].join(" | "));
+                }
                 continue;
             }
             for (c, t) in anchors(g, r) {
