@@ -153,10 +153,9 @@ fn render_bytes(bytes: &[u8]) -> String {
     serde_json::to_string_pretty(&n.tables).unwrap()
 }
 
-/// The same workbook saved as .xlsx, .ods, SpreadsheetML and HTML (the last
-/// two named .xls, as finance systems name them) gives the same records.
-/// BIFF .xls keeps no number formats through calamine, so only its text
-/// fields are compared.
+/// The same workbook saved as .xlsx, .xls (BIFF8), .ods, SpreadsheetML and
+/// HTML (the last two named .xls, as finance systems name them) gives the
+/// same records, numbers shown alike.
 #[test]
 fn every_spreadsheet_format_agrees() {
     let tables = |f: &str| -> Vec<serde_json::Value> {
@@ -185,36 +184,16 @@ fn every_spreadsheet_format_agrees() {
             "samples/sheet-flat-export-html.xls",
         ),
         (
+            "samples/sheet-flat-export.xlsx",
+            "samples/sheet-flat-export-biff8.xls",
+        ),
+        (
             "samples/sheet-self-evaluation.xlsx",
             "samples/sheet-self-evaluation.ods",
         ),
     ] {
-        assert_eq!(tables(a), tables(b), "{b}");
-    }
-    let (x, y) = (
-        tables("samples/sheet-flat-export.xlsx"),
-        tables("samples/sheet-flat-export-biff8.xls"),
-    );
-    assert_eq!(x.len(), y.len());
-    for (p, q) in x.iter().zip(&y) {
-        for key in [
-            "project_name",
-            "unit_code",
-            "unit_name",
-            "money_unit",
-            "goals",
-            "extra",
-        ] {
-            assert_eq!(p[key], q[key], "{key}");
-        }
-        let levels = |t: &serde_json::Value| -> Vec<String> {
-            t["indicators"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| format!("{}/{}/{}", i["level1"], i["level2"], i["level3"]))
-                .collect()
-        };
-        assert_eq!(levels(p), levels(q));
+        let (x, y) = (tables(a), tables(b));
+        assert!(!x.is_empty());
+        assert_eq!(x, y, "{b}");
     }
 }

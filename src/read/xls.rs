@@ -1,6 +1,7 @@
 //! Excel 97-2003 .xls (BIFF in OLE2) through calamine: every sheet, merged
-//! regions as spans. BIFF stores numbers as doubles, so they are shown in
-//! their shortest exact form (`0.8`); the number formats are not applied.
+//! regions as spans. BIFF stores numbers as doubles; each is shown with its
+//! cell's number format (`0.8` with `0.00` → `0.80`), read from the
+//! workbook's own FORMAT/XF/cell records since calamine keeps them private.
 //! calamine is third-party code parsing hostile bytes: a panic inside it is
 //! caught here and reported as a corrupt file.
 
@@ -18,6 +19,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
 
 fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
+    let formats = BiffFormats::read(bytes);
     let mut blocks = Vec::new();
     let mut cells_total = 0u64;
     for name in wb.sheet_names() {
@@ -28,7 +30,8 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut cells = Vec::new();
         for (r, c, v) in range.used_cells() {
-            let text = display(v);
+            let (r, c) = (r0 + r as u32, c0 + c as u32);
+            let text = display(v, formats.get(&name, r, c));
             if text.is_empty() {
                 continue;
             }
@@ -36,7 +39,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
             if cells_total > limits.max_cells {
                 return Err(Limits::exceeded("max_cells", limits.max_cells));
             }
-            cells.push((r0 + r as u32, c0 + c as u32, text));
+            cells.push((r, c, text));
         }
         let merges = wb
             .merge_cells_by_sheet_name(&name)
@@ -51,10 +54,16 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
     Ok(blocks)
 }
 
-fn display(v: &Data) -> String {
+fn display(v: &Data, fmt: Option<&NumberFormat>) -> String {
+    let general = NumberFormat::General;
+    let number = |s: String| match fmt {
+        // calamine already turned date-formatted cells into DateTime.
+        Some(f @ NumberFormat::Fixed { .. }) => show_number(&s, f, false),
+        _ => show_number(&s, &general, false),
+    };
     match v {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => show_number(&format!("{f}"), &NumberFormat::General, false),
+        Data::Int(i) => number(i.to_string()),
+        Data::Float(f) => number(format!("{f}")),
         Data::String(s) => s.clone(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         Data::DateTime(d) => {
@@ -73,4 +82,158 @@ fn xls_error(e: calamine::XlsError) -> Error {
         calamine::XlsError::Password => Error::encrypted(),
         other => Error::corrupt(format!("the .xls workbook: {other}")),
     }
+}
+
+/// Number formats of a BIFF8 workbook, read from its own records because
+/// calamine keeps them private: which format each numeric cell shows.
+#[derive(Default)]
+pub struct BiffFormats {
+    /// Per sheet name: (row, col) → the cell's format.
+    cells: std::collections::HashMap<String, std::collections::HashMap<(u32, u32), NumberFormat>>,
+}
+
+impl BiffFormats {
+    /// Reads the `Workbook` stream; on anything unexpected, knows nothing
+    /// (numbers then show in their shortest form).
+    pub fn read(bytes: &[u8]) -> BiffFormats {
+        let stream = cfb::CompoundFile::open(Cursor::new(bytes))
+            .ok()
+            .and_then(|mut cfb| {
+                let name = cfb.walk().map(|e| e.path().to_path_buf()).find(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.eq_ignore_ascii_case("Workbook") || n.eq_ignore_ascii_case("Book")
+                    })
+                })?;
+                let mut s = cfb.open_stream(name).ok()?;
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(&mut s, 256 << 20), &mut buf)
+                    .ok()?;
+                Some(buf)
+            });
+        stream.map(|s| parse_biff(&s)).unwrap_or_default()
+    }
+
+    pub fn get(&self, sheet: &str, row: u32, col: u32) -> Option<&NumberFormat> {
+        self.cells.get(sheet)?.get(&(row, col))
+    }
+}
+
+fn u16_at(b: &[u8], i: usize) -> Option<u16> {
+    Some(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?]))
+}
+
+fn u32_at(b: &[u8], i: usize) -> Option<u32> {
+    Some(u32::from_le_bytes([
+        *b.get(i)?,
+        *b.get(i + 1)?,
+        *b.get(i + 2)?,
+        *b.get(i + 3)?,
+    ]))
+}
+
+/// Records from `at`: (type, body), stopping at the end or after EOF.
+fn records(s: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let kind = u16_at(s, at)?;
+        let len = u16_at(s, at + 2)? as usize;
+        let body = s.get(at + 4..at + 4 + len)?;
+        at += 4 + len;
+        Some((kind, body))
+    })
+}
+
+/// An XLUnicodeString (BIFF8): cch, flags, then 8- or 16-bit characters.
+fn biff_string(b: &[u8], cch_len: usize) -> Option<String> {
+    let cch = if cch_len == 2 {
+        u16_at(b, 0)? as usize
+    } else {
+        *b.first()? as usize
+    };
+    let flags = *b.get(cch_len)?;
+    let chars = &b[cch_len + 1..];
+    if flags & 1 == 0 {
+        Some(chars.get(..cch)?.iter().map(|&c| c as char).collect())
+    } else {
+        let units: Vec<u16> = chars
+            .get(..cch * 2)?
+            .chunks(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    }
+}
+
+fn parse_biff(s: &[u8]) -> BiffFormats {
+    let mut custom = std::collections::HashMap::new();
+    let mut xfs: Vec<u16> = Vec::new();
+    let mut sheets: Vec<(usize, String)> = Vec::new();
+    for (kind, body) in records(s, 0) {
+        match kind {
+            0x041E => {
+                if let (Some(id), Some(code)) = (
+                    u16_at(body, 0),
+                    body.get(2..).and_then(|b| biff_string(b, 2)),
+                ) {
+                    custom.insert(u32::from(id), code);
+                }
+            }
+            0x00E0 => xfs.push(u16_at(body, 2).unwrap_or(0)),
+            0x0085 => {
+                if let (Some(pos), Some(name)) = (
+                    u32_at(body, 0),
+                    body.get(6..).and_then(|b| biff_string(b, 1)),
+                ) {
+                    sheets.push((pos as usize, name));
+                }
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let format_of = |ixfe: u16| -> NumberFormat {
+        let id = u32::from(xfs.get(ixfe as usize).copied().unwrap_or(0));
+        match custom.get(&id) {
+            Some(code) => super::xlsx::format_from_code(code),
+            None => super::xlsx::builtin_format(id),
+        }
+    };
+    let mut out = BiffFormats::default();
+    for (pos, name) in sheets {
+        let mut cells = std::collections::HashMap::new();
+        for (kind, b) in records(s, pos).skip(1) {
+            let cell = |b: &[u8]| {
+                Some((
+                    u32::from(u16_at(b, 0)?),
+                    u32::from(u16_at(b, 2)?),
+                    u16_at(b, 4)?,
+                ))
+            };
+            match kind {
+                // NUMBER, RK, FORMULA: row, col, ixfe
+                0x0203 | 0x027E | 0x0006 => {
+                    if let Some((r, c, x)) = cell(b) {
+                        cells.insert((r, c), format_of(x));
+                    }
+                }
+                // MULRK: row, first col, (ixfe, rk)*, last col
+                0x00BD => {
+                    if let (Some(r), Some(first)) = (u16_at(b, 0), u16_at(b, 2)) {
+                        let n = b.len().saturating_sub(6) / 6;
+                        for k in 0..n {
+                            if let Some(x) = u16_at(b, 4 + k * 6) {
+                                cells.insert(
+                                    (u32::from(r), u32::from(first) + k as u32),
+                                    format_of(x),
+                                );
+                            }
+                        }
+                    }
+                }
+                0x000A => break,
+                _ => {}
+            }
+        }
+        out.cells.insert(name, cells);
+    }
+    out
 }

@@ -270,7 +270,7 @@ fn parse_styles(xml: &str) -> Vec<NumberFormat> {
         .collect()
 }
 
-fn builtin_format(id: u32) -> NumberFormat {
+pub fn builtin_format(id: u32) -> NumberFormat {
     let fixed = |decimals, thousands, percent| NumberFormat::Fixed {
         decimals,
         thousands,
