@@ -55,6 +55,8 @@ const HEADER_LABELS: &[(&str, HeaderLabel)] = &[
     ("预算单位", HeaderLabel::Unit(2)),
     ("单位名称", HeaderLabel::Unit(2)),
     ("单位(专项)名称", HeaderLabel::Unit(2)),
+    ("部门(单位)名称", HeaderLabel::Unit(2)),
+    ("单位(部门)名称", HeaderLabel::Unit(2)),
     ("下达地方或单位", HeaderLabel::Unit(2)),
     ("项目单位", HeaderLabel::Unit(2)),
     ("申报单位", HeaderLabel::Unit(2)),
@@ -287,6 +289,8 @@ const COLUMNS: &[(&str, Column)] = &[
     ("自评得分", Column::Score),
     ("备注", Column::Remark),
     ("绩效指标", Column::GridLabel),
+    ("年度绩效指标", Column::GridLabel),
+    ("项目绩效指标", Column::GridLabel),
 ];
 
 /// Matches an indicator-grid column header. Long instructions in brackets
