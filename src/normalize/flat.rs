@@ -75,16 +75,17 @@ pub fn projects(
         if !is_indicator {
             // A unit row: context for the projects below it (a total row is not).
             if !values.is_empty() && !total_row {
-                // Only who the unit is carries over; its money is its own.
+                // Who the unit is carries over as the unit; the unit's own
+                // figures (its 资金总额 …) go to each project's extra as
+                // `资金总额（单位）`, since they are not the project's.
                 context = values
                     .into_iter()
-                    .filter(|(m, h, _)| {
-                        names_project(h)
-                            || matches!(m.label, HeaderLabel::Unit(_) | HeaderLabel::UnitCode)
-                    })
                     .map(|(mut m, h, v)| {
                         if names_project(&h) || matches!(m.label, HeaderLabel::Unit(_)) {
                             m.label = HeaderLabel::Unit(2);
+                        } else if m.label != HeaderLabel::UnitCode {
+                            m.label = HeaderLabel::Known;
+                            return (m, format!("{h}（单位）"), v);
                         }
                         (m, h, v)
                     })

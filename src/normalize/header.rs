@@ -623,9 +623,9 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     let mut others: Vec<(u8, String, String)> =
         acc.other.into_iter().map(|(l, v)| (1, l, v)).collect();
     let budget = Budget {
-        total: pick_amount(&mut acc.totals, &mut extra),
-        fiscal: pick_amount(&mut acc.fiscal, &mut extra),
-        other: pick_amount(&mut others, &mut extra),
+        total: pick_amount(&mut acc.totals, &mut extra, "budget.total", &mut acc.notes),
+        fiscal: pick_amount(&mut acc.fiscal, &mut extra, "budget.fiscal", &mut acc.notes),
+        other: pick_amount(&mut others, &mut extra, "budget.other", &mut acc.notes),
     };
     // Goals: the year's target; a bare 总体目标 only when there is none.
     let best = acc.goals.iter().map(|g| g.0).min();
@@ -674,17 +674,34 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
 fn pick_amount(
     cands: &mut [(u8, String, String)],
     extra: &mut Extra,
+    field: &str,
+    notes: &mut Vec<Note>,
 ) -> Option<rust_decimal::Decimal> {
     cands.sort_by_key(|c| c.0);
     let mut chosen = None;
     for (i, (_, label, v)) in cands.iter().enumerate() {
         let Some(text) = value(v) else { continue };
         match parse_amount(&text) {
-            Some(d) if i == 0 => chosen = Some(d),
+            Some(d) if i == 0 => {
+                chosen = Some(d);
+                notes.extend(number_note(field, &text, d));
+            }
             _ => extra.insert(label, text),
         }
     }
     chosen
+}
+
+/// The note for a number whose written form was changed (`1,286.50`,
+/// full-width digits): the raw text is kept there.
+pub fn number_note(field: &str, raw: &str, d: rust_decimal::Decimal) -> Option<Note> {
+    let normalized = d.to_string();
+    (raw != normalized).then(|| Note {
+        field: field.to_string(),
+        raw: raw.to_string(),
+        normalized: Some(normalized),
+        rule: "number: written form normalised".into(),
+    })
 }
 
 /// Splits goals on paragraphs and numbered items, removing the numbering.

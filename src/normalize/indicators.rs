@@ -268,6 +268,7 @@ pub fn read_rows(
         let mut unit = None;
         let mut target_text = None;
         let mut unplaced = Vec::new();
+        let mut number_notes = Vec::new();
         for (c, (role, header)) in map.columns.iter().enumerate() {
             let c = c as u32;
             let (slot, t) = cell(c);
@@ -323,10 +324,18 @@ pub fn read_rows(
                 Some(Column::Remark) => ind.remark = v,
                 Some(Column::Weight) | Some(Column::Score) => {
                     let d = v.as_deref().and_then(parse_amount);
-                    if d.is_none() {
-                        if let Some(v) = &v {
-                            ind.extra.insert(header, v.clone());
+                    match (&v, d) {
+                        (Some(v), None) => ind.extra.insert(header, v.clone()),
+                        (Some(v), Some(d)) => {
+                            let name = if *role == Some(Column::Weight) {
+                                "weight"
+                            } else {
+                                "score"
+                            };
+                            let field = format!("indicators[{}].{name}", table.indicators.len());
+                            number_notes.extend(super::header::number_note(&field, v, d));
                         }
+                        _ => {}
                     }
                     if *role == Some(Column::Weight) {
                         ind.weight = d;
@@ -410,6 +419,7 @@ pub fn read_rows(
         for (c, v) in unplaced {
             notes.push(unplaced_note(g, r, c, v));
         }
+        notes.append(&mut number_notes);
         for (lvl, state) in [("level1", &mut *l1), ("level2", &mut *l2)] {
             if let Some((raw, normalized, rule)) = state.note.take() {
                 notes.push(Note {
