@@ -344,9 +344,14 @@ fn progress_bar(p: &Plan) -> ProgressBar {
         ProgressDrawTarget::stderr_with_hz(4),
     );
     if let Ok(style) = ProgressStyle::with_template(
-        "{pos}/{len} files  {per_sec}  errors: {msg}  ETA {eta}  {wide_bar}",
+        "{pos}/{len} files  {rate}  errors: {msg}  ETA {eta}  {wide_bar}",
     ) {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} files/s", state.per_sec());
+            },
+        ));
     }
     bar.set_message("0");
     bar
