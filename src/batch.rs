@@ -217,7 +217,7 @@ fn io_error(e: &io::Error) -> Error {
 
 /// Files converted together: enough to keep every core busy, few enough
 /// that memory stays flat whatever the archive size.
-const CHUNK: usize = 512;
+const CHUNK: usize = 256;
 
 /// Converts `files` on `pool`, calling `each` with every outcome in input
 /// order. `done` is called from the workers as each file finishes (progress).

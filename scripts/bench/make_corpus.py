@@ -22,9 +22,9 @@ DIGITS = re.compile(r"\d+")
 
 def vary_text(text, rng, i):
     """Varies numbers (same length, so layouts stay plausible) and tags
-    project names with the file number."""
+    project names (`…项目-2024中央`, never the 项目名称 label) with the file number."""
     text = DIGITS.sub(lambda m: "".join(rng.choice("123456789") for _ in m.group()), text)
-    return text.replace("项目", f"项目{i}", 3)
+    return text.replace("项目-", f"项目{i}-")
 
 
 def vary_docx(template, rng, i):
