@@ -540,3 +540,36 @@ fn two_row_headers_compose_split_values() {
         (Some("产出指标"), Some("＝100%"))
     );
 }
+
+#[test]
+fn verbose_says_which_tables_were_skipped() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = jixiao(
+        root,
+        &[
+            "convert",
+            "-v",
+            "samples/word-messy-continued.docx",
+            "--to",
+            "jsonl",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("jixiao: samples/word-messy-continued.docx: 2 header rows without an indicator grid skipped"),
+        "{err}"
+    );
+    let quiet = jixiao(
+        root,
+        &[
+            "convert",
+            "-q",
+            "samples/word-messy-continued.docx",
+            "--to",
+            "jsonl",
+        ],
+    );
+    assert_eq!(stderr(&quiet), "");
+    assert_eq!(quiet.stdout, o.stdout);
+}
