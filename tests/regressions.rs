@@ -138,3 +138,34 @@ fn a_project_code_glued_to_the_name_still_gives_the_year() {
         (Some(2023), Some("区级"))
     );
 }
+
+/// A 部门整体 table: the unit from 部门（单位）名称, the task list (a small
+/// table merged under 年度主要任务) into extra item by item, kind department.
+#[test]
+fn department_tables_keep_their_task_list() {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/department.html"
+    ))
+    .unwrap();
+    let n = convert_bytes(page.as_bytes(), "f", &Limits::default()).unwrap();
+    let t = &n.tables[0];
+    assert_eq!(t.kind, jixiao::model::TableKind::Department);
+    assert_eq!(t.unit_name.as_deref(), Some("某市统计局"));
+    assert_eq!(t.indicators.len(), 2);
+    assert!(t.notes.is_empty(), "{:?}", t.notes);
+    let extra: Vec<(&str, &str)> = t
+        .extra
+        .0
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert!(
+        extra.contains(&("年度主要任务/统计调查/主要内容", "开展经济普查")),
+        "{extra:?}"
+    );
+    assert!(
+        extra.contains(&("年度主要任务/数据发布/预算金额（万元）", "50")),
+        "{extra:?}"
+    );
+}

@@ -352,6 +352,14 @@ pub fn read_header(
         let RowRef { grid, row: r } = rows[i];
         let g = grids[grid];
         let cells = anchors(g, r);
+        // A small table inside the header block (部门整体 tables' 年度主要任务:
+        // 任务名称 | 主要内容 | 预算金额): a name merged down its rows, a row of
+        // column labels, then one row per item. Each value goes to extra as
+        // `name/item/column`.
+        if let Some(consumed) = sub_table(g, r, rows.get(i + 1..).unwrap_or(&[]), grid, &mut acc) {
+            i += 1 + consumed;
+            continue;
+        }
         // The section a row belongs to: its first cell's label, the label
         // merged down over it, or (text dumps) the one above an empty cell.
         let mut start = 0;
@@ -532,6 +540,55 @@ pub fn read_header(
     }
     title_paragraphs.append(&mut acc.titles);
     resolve(acc, title_paragraphs, source)
+}
+
+/// See the call in `read_header`: returns how many item rows it consumed.
+fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> Option<usize> {
+    let Slot::Anchor { text: name, span } = g.slot(r, 0) else {
+        return None;
+    };
+    if span.rows < 2 || header_label(name).is_some() || value(name).is_none() {
+        return None;
+    }
+    let labels: Vec<(u32, String)> = anchors(g, r)
+        .into_iter()
+        .filter(|(c, t)| *c > 0 && !t.trim().is_empty())
+        .map(|(c, t)| (c, clean(t)))
+        .collect();
+    let label_like = |t: &str| {
+        let k = label_key(t);
+        let (head, _) = split_bracket(&k);
+        (2..=16).contains(&head.chars().count()) && !head.chars().any(|c| c.is_ascii_digit())
+    };
+    if labels.len() < 2 || !labels.iter().all(|(_, t)| label_like(t)) {
+        return None;
+    }
+    let name = clean(name);
+    let mut consumed = 0;
+    for rr in next {
+        let below = rr.grid == grid
+            && rr.row == r + 1 + consumed as u32
+            && matches!(g.slot(rr.row, 0), Slot::Covered { anchor } if anchor.row == r && anchor.col == 0);
+        if !below {
+            break;
+        }
+        let item = labels
+            .first()
+            .and_then(|(c, _)| g.text_at(rr.row, *c))
+            .and_then(value);
+        let item = item.unwrap_or_else(|| format!("{}", consumed + 1));
+        for (c, label) in labels.iter().skip(1) {
+            if let Some(v) = g
+                .text_at(rr.row, *c)
+                .filter(|_| matches!(g.slot(rr.row, *c), Slot::Anchor { .. }))
+                .and_then(value)
+            {
+                acc.extra.insert(&format!("{name}/{item}/{label}"), v);
+            }
+        }
+        consumed += 1;
+    }
+    (consumed > 0).then_some(consumed)
 }
 
 /// Notes for every non-empty cell of a row that belongs nowhere.
