@@ -169,3 +169,21 @@ fn department_tables_keep_their_task_list() {
         "{extra:?}"
     );
 }
+
+/// Merged regions count against the same budget as cells: a spanned cell
+/// repeated down and across cannot make millions of merges.
+#[test]
+fn repeated_spans_are_bounded_like_cells() {
+    let content = r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="999999"><table:table-cell><text:p>x</text:p></table:table-cell><table:table-cell table:number-columns-spanned="2" table:number-columns-repeated="999999"></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let ods = zip(&[
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", content),
+    ]);
+    let limits = Limits {
+        max_cells: 10_000,
+        ..Limits::default()
+    };
+    let e = convert_bytes(&ods, "f", &limits).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge);
+    assert!(e.message.contains("max_cells"), "{}", e.message);
+}

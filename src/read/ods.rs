@@ -5,7 +5,7 @@
 //! empty ones, so a 999,999,999 × 999,999,999 repeat costs nothing.
 
 use super::package::{xml_text, Package};
-use super::xlsx::Sheet;
+use super::xlsx::{CellBudget, Sheet};
 use super::xml::{attr, entity, num_attr, Budget};
 use crate::error::{Error, Result};
 use crate::grid::Block;
@@ -43,7 +43,7 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
     reader.config_mut().check_end_names = false;
     let mut blocks = Vec::new();
     let mut budget = Budget::new(limits);
-    let (mut total_cells, mut text_bytes) = (0u64, 0u64);
+    let mut cells = CellBudget::new(limits);
     let mut table: Option<(String, Sheet, usize)> = None; // name, cells, depth
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_repeat = 1u32;
@@ -63,14 +63,7 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                     "table" if table.is_none() && !empty => {
                         let name =
                             attr(e, "name").unwrap_or_else(|| format!("Sheet{}", blocks.len() + 1));
-                        table = Some((
-                            name,
-                            Sheet {
-                                cells: Vec::new(),
-                                merges: Vec::new(),
-                            },
-                            depth,
-                        ));
+                        table = Some((name, Sheet::default(), depth));
                         row = 0;
                     }
                     "table-row" if table.is_some() => {
@@ -170,32 +163,18 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                                             break;
                                         }
                                         if c.rows > 1 || c.cols > 1 {
-                                            sheet.merges.push((
-                                                r,
-                                                cc,
-                                                r.saturating_add(c.rows - 1).min(MAX_ROW - 1),
-                                                cc.saturating_add(c.cols - 1).min(MAX_COL - 1),
-                                            ));
+                                            sheet.merge(
+                                                &mut cells,
+                                                (
+                                                    r,
+                                                    cc,
+                                                    r.saturating_add(c.rows - 1).min(MAX_ROW - 1),
+                                                    cc.saturating_add(c.cols - 1).min(MAX_COL - 1),
+                                                ),
+                                            )?;
                                         }
                                         let text = c.text.trim_matches('\n').to_string();
-                                        if text.is_empty() {
-                                            continue;
-                                        }
-                                        total_cells += 1;
-                                        text_bytes += text.len() as u64;
-                                        if total_cells > limits.max_cells {
-                                            return Err(Limits::exceeded(
-                                                "max_cells",
-                                                limits.max_cells,
-                                            ));
-                                        }
-                                        if text_bytes > limits.max_text_bytes {
-                                            return Err(Limits::exceeded(
-                                                "max_text_bytes",
-                                                limits.max_text_bytes,
-                                            ));
-                                        }
-                                        sheet.cells.push((r, cc, text));
+                                        sheet.push(&mut cells, r, cc, text)?;
                                     }
                                 }
                             }

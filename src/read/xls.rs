@@ -5,7 +5,7 @@
 //! calamine is third-party code parsing hostile bytes: a panic inside it is
 //! caught here and reported as a corrupt file.
 
-use super::xlsx::{show_number, NumberFormat, Sheet};
+use super::xlsx::{show_number, CellBudget, NumberFormat, Sheet};
 use crate::error::{Error, Result};
 use crate::grid::Block;
 use crate::limits::Limits;
@@ -21,33 +21,19 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let formats = BiffFormats::read(bytes);
     let mut blocks = Vec::new();
-    let mut cells_total = 0u64;
+    let mut budget = CellBudget::new(limits);
     for name in wb.sheet_names() {
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => return Err(xls_error(e)),
-        };
+        let range = wb.worksheet_range(&name).map_err(xls_error)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut cells = Vec::new();
+        let mut sheet = Sheet::default();
         for (r, c, v) in range.used_cells() {
             let (r, c) = (r0 + r as u32, c0 + c as u32);
-            let text = display(v, formats.get(&name, r, c));
-            if text.is_empty() {
-                continue;
-            }
-            cells_total += 1;
-            if cells_total > limits.max_cells {
-                return Err(Limits::exceeded("max_cells", limits.max_cells));
-            }
-            cells.push((r, c, text));
+            sheet.push(&mut budget, r, c, display(v, formats.get(&name, r, c)))?;
         }
-        let merges = wb
-            .merge_cells_by_sheet_name(&name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
-            .collect();
-        if let Some(g) = (Sheet { cells, merges }).into_grid(&name, limits)? {
+        for d in wb.merge_cells_by_sheet_name(&name).unwrap_or_default() {
+            sheet.merge(&mut budget, (d.start.0, d.start.1, d.end.0, d.end.1))?;
+        }
+        if let Some(g) = sheet.into_grid(&name, limits)? {
             blocks.push(Block::Table(g));
         }
     }

@@ -47,7 +47,7 @@ pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
         _ => Vec::new(),
     };
     let mut blocks = Vec::new();
-    let mut cells_total = 0u64;
+    let mut budget = CellBudget::new(limits);
     for (i, (name, rid)) in sheets.iter().enumerate() {
         let path = rels
             .iter()
@@ -58,11 +58,7 @@ pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
             continue; // a sheet listed but not shipped (chart sheets, broken packages)
         };
         let xml = xml_text(bytes, &path)?;
-        let sheet = parse_sheet(&xml, &strings, &styles, date1904, limits)?;
-        cells_total += sheet.cells.len() as u64;
-        if cells_total > limits.max_cells {
-            return Err(Limits::exceeded("max_cells", limits.max_cells));
-        }
+        let sheet = parse_sheet(&xml, &strings, &styles, date1904, limits, &mut budget)?;
         if let Some(g) = sheet.into_grid(name, limits)? {
             blocks.push(Block::Table(g));
         }
@@ -456,11 +452,78 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 /// A sheet's cells, stored sparsely until the grid is laid out.
+#[derive(Default)]
 pub struct Sheet {
     /// (row, col, text), 0-based.
     pub cells: Vec<(u32, u32, String)>,
     /// (first row, first col, last row, last col), 0-based inclusive.
     pub merges: Vec<(u32, u32, u32, u32)>,
+}
+
+/// What one file's sheets may hold, counted across all of them: cells,
+/// merged regions, and bytes of cell text. Every spreadsheet reader adds
+/// through it, so no reader can forget a bound.
+pub struct CellBudget<'l> {
+    limits: &'l Limits,
+    cells: u64,
+    merges: u64,
+    text: u64,
+}
+
+impl<'l> CellBudget<'l> {
+    pub fn new(limits: &'l Limits) -> Self {
+        CellBudget {
+            limits,
+            cells: 0,
+            merges: 0,
+            text: 0,
+        }
+    }
+
+    /// Checks that `len` more bytes of text fit, before the text is copied
+    /// (one shared string can be referenced by every cell).
+    pub fn text_fits(&self, len: usize) -> Result<()> {
+        if self.text + len as u64 > self.limits.max_text_bytes {
+            return Err(Limits::exceeded(
+                "max_text_bytes",
+                self.limits.max_text_bytes,
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Sheet {
+    /// Adds a cell with text; empty text is no cell.
+    pub fn push(
+        &mut self,
+        budget: &mut CellBudget,
+        row: u32,
+        col: u32,
+        text: String,
+    ) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        budget.text_fits(text.len())?;
+        budget.text += text.len() as u64;
+        budget.cells += 1;
+        if budget.cells > budget.limits.max_cells {
+            return Err(Limits::exceeded("max_cells", budget.limits.max_cells));
+        }
+        self.cells.push((row, col, text));
+        Ok(())
+    }
+
+    /// Adds a merged region (first row, first col, last row, last col).
+    pub fn merge(&mut self, budget: &mut CellBudget, region: (u32, u32, u32, u32)) -> Result<()> {
+        budget.merges += 1;
+        if budget.merges > budget.limits.max_cells {
+            return Err(Limits::exceeded("max_cells", budget.limits.max_cells));
+        }
+        self.merges.push(region);
+        Ok(())
+    }
 }
 
 /// `B12` → (11, 1).
@@ -495,14 +558,11 @@ fn parse_sheet(
     styles: &[NumberFormat],
     date1904: bool,
     limits: &Limits,
+    budget: &mut CellBudget,
 ) -> Result<Sheet> {
-    let mut sheet = Sheet {
-        cells: Vec::new(),
-        merges: Vec::new(),
-    };
+    let mut sheet = Sheet::default();
     let (mut row, mut col) = (0u32, 0u32);
     let mut seen_row = false;
-    let mut text_bytes = 0u64;
     let mut cell: Option<(u32, u32, String, Option<usize>)> = None; // pos, type, style
     let mut value = String::new();
     let (mut in_v, mut in_is_t) = (false, false);
@@ -539,12 +599,10 @@ fn parse_sheet(
                             attr(e, "ref").as_deref().and_then(|r| r.split_once(':'))
                         {
                             if let (Some(a), Some(b)) = (cell_ref(a), cell_ref(b)) {
-                                sheet.merges.push((
-                                    a.0.min(b.0),
-                                    a.1.min(b.1),
-                                    a.0.max(b.0),
-                                    a.1.max(b.1),
-                                ));
+                                sheet.merge(
+                                    budget,
+                                    (a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1)),
+                                )?;
                             }
                         }
                     }
@@ -571,12 +629,7 @@ fn parse_sheet(
                                     .and_then(|i| strings.get(i));
                                 let s = s.map_or("", String::as_str);
                                 // Checked before the copy is made.
-                                if text_bytes + s.len() as u64 > limits.max_text_bytes {
-                                    return Err(Limits::exceeded(
-                                        "max_text_bytes",
-                                        limits.max_text_bytes,
-                                    ));
-                                }
+                                budget.text_fits(s.len())?;
                                 s.to_string()
                             }
                             "b" => if value.trim() == "1" { "TRUE" } else { "FALSE" }.to_string(),
@@ -589,19 +642,7 @@ fn parse_sheet(
                                 show_number(&value, fmt, date1904)
                             }
                         };
-                        if !text.is_empty() {
-                            text_bytes += text.len() as u64;
-                            if text_bytes > limits.max_text_bytes {
-                                return Err(Limits::exceeded(
-                                    "max_text_bytes",
-                                    limits.max_text_bytes,
-                                ));
-                            }
-                            sheet.cells.push((r, c, text));
-                            if sheet.cells.len() as u64 > limits.max_cells {
-                                return Err(Limits::exceeded("max_cells", limits.max_cells));
-                            }
-                        }
+                        sheet.push(budget, r, c, text)?;
                     }
                 }
                 _ => {}

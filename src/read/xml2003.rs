@@ -5,7 +5,7 @@
 //! their style's `NumberFormat` (`0.00`, `#,##0.00`, dates), from the stored
 //! decimal text.
 
-use super::xlsx::{format_from_code, show_number, NumberFormat, Sheet};
+use super::xlsx::{format_from_code, show_number, CellBudget, NumberFormat, Sheet};
 use super::xml::{attr, entity, num_attr as num, Budget};
 use crate::error::{Error, Result};
 use crate::grid::Block;
@@ -21,7 +21,7 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
     reader.config_mut().check_end_names = false;
     let mut blocks = Vec::new();
     let mut budget = Budget::new(limits);
-    let mut text_bytes = 0u64;
+    let mut cells = CellBudget::new(limits);
     let mut sheet: Option<(String, Sheet)> = None;
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_seen = false;
@@ -60,13 +60,7 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                     "Worksheet" => {
                         let name =
                             attr(e, "Name").unwrap_or_else(|| format!("Sheet{}", blocks.len() + 1));
-                        sheet = Some((
-                            name,
-                            Sheet {
-                                cells: Vec::new(),
-                                merges: Vec::new(),
-                            },
-                        ));
+                        sheet = Some((name, Sheet::default()));
                         row = 0;
                         row_seen = false;
                     }
@@ -87,12 +81,15 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                         let down = num(e, "MergeDown").unwrap_or(0).min(MAX_ROW);
                         if across > 0 || down > 0 {
                             if let Some((_, s)) = sheet.as_mut() {
-                                s.merges.push((
-                                    row,
-                                    col,
-                                    (row + down).min(MAX_ROW - 1),
-                                    (col + across).min(MAX_COL - 1),
-                                ));
+                                s.merge(
+                                    &mut cells,
+                                    (
+                                        row,
+                                        col,
+                                        (row + down).min(MAX_ROW - 1),
+                                        (col + across).min(MAX_COL - 1),
+                                    ),
+                                )?;
                             }
                         }
                         if empty {
@@ -139,23 +136,9 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                                 }
                                 number = false;
                             }
-                            if !text.trim().is_empty() {
-                                text_bytes += text.len() as u64;
-                                if text_bytes > limits.max_text_bytes {
-                                    return Err(Limits::exceeded(
-                                        "max_text_bytes",
-                                        limits.max_text_bytes,
-                                    ));
-                                }
-                                if let Some((_, s)) = sheet.as_mut() {
-                                    s.cells.push((r, c, text));
-                                    if s.cells.len() as u64 > limits.max_cells {
-                                        return Err(Limits::exceeded(
-                                            "max_cells",
-                                            limits.max_cells,
-                                        ));
-                                    }
-                                }
+                            if let Some((_, s)) = sheet.as_mut().filter(|_| !text.trim().is_empty())
+                            {
+                                s.push(&mut cells, r, c, text)?;
                             }
                         }
                     }
