@@ -81,7 +81,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let head = &bytes[..bytes.len().min(2048)];
     // Raw BIFF2-4 worksheets (BOF record, no OLE2 container) and Word 2.0.
     if matches!(head, [0x09, 0x00 | 0x02 | 0x04, _, 0x00, ..]) {
-        return Err(unsupported(Format::Xls, SPREADSHEET_LATER));
+        return Err(unsupported(Format::Xls, OLD_EXCEL_ADVICE));
     }
     if head.starts_with(b"\xDB\xA5") {
         return Err(unsupported(Format::Doc, DOC_ADVICE));
@@ -132,8 +132,8 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
     })
 }
 
-/// Advice for the old spreadsheet formats jixiao does not read (BIFF2-4).
-const SPREADSHEET_LATER: &str =
+/// Advice for the Excel 2-4 worksheets jixiao does not read.
+const OLD_EXCEL_ADVICE: &str =
     "请在 Excel 或 WPS 中另存为 .xlsx (an Excel 2-4 worksheet: save it as .xlsx)";
 
 fn unsupported(format: Format, what_to_do: &str) -> Error {
@@ -199,28 +199,19 @@ fn odf_kind(pkg: &mut Package) -> std::result::Result<Format, Error> {
     }
 }
 
-/// OLE2 compound files: encrypted OOXML, Word 97-2003, BIFF workbooks. None
-/// is readable yet; each gets the error that tells the clerk what to do.
+/// OLE2 containers: a BIFF workbook is read; anything else (encrypted
+/// files, Word 97-2003, damaged containers) is the error `cfb_problem` names.
 fn read_cfb(bytes: &[u8], limits: &Limits) -> Result<Document> {
-    match classify_cfb(bytes) {
-        Ok(Format::Xls) => Ok(Document {
-            format: Format::Xls,
-            blocks: xls::read(bytes, limits)?,
-        }),
-        Ok(other) => Err(unsupported(other, SPREADSHEET_LATER)),
-        Err(e) => Err(e),
+    if let Some(e) = cfb_problem(bytes) {
+        return Err(e);
     }
+    Ok(Document {
+        format: Format::Xls,
+        blocks: xls::read(bytes, limits)?,
+    })
 }
 
-/// What an OLE2 container holds: `Ok(Format::Xls)` for a workbook that is
-/// not encrypted, else the error to report (encrypted, .doc, damaged).
-fn classify_cfb(bytes: &[u8]) -> std::result::Result<Format, Error> {
-    match cfb_problem(bytes) {
-        None => Ok(Format::Xls),
-        Some(e) => Err(e),
-    }
-}
-
+/// Why an OLE2 container is not a readable workbook, or `None` when it is.
 fn cfb_problem(bytes: &[u8]) -> Option<Error> {
     let Ok(mut cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
         // The container is damaged, but its directory names still say what
