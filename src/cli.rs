@@ -415,8 +415,8 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
                         for r in &o.rendered {
                             out.push(r)?;
                         }
-                        for t in &o.kept {
-                            out.table(t)?;
+                        for t in o.kept {
+                            out.keep(t)?;
                         }
                     }
                 }

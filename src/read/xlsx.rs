@@ -493,39 +493,6 @@ impl<'l> CellBudget<'l> {
     }
 }
 
-impl Sheet {
-    /// Adds a cell with text; empty text is no cell.
-    pub fn push(
-        &mut self,
-        budget: &mut CellBudget,
-        row: u32,
-        col: u32,
-        text: String,
-    ) -> Result<()> {
-        if text.is_empty() {
-            return Ok(());
-        }
-        budget.text_fits(text.len())?;
-        budget.text += text.len() as u64;
-        budget.cells += 1;
-        if budget.cells > budget.limits.max_cells {
-            return Err(Limits::exceeded("max_cells", budget.limits.max_cells));
-        }
-        self.cells.push((row, col, text));
-        Ok(())
-    }
-
-    /// Adds a merged region (first row, first col, last row, last col).
-    pub fn merge(&mut self, budget: &mut CellBudget, region: (u32, u32, u32, u32)) -> Result<()> {
-        budget.merges += 1;
-        if budget.merges > budget.limits.max_cells {
-            return Err(Limits::exceeded("max_cells", budget.limits.max_cells));
-        }
-        self.merges.push(region);
-        Ok(())
-    }
-}
-
 /// `B12` → (11, 1).
 pub fn cell_ref(r: &str) -> Option<(u32, u32)> {
     let letters = r.chars().take_while(|c| c.is_ascii_alphabetic()).count();
@@ -655,6 +622,36 @@ fn parse_sheet(
 }
 
 impl Sheet {
+    /// Adds a cell with text; empty text is no cell.
+    pub fn push(
+        &mut self,
+        budget: &mut CellBudget,
+        row: u32,
+        col: u32,
+        text: String,
+    ) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        budget.text_fits(text.len())?;
+        budget.text += text.len() as u64;
+        budget.cells += 1;
+        if budget.cells > budget.limits.max_cells {
+            return Err(Limits::exceeded("max_cells", budget.limits.max_cells));
+        }
+        self.cells.push((row, col, text));
+        Ok(())
+    }
+
+    /// Adds a merged region (first row, first col, last row, last col).
+    pub fn merge(&mut self, budget: &mut CellBudget, region: (u32, u32, u32, u32)) -> Result<()> {
+        budget.merges += 1;
+        if budget.merges > budget.limits.max_cells {
+            return Err(Limits::exceeded("max_cells", budget.limits.max_cells));
+        }
+        self.merges.push(region);
+        Ok(())
+    }
     /// Lays the cells out on a grid covering the cells and merges, or `None`
     /// for an empty sheet. The area is checked before anything is allocated.
     pub fn into_grid(self, name: &str, limits: &Limits) -> Result<Option<Grid>> {

@@ -281,6 +281,16 @@ impl<W: Write> Output<W> {
         self.out.write_all(rendered)
     }
 
+    /// Takes a table for an .xlsx output (built when the output finishes)
+    /// without copying it; other formats render and write it at once.
+    pub fn keep(&mut self, t: Table) -> io::Result<()> {
+        if self.opts.format == Format::Xlsx {
+            self.kept.push(t);
+            return Ok(());
+        }
+        self.table(&t)
+    }
+
     /// Renders and writes one table.
     pub fn table(&mut self, t: &Table) -> io::Result<()> {
         if self.opts.format == Format::Xlsx {
