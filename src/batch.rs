@@ -128,6 +128,8 @@ pub struct Outcome {
     pub kept: Vec<crate::model::Table>,
     /// Why grids were skipped (`--verbose`).
     pub skipped: Vec<String>,
+    /// Tables that could not be filled in full: (table number, locator, gaps).
+    pub incomplete: Vec<(u32, String, Vec<crate::model::Gap>)>,
     pub error: Option<Error>,
 }
 
@@ -148,6 +150,7 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
         rendered: Vec::new(),
         kept: Vec::new(),
         skipped: Vec::new(),
+        incomplete: Vec::new(),
         error: None,
     };
     let read = fs::metadata(&input.path)
@@ -170,6 +173,18 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
     o.indicators = n.tables.iter().map(|t| t.indicators.len()).sum();
     o.notes = n.tables.iter().map(|t| t.notes.len()).sum();
     o.skipped = n.skipped;
+    o.incomplete = n
+        .tables
+        .iter()
+        .filter(|t| !t.incomplete.is_empty())
+        .map(|t| {
+            (
+                t.source.table,
+                t.source.locator.clone(),
+                t.incomplete.clone(),
+            )
+        })
+        .collect();
     match target {
         Target::Combined if opts.format == crate::write::Format::Xlsx => o.kept = n.tables,
         Target::Combined => {

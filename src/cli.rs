@@ -83,6 +83,9 @@ struct ConvertArgs {
     /// No progress bar and no summary line
     #[arg(short, long)]
     quiet: bool,
+    /// Treat a table that could not be read in full as an error (exit 1)
+    #[arg(long)]
+    strict: bool,
     /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
     #[arg(long, value_name = "NAME=N")]
     limit: Vec<String>,
@@ -125,6 +128,7 @@ struct Plan {
     report: Option<PathBuf>,
     verbose: bool,
     quiet: bool,
+    strict: bool,
     limits: Limits,
 }
 
@@ -261,6 +265,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         report: a.report,
         verbose: a.verbose,
         quiet: a.quiet,
+        strict: a.strict,
         limits,
     })
 }
@@ -315,7 +320,19 @@ impl Report {
     fn record(&mut self, input: &Input, o: &Outcome) -> io::Result<()> {
         let v = serde_json::json!({
             "file": input.label,
-            "status": if o.error.is_some() { "error" } else { "ok" },
+            "status": if o.error.is_some() {
+                "error"
+            } else if !o.incomplete.is_empty() {
+                "partial"
+            } else {
+                "ok"
+            },
+            "incomplete": o.incomplete.iter().map(|(table, locator, gaps)| serde_json::json!({
+                "table": table,
+                "locator": locator,
+                "gaps": gaps,
+                "message": gaps.iter().map(|g| g.describe()).collect::<Vec<_>>().join("；"),
+            })).collect::<Vec<_>>(),
             "tables": o.tables,
             "indicators": o.indicators,
             "warnings": o.notes,
@@ -375,6 +392,7 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
     let failed = AtomicUsize::new(0);
     let mut errors: Vec<FileError> = Vec::new();
     let (mut tables, mut indicators, mut notes) = (0usize, 0usize, 0usize);
+    let mut incomplete = 0usize;
     let done = |o: &Outcome| {
         if o.error.is_some() {
             let n = failed.fetch_add(1, Ordering::Relaxed) + 1;
@@ -408,6 +426,19 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
                     });
                 }
                 None => {
+                    incomplete += o.incomplete.len();
+                    if !p.quiet {
+                        for (table, locator, gaps) in &o.incomplete {
+                            let what: Vec<String> = gaps.iter().map(|g| g.describe()).collect();
+                            bar.suspend(|| {
+                                eprintln!(
+                                    "jixiao: 警告 (warning): {} 表 {table} [{locator}] 未完整读取 (incomplete): {}",
+                                    input.label,
+                                    what.join("；")
+                                )
+                            });
+                        }
+                    }
                     tables += o.tables;
                     indicators += o.indicators;
                     notes += o.notes;
@@ -437,14 +468,28 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
         } else {
             String::new()
         };
+        let partial = if incomplete > 0 {
+            format!(" ({incomplete} incomplete: see the warnings)")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "jixiao: {} files{skipped}, {tables} tables, {indicators} indicators, {notes} notes, {} errors, {:.2} s",
+            "jixiao: {} files{skipped}, {tables} tables{partial}, {indicators} indicators, {notes} notes, {} errors, {:.2} s",
             p.files.len(),
             errors.len(),
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(if errors.is_empty() { 0 } else { 1 })
+    if p.strict && incomplete > 0 && !p.quiet {
+        eprintln!(
+            "jixiao: --strict：{incomplete} 张表未完整读取，按错误处理 ({incomplete} tables incomplete: an error under --strict)"
+        );
+    }
+    Ok(if errors.is_empty() && !(p.strict && incomplete > 0) {
+        0
+    } else {
+        1
+    })
 }
 
 fn inspect(path: &Path) -> i32 {

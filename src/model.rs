@@ -178,6 +178,87 @@ pub struct Table {
     pub extra: Extra,
     pub indicators: Vec<Indicator>,
     pub notes: Vec<Note>,
+    /// What the table could not fill; empty when it was read in full.
+    pub incomplete: Vec<Gap>,
+}
+
+impl Table {
+    /// `ok`, or `partial` when something could not be filled.
+    pub fn status(&self) -> &'static str {
+        if self.incomplete.is_empty() {
+            "ok"
+        } else {
+            "partial"
+        }
+    }
+}
+
+/// What kind of gap a table has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    /// A field the layout names (or every such table has) was left empty.
+    Missing,
+    /// A label or column header the lexicon does not know: its cells went to `extra`.
+    NotUnderstood,
+    /// Cells that fit nowhere: they are in `notes` with rule `unplaced`.
+    Unplaced,
+}
+
+/// One thing a table could not fill, as the warning line, `--report` and
+/// `--strict` tell it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// `project_name`, `indicators[].target`, `indicators[].extra`, `extra`, `notes`.
+    pub field: String,
+    pub problem: GapKind,
+    /// What was seen: `12 of 25 indicators`, the header text not understood.
+    pub detail: String,
+}
+
+impl Gap {
+    /// One line for a clerk, Chinese first.
+    pub fn describe(&self) -> String {
+        let zh = match (self.problem, self.field.as_str()) {
+            (GapKind::Missing, "indicators[].target") => {
+                format!("指标值缺失（{} 个指标）", self.detail)
+            }
+            (GapKind::Missing, "indicators") => "没有读到任何指标".to_string(),
+            (GapKind::Missing, f) => format!("{}未填（{}）", zh_field(f), self.detail),
+            (GapKind::NotUnderstood, "indicators[].extra") => {
+                format!("未识别的列“{}”（已放入其他列）", self.detail)
+            }
+            (GapKind::NotUnderstood, _) => {
+                format!("未识别的表头项“{}”（已放入其他字段）", self.detail)
+            }
+            (GapKind::Unplaced, _) => format!("{}个单元格无法归位（见说明）", self.detail),
+        };
+        let en = match (self.problem, self.field.as_str()) {
+            (GapKind::Missing, "indicators[].target") => {
+                format!("no target for {} indicators", self.detail)
+            }
+            (GapKind::Missing, "indicators") => "no indicators read".to_string(),
+            (GapKind::Missing, f) => format!("{f} missing ({})", self.detail),
+            (GapKind::NotUnderstood, "indicators[].extra") => {
+                format!("column \"{}\" not understood (kept in extra)", self.detail)
+            }
+            (GapKind::NotUnderstood, _) => {
+                format!("label \"{}\" not understood (kept in extra)", self.detail)
+            }
+            (GapKind::Unplaced, _) => format!("{} cells unplaced (see notes)", self.detail),
+        };
+        format!("{zh} ({en})")
+    }
+}
+
+fn zh_field(f: &str) -> &str {
+    match f {
+        "project_name" => "项目名称",
+        "unit_name" => "单位名称",
+        "budget.total" => "预算数",
+        "goals" => "绩效目标",
+        other => other,
+    }
 }
 
 /// A file that gave no records, as listed in `errors`.

@@ -573,3 +573,75 @@ fn verbose_says_which_tables_were_skipped() {
     assert_eq!(stderr(&quiet), "");
     assert_eq!(quiet.stdout, o.stdout);
 }
+
+/// A table whose value column the lexicon does not know: the run says so
+/// (a warning line, `partial` in the report) and `--strict` makes it an error.
+#[test]
+fn a_table_not_read_in_full_is_never_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = "项目支出绩效目标表\n\
+                \t项目名称\n\t某项目\n\n\
+                \t一级指标\n\t二级指标\n\t三级指标\n\t考评口径\n\n\
+                \t产出指标\n\t数量指标\n\t培训人次\n\t≥300人次\n\n\
+                \t\n\t质量指标\n\t合格率\n\t≥95%\n\n";
+    std::fs::write(dir.path().join("odd.txt"), dump).unwrap();
+    let o = jixiao(
+        dir.path(),
+        &["convert", "odd.txt", "-o", "out.json", "--report", "r.json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert_eq!(
+        lines[0],
+        "jixiao: 警告 (warning): odd.txt 表 1 [lines 2-15] 未完整读取 (incomplete): \
+         指标值缺失（2/2 个指标） (no target for 2/2 indicators)；\
+         未识别的列“考评口径”（已放入其他列） (column \"考评口径\" not understood (kept in extra))"
+    );
+    assert!(
+        lines[1].starts_with(
+            "jixiao: 1 files, 1 tables (1 incomplete: see the warnings), 2 indicators, "
+        ),
+        "{err}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report[0]["status"], "partial");
+    assert_eq!(report[0]["incomplete"][0]["gaps"][1]["detail"], "考评口径");
+    let out: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
+    assert_eq!(
+        out["tables"][0]["incomplete"][0],
+        serde_json::json!({"field": "indicators[].target", "problem": "missing", "detail": "2/2"})
+    );
+    assert_eq!(
+        out["tables"][0]["indicators"][0]["extra"]["考评口径"],
+        "≥300人次"
+    );
+    // --strict: the same run is an error, and says why.
+    let o = jixiao(
+        dir.path(),
+        &["convert", "--strict", "odd.txt", "-o", "out.json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--strict：1 张表未完整读取"),
+        "{}",
+        stderr(&o)
+    );
+    // A table read in full stays quiet and exits 0 under --strict.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("samples/seed-tianjin-wuqing.txt");
+    let o = jixiao(
+        dir.path(),
+        &[
+            "convert",
+            "--strict",
+            seed.to_str().unwrap(),
+            "-o",
+            "seed.json",
+        ],
+    );
+    assert_eq!((o.status.code(), stderr(&o).lines().count()), (Some(0), 1));
+}

@@ -5,7 +5,7 @@
 
 use jixiao::grid::{Block, Slot};
 use jixiao::limits::Limits;
-use jixiao::normalize::labels::{column, header_label};
+use jixiao::normalize::lexicon::{column, header_label, Column};
 use jixiao::normalize::text::{clean, is_placeholder, strip_numbering};
 use jixiao::normalize::vocab::is_level_label;
 
@@ -28,7 +28,14 @@ fn every_cell_of_every_sample_table_is_accounted_for() {
         for b in &doc.blocks {
             let Block::Table(g) = b else { continue };
             let has_grid = (0..g.rows()).any(|r| {
-                (0..g.cols()).any(|c| g.text_at(r, c).is_some_and(|t| column(t).is_some()))
+                (0..g.cols()).any(|c| {
+                    g.text_at(r, c).is_some_and(|t| {
+                        matches!(
+                            column(t),
+                            Some(Column::Level1 | Column::Level2 | Column::Level3 | Column::Target)
+                        )
+                    })
+                })
             });
             if !has_grid {
                 continue;

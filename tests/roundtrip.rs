@@ -23,6 +23,8 @@ fn comparable(t: &Table) -> serde_json::Value {
     let o = v.as_object_mut().unwrap();
     o.remove("source");
     o.remove("notes");
+    // What could not be filled describes the original file, like its notes.
+    o.remove("incomplete");
     for i in o["indicators"].as_array_mut().unwrap() {
         i.as_object_mut().unwrap().remove("locator");
     }

@@ -4,7 +4,7 @@
 //! names a unit but no indicator (the unit row) is context, not a table.
 
 use super::indicators::ColumnMap;
-use super::labels::{HeaderLabel, Matched};
+use super::lexicon::{HeaderLabel, Matched};
 use super::text::value;
 use super::{RowInfo, RowRef};
 use crate::grid::{Grid, Slot};
@@ -40,7 +40,7 @@ pub fn projects(
         .filter(|(_, (r, _))| {
             matches!(
                 r,
-                Some(super::labels::Column::Level3) | Some(super::labels::Column::Target)
+                Some(super::lexicon::Column::Level3) | Some(super::lexicon::Column::Target)
             )
         })
         .map(|(c, _)| c as u32)
@@ -81,8 +81,8 @@ pub fn projects(
                 context = values
                     .into_iter()
                     .map(|(mut m, h, v)| {
-                        if names_project(&h) || matches!(m.label, HeaderLabel::Unit(_)) {
-                            m.label = HeaderLabel::Unit(2);
+                        if names_project(&h) || matches!(m.label, HeaderLabel::Unit) {
+                            m.label = HeaderLabel::Unit;
                         } else if m.label != HeaderLabel::UnitCode {
                             m.label = HeaderLabel::Known;
                             return (m, format!("{h}（单位）"), v);
@@ -101,7 +101,7 @@ pub fn projects(
             .filter(|(m, _, _)| {
                 matches!(
                     m.label,
-                    HeaderLabel::ProjectName | HeaderLabel::UnitCode | HeaderLabel::Unit(_)
+                    HeaderLabel::ProjectName | HeaderLabel::UnitCode | HeaderLabel::Unit
                 )
             })
             .map(|(_, _, v)| v.clone())

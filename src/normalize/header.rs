@@ -5,7 +5,7 @@
 //! cell that fits nowhere to `notes`.
 
 use super::indicators::unplaced_note;
-use super::labels::{header_label, HeaderLabel, Matched, MONEY_UNITS};
+use super::lexicon::{header_label, HeaderLabel, Matched, MONEY_UNITS};
 use super::target::parse_amount;
 use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering, value};
 use super::{anchors, RowRef};
@@ -61,9 +61,9 @@ pub fn classify_row(grid: &Grid, row: u32) -> (bool, bool) {
         matches!(
             l,
             HeaderLabel::ProjectName
-                | HeaderLabel::Unit(_)
+                | HeaderLabel::Unit
                 | HeaderLabel::UnitCode
-                | HeaderLabel::Total(_)
+                | HeaderLabel::Total
         )
     };
     let (mut labelled, mut strong) = (false, false);
@@ -155,6 +155,9 @@ fn looks_like_unit_name(t: &str) -> bool {
 /// The header fields gathered before they are resolved by priority.
 #[derive(Default)]
 struct Acc {
+    /// Labels met, and unknown labels kept in extra, for the completeness check.
+    seen: Vec<HeaderLabel>,
+    unknown: Vec<String>,
     titles: Vec<String>,
     project_name: Option<String>,
     units: Vec<(u8, String, String)>,
@@ -177,6 +180,8 @@ struct Acc {
 
 impl Acc {
     fn apply(&mut self, m: &Matched, label: &str, val: &str, col: u32) {
+        let p = m.priority;
+        self.seen.push(m.label);
         let label = clean(label);
         let v = clean(val);
         if self.money_unit.is_none() {
@@ -184,7 +189,7 @@ impl Acc {
         }
         // A 其中 line, or a money line in a total's column, belongs to that total.
         let parent = match m.label {
-            HeaderLabel::Fiscal(_) | HeaderLabel::Other => {
+            HeaderLabel::Fiscal | HeaderLabel::Other => {
                 self.totals_by_col.get(&col).cloned().or_else(|| {
                     if m.sub_item {
                         self.last_total.clone()
@@ -208,7 +213,7 @@ impl Acc {
                     self.extra.insert(&label, v);
                 }
             }
-            HeaderLabel::Unit(p) => {
+            HeaderLabel::Unit => {
                 if let Some(v) = value(&v) {
                     self.units.push((p, label, v));
                 }
@@ -227,7 +232,7 @@ impl Acc {
                     self.extra.insert(&label, v);
                 }
             }
-            HeaderLabel::Total(p) => {
+            HeaderLabel::Total => {
                 self.totals_by_col.insert(col, (false, label.clone()));
                 self.last_total = Some((false, label.clone()));
                 self.totals.push((p, label, v));
@@ -237,14 +242,14 @@ impl Acc {
                 self.last_total = Some((true, label.clone()));
                 self.extra_money(&label, &v);
             }
-            HeaderLabel::Fiscal(p) => self.fiscal.push((p, label, v)),
+            HeaderLabel::Fiscal => self.fiscal.push((p, label, v)),
             HeaderLabel::Other => self.other.push((label, v)),
             HeaderLabel::FundUse => {
                 if let Some(v) = value(&v) {
                     self.fund_use.push(v);
                 }
             }
-            HeaderLabel::Goals(p) => {
+            HeaderLabel::Goals => {
                 if let Some(v) = value(val) {
                     self.goals.push((p, label, val.trim().to_string()));
                     let _ = v;
@@ -274,15 +279,15 @@ impl Acc {
 
     /// A cell with no label of its own: owned by the section it sits in,
     /// else a title, a unit line, or unplaced.
-    fn lone(&mut self, section: Option<HeaderLabel>, g: &Grid, r: u32, c: u32, text: &str) {
+    fn lone(&mut self, section: Option<(HeaderLabel, u8)>, g: &Grid, r: u32, c: u32, text: &str) {
         let Some(v) = value(text) else { return };
         if is_subtitle(&v) && !self.titles.is_empty() {
             self.titles.push(v);
             return;
         }
         match section {
-            Some(HeaderLabel::FundUse) => self.fund_use.push(v),
-            Some(HeaderLabel::Goals(p)) => {
+            Some((HeaderLabel::FundUse, _)) => self.fund_use.push(v),
+            Some((HeaderLabel::Goals, p)) => {
                 self.goals.push((p, String::new(), text.trim().to_string()))
             }
             _ if names_a_table(&v) || v.contains("绩效目标") || v.contains("绩效自评") => {
@@ -319,12 +324,12 @@ impl Acc {
     }
 }
 
-fn section_of(m: &Matched) -> Option<HeaderLabel> {
+fn section_of(m: &Matched) -> Option<(HeaderLabel, u8)> {
     matches!(
         m.label,
-        HeaderLabel::FundUse | HeaderLabel::Goals(_) | HeaderLabel::Section
+        HeaderLabel::FundUse | HeaderLabel::Goals | HeaderLabel::Section
     )
-    .then_some(m.label)
+    .then_some((m.label, m.priority))
 }
 
 /// Reads the header block of one table.
@@ -334,7 +339,7 @@ pub fn read_header(
     rows: &[RowRef],
     fields: &[(Matched, String, String)],
     source: Source,
-) -> Table {
+) -> (Table, super::completeness::Facts) {
     let mut acc = Acc::default();
     // Fields a flat export gives in its own columns, as if read from a header block.
     for (m, label, v) in fields {
@@ -346,7 +351,7 @@ pub fn read_header(
         acc.paragraph(p);
         title_paragraphs.append(&mut acc.titles);
     }
-    let mut section: Option<HeaderLabel> = None;
+    let mut section: Option<(HeaderLabel, u8)> = None;
     let mut i = 0;
     while i < rows.len() {
         let RowRef { grid, row: r } = rows[i];
@@ -393,7 +398,7 @@ pub fn read_header(
         let labels: Vec<(u32, Matched, &str)> = cells[start..]
             .iter()
             .filter_map(|(c, t)| header_label(t).map(|m| (*c, m, *t)))
-            .filter(|(_, m, _)| section_of(m).is_none() || matches!(m.label, HeaderLabel::Goals(_)))
+            .filter(|(_, m, _)| section_of(m).is_none() || matches!(m.label, HeaderLabel::Goals))
             .collect();
         let values_here = cells[start..]
             .iter()
@@ -415,11 +420,11 @@ pub fn read_header(
             if next.is_some_and(|n| row_label(n.row).is_some()) {
                 let main = labels
                     .iter()
-                    .position(|l| l.1.label == HeaderLabel::Total(1))
+                    .position(|l| l.1.label == HeaderLabel::Total && l.1.priority == 1)
                     .or_else(|| {
                         labels
                             .iter()
-                            .position(|l| matches!(l.1.label, HeaderLabel::Total(_)))
+                            .position(|l| matches!(l.1.label, HeaderLabel::Total))
                     });
                 let mut k = i + 1;
                 while let Some(rr) = rows
@@ -434,7 +439,7 @@ pub fn read_header(
                         if Some(idx) == main {
                             acc.apply(&lm, lt, v, *c);
                         } else if let Some(v) = value(v) {
-                            let key = if matches!(lm.label, HeaderLabel::Total(_)) {
+                            let key = if matches!(lm.label, HeaderLabel::Total) {
                                 clean(t)
                             } else {
                                 format!("{}/{}", clean(lt), clean(t))
@@ -522,12 +527,13 @@ pub fn read_header(
             };
             let free_text_section = matches!(
                 section,
-                Some(HeaderLabel::FundUse) | Some(HeaderLabel::Goals(_))
+                Some((HeaderLabel::FundUse, _)) | Some((HeaderLabel::Goals, _))
             );
             if let Some(v) =
                 next_value.filter(|v| label_like && !free_text_section && !v.trim().is_empty())
             {
                 if let Some(v) = value(v) {
+                    acc.unknown.push(clean(t));
                     acc.extra.insert(&clean(t), v);
                 }
                 j += 2;
@@ -539,7 +545,13 @@ pub fn read_header(
         i += 1;
     }
     title_paragraphs.append(&mut acc.titles);
-    resolve(acc, title_paragraphs, source)
+    let facts = super::completeness::Facts {
+        seen: std::mem::take(&mut acc.seen),
+        unknown_labels: std::mem::take(&mut acc.unknown),
+        unknown_columns: Vec::new(),
+        form: !rows.is_empty(),
+    };
+    (resolve(acc, title_paragraphs, source), facts)
 }
 
 /// See the call in `read_header`: returns how many item rows it consumed.
@@ -724,6 +736,7 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
         extra,
         indicators: Vec::new(),
         notes: acc.notes,
+        incomplete: Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! meaning), and each row below it as an [`Indicator`], with 一级/二级
 //! filled down through vertical merges and empty text-dump cells.
 
-use super::labels::{column, Column};
+use super::lexicon::{column, Column};
 use super::target::{parse_amount, parse_target};
 use super::text::{clean, label_key, value};
 use super::vocab::{canonical, Level, LEVEL1, LEVEL2};
@@ -22,7 +22,7 @@ pub struct ColumnMap {
     /// and its header text.
     pub columns: Vec<(Option<Column>, String)>,
     /// Flat exports: the header-block fields given as columns.
-    pub fields: Vec<(u32, super::labels::Matched)>,
+    pub fields: Vec<(u32, super::lexicon::Matched)>,
 }
 
 impl ColumnMap {
@@ -90,15 +90,16 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
     }
     // jixiao's own flat output, read back: every column by name.
     let headers: Vec<&str> = columns.iter().map(|(_, t)| t.as_str()).collect();
-    if let Some(own) = super::labels::own_columns(&headers) {
+    if let Some(own) = super::lexicon::own_columns(&headers) {
         let mut fields = Vec::new();
         for (c, (role, label)) in own.into_iter().enumerate() {
             columns[c].0 = role;
             if let Some(label) = label {
                 fields.push((
                     c as u32,
-                    super::labels::Matched {
-                        label,
+                    super::lexicon::Matched {
+                        label: label.0,
+                        priority: label.1,
                         sub_item: false,
                         money_unit: None,
                     },
@@ -118,8 +119,8 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
     let mut fields = Vec::new();
     for (c, (role, text)) in columns.iter_mut().enumerate() {
         if role.is_none() && !text.is_empty() {
-            if let Some(m) = super::labels::header_label(text) {
-                if m.label != super::labels::HeaderLabel::Section {
+            if let Some(m) = super::lexicon::header_label(text) {
+                if m.label != super::lexicon::HeaderLabel::Section {
                     *role = Some(Column::Field);
                     fields.push((c as u32, m));
                 }
@@ -211,6 +212,7 @@ pub fn read_rows(
     levels: &mut Levels,
     table: &mut Table,
     notes: &mut Vec<Note>,
+    facts: &mut super::completeness::Facts,
 ) {
     let Levels { l1, l2 } = levels;
     let c1 = map.col(Column::Level1);
@@ -348,10 +350,18 @@ pub fn read_rows(
                         unplaced.push((c, v));
                     }
                 }
+                Some(Column::Known) => {
+                    if let Some(v) = v.filter(|_| !covered) {
+                        ind.extra.insert(header, v);
+                    }
+                }
                 None => {
                     if let Some(v) = v.filter(|_| !covered) {
-                        ind.extra
-                            .insert(if header.is_empty() { "?" } else { header }, v);
+                        let key = if header.is_empty() { "?" } else { header };
+                        if !facts.unknown_columns.iter().any(|k| k == key) {
+                            facts.unknown_columns.push(key.to_string());
+                        }
+                        ind.extra.insert(key, v);
                     }
                 }
             }

@@ -9,10 +9,11 @@
 //! block. A grid that only repeats the indicator header continues the table
 //! above it. Grids with no label at all are not 绩效目标表 and are skipped.
 
+mod completeness;
 mod flat;
 mod header;
 mod indicators;
-pub mod labels;
+pub mod lexicon;
 pub mod target;
 pub mod text;
 pub mod vocab;
@@ -317,8 +318,9 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
             let mut src = source.clone();
             src.table += n as u32;
             src.locator = flat::locator(grids, &g.rows).unwrap_or_else(|| source.locator.clone());
-            let mut table =
+            let (mut table, mut facts) =
                 header::read_header(grids, &d.paragraphs, &d.header_rows, &g.fields, src);
+            facts.seen.extend(g.fields.iter().map(|(m, _, _)| m.label));
             let mut notes = Vec::new();
             let mut levels = indicators::Levels::default();
             indicators::read_rows(
@@ -330,21 +332,24 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
                 &mut levels,
                 &mut table,
                 &mut notes,
+                &mut facts,
             );
             if map
                 .columns
                 .iter()
-                .any(|(r, _)| *r == Some(labels::Column::OwnExtra))
+                .any(|(r, _)| *r == Some(lexicon::Column::OwnExtra))
             {
                 flat::split_own_extra(&mut table);
             }
             table.notes.extend(notes);
             header::derive(&mut table);
+            completeness::check(&mut table, &facts);
             tables.push(table);
         }
         return tables;
     }
-    let mut table = header::read_header(grids, &d.paragraphs, &d.header_rows, &[], source);
+    let (mut table, mut facts) =
+        header::read_header(grids, &d.paragraphs, &d.header_rows, &[], source);
     let mut notes = Vec::new();
     let mut levels = indicators::Levels::default();
     for (map, rows) in &d.segments {
@@ -357,6 +362,7 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
             &mut levels,
             &mut table,
             &mut notes,
+            &mut facts,
         );
     }
     for r in &d.stray_rows {
@@ -364,5 +370,6 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
     }
     table.notes.extend(notes);
     header::derive(&mut table);
+    completeness::check(&mut table, &facts);
     vec![table]
 }
