@@ -47,7 +47,7 @@ pub fn projects(
         .collect();
     let mut out: Vec<Project> = Vec::new();
     let mut context: Vec<(Matched, String, String)> = Vec::new();
-    let mut current_key: Option<Vec<String>> = None;
+    let mut current_key: Option<Vec<(u32, String)>> = None;
     for &rr in rows {
         let g = grids[rr.grid];
         let r = rr.row;
@@ -96,20 +96,33 @@ pub fn projects(
             }
             continue;
         }
-        let key: Vec<String> = values
+        // A project is the identity of its project columns: a row starts a
+        // new one only when a column it fills names something else than the
+        // current project does (blank or merged cells repeat it).
+        let key: Vec<(u32, String)> = map
+            .fields
             .iter()
-            .filter(|(m, _, _)| {
+            .filter(|(c, m)| {
                 matches!(
                     m.label,
                     HeaderLabel::ProjectName | HeaderLabel::UnitCode | HeaderLabel::Unit
-                )
+                ) || names_project(&map.columns[*c as usize].1)
             })
-            .map(|(_, _, v)| v.clone())
+            .filter_map(|(c, _)| text(*c).map(|v| (*c, v)))
             .collect();
-        let new_project = match &current_key {
+        let new_project = match &mut current_key {
             None => true,
-            Some(k) => !key.is_empty() && *k != key,
+            Some(k) => key
+                .iter()
+                .any(|(c, v)| k.iter().any(|(kc, kv)| kc == c && kv != v)),
         };
+        if let (false, Some(k)) = (new_project, current_key.as_mut()) {
+            for (c, v) in &key {
+                if !k.iter().any(|(kc, _)| kc == c) {
+                    k.push((*c, v.clone()));
+                }
+            }
+        }
         if new_project {
             let mut fields = context.clone();
             fields.extend(values);

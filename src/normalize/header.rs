@@ -7,7 +7,13 @@
 use super::indicators::unplaced_note;
 use super::lexicon::{header_label, HeaderLabel, Matched, MONEY_UNITS};
 use super::target::parse_amount;
-use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering, value};
+use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering};
+
+/// A header value: not empty, not a placeholder, and not a template prompt
+/// (`XX`, `（签章）`), which are never a value.
+fn value(s: &str) -> Option<String> {
+    super::text::value(s).filter(|v| !super::text::is_prompt(v))
+}
 use super::{anchors, RowRef};
 use crate::grid::{Grid, Slot};
 use crate::model::{Budget, Extra, Note, Source, Table, TableKind};

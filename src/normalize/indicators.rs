@@ -53,11 +53,26 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         .into_iter()
         .filter(|c| has(*c))
         .count();
-    let others = [Column::Target, Column::Description, Column::Actual]
-        .into_iter()
-        .filter(|c| has(*c))
-        .count();
-    if levels == 0 || levels + others < 2 || (others == 0 && levels < 3) {
+    let others = [
+        Column::Target,
+        Column::TargetText,
+        Column::Description,
+        Column::Actual,
+    ]
+    .into_iter()
+    .filter(|c| has(*c))
+    .count();
+    // An indicator grid names its indicators (一级/二级/三级, or only 指标名称)
+    // and their values; a grid without level columns has levels null.
+    let values_covered_from_above = levels >= 2
+        && (0..grid.cols()).any(|c| {
+            matches!(grid.slot(row, c), Slot::Covered { anchor } if anchor.row < row)
+                && grid
+                    .text_at(row, c)
+                    .and_then(column)
+                    .is_some_and(|r| matches!(r, Column::Target | Column::Actual))
+        });
+    if levels == 0 || (others == 0 && levels < 3 && !values_covered_from_above) {
         return None;
     }
     let roles = row_roles(grid, row);
@@ -66,11 +81,16 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
     for (c, role, text) in &roles {
         columns[*c as usize] = (*role, text.clone());
     }
-    // Covered header cells (a label spanning columns) name their column too.
+    // Covered header cells name their column too: a label spanning columns,
+    // or one merged down from the band's row above (指标值 beside 一级|二级|三级
+    // under 绩效指标).
     for c in 0..grid.cols() {
         if columns[c as usize].1.is_empty() {
             if let Some(t) = grid.text_at(row, c) {
-                columns[c as usize].1 = clean(t);
+                let from_above =
+                    matches!(grid.slot(row, c), Slot::Covered { anchor } if anchor.row < row);
+                let role = column(t).filter(|_| from_above);
+                columns[c as usize] = (role, clean(t));
             }
         }
     }
@@ -247,6 +267,14 @@ pub fn read_rows(
             let c = c - shift;
             (g.slot(r, c).clone(), g.text_at(r, c))
         };
+        // Rows after the grid (评价结论, 审核意见, 填表人：…, 注：…) are the
+        // table's, not indicators.
+        if let Some(pairs) = trailer(g, r) {
+            for (k, v) in pairs {
+                table.extra.insert(&k, v);
+            }
+            continue;
+        }
         let mut new1 = false;
         if let Some(c) = c1 {
             let (slot, t) = cell(c);
@@ -320,7 +348,11 @@ pub fn read_rows(
                         ind.extra.insert(header, v);
                     }
                 }
-                Some(Column::Comparator) => comparator = v,
+                Some(Column::Comparator) => match v {
+                    // A direction is not a comparator: kept, never glued into raw.
+                    Some(d) if is_direction(&d) => ind.extra.insert(header, d),
+                    v => comparator = v,
+                },
                 Some(Column::Unit) => unit = v,
                 Some(Column::Actual) => ind.actual = parse_target(t),
                 Some(Column::Remark) => ind.remark = v,
@@ -452,3 +484,72 @@ pub fn unplaced_note(g: &Grid, r: u32, c: u32, text: String) -> Note {
         rule: "unplaced".into(),
     }
 }
+
+/// 正向/反向 (and 越大越好 …) name a direction, not a comparator.
+fn is_direction(v: &str) -> bool {
+    matches!(
+        v,
+        "正向" | "反向" | "正向指标" | "反向指标" | "越大越好" | "越小越好" | "中性"
+    )
+}
+
+/// A row after the grid that belongs to the table: a closing label with its
+/// value (评价结论 | 优, 审核意见 | …), signatures (`填表人：张三  审核人：李四`),
+/// a footnote (`注：…`). Returns its `extra` entries.
+fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
+    let cells: Vec<String> = anchors(g, r)
+        .into_iter()
+        .filter_map(|(_, t)| value(t))
+        .collect();
+    let first = cells.first()?;
+    let key = label_key(first);
+    if key.starts_with("注:") || key.starts_with("注、") || key.starts_with("说明:") {
+        let (label, rest) = first.split_once(['：', ':']).unwrap_or((first, ""));
+        let mut text = vec![rest.trim().to_string()];
+        text.extend(cells[1..].iter().cloned());
+        return Some(vec![(clean(label), text.join(" | ").trim().to_string())]);
+    }
+    if column(first).is_some() || super::vocab::is_level_label(first) {
+        return None;
+    }
+    let m = super::lexicon::header_label(first).filter(|m| {
+        m.label == super::lexicon::HeaderLabel::Known && TRAILERS.iter().any(|t| key.contains(t))
+    });
+    if m.is_some() {
+        let rest = cells[1..].join(" | ");
+        return Some(vec![(clean(first), rest)])
+            .filter(|v| !v[0].1.is_empty())
+            .or(Some(Vec::new()));
+    }
+    // `填表人：张三  审核人：李四`: every cell a signature pair.
+    let pairs: Vec<(String, String)> = anchors(g, r)
+        .into_iter()
+        .flat_map(|(_, t)| t.split_whitespace())
+        .map(|seg| {
+            seg.split_once(['：', ':'])
+                .map(|(l, v)| (clean(l), clean(v)))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let signatures = pairs.iter().all(|(l, _)| {
+        let k = label_key(l);
+        TRAILERS.iter().any(|t| k.contains(t))
+    });
+    signatures.then(|| pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+}
+
+/// Labels of the rows that close a form.
+const TRAILERS: &[&str] = &[
+    "评价结论",
+    "自评结论",
+    "审核意见",
+    "改进措施",
+    "负责人",
+    "填表人",
+    "填报人",
+    "审核人",
+    "联系电话",
+    "填报日期",
+    "填表日期",
+    "签章",
+    "盖章",
+];

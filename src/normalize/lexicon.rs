@@ -122,7 +122,7 @@ use HeaderLabel as H;
 #[rustfmt::skip]
 const LEXICON: &[Term] = &[
     // Project and unit.
-    fc("项目名称", H::ProjectName, 1, C::Field),
+    f("项目名称", H::ProjectName, 1),
     f("专项名称", H::ProjectName, 1),
     f("项目全称", H::ProjectName, 1),
     f("实施单位", H::Unit, 1),

@@ -59,6 +59,18 @@ pub fn is_placeholder(s: &str) -> bool {
     })
 }
 
+/// A template's prompt left in place of a value: `XX`, `××`, `（签章）`,
+/// `(盖章)`, `（请填写）`.
+pub fn is_prompt(s: &str) -> bool {
+    let k = label_key(s);
+    let k = k.trim_start_matches('(').trim_end_matches(')');
+    k.chars().all(|c| matches!(c, 'X' | 'x' | '×' | '*')) && !k.is_empty()
+        || matches!(
+            k,
+            "签章" | "盖章" | "签字" | "签名" | "签字盖章" | "单位盖章" | "请填写" | "填写"
+        )
+}
+
 /// Maps full-width ASCII forms to ASCII and the box-drawing `═` to `=`, for
 /// parsing only: what we keep as `raw` is never folded.
 pub fn fold_width(s: &str) -> String {
@@ -170,6 +182,12 @@ mod tests {
         }
         for v in ["无锡", "0", "保障"] {
             assert!(!is_placeholder(v), "{v}");
+        }
+        for p in ["XX", "xx", "××", "（签章）", "(盖章)", "（请填写）"] {
+            assert!(is_prompt(p), "{p}");
+        }
+        for v in ["X光机", "签章管理系统", "95%"] {
+            assert!(!is_prompt(v), "{v}");
         }
     }
 

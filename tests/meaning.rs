@@ -1,0 +1,172 @@
+//! Layouts read by meaning: value columns named with qualifiers, grids
+//! without level columns, a band whose value label is merged down from
+//! above, direction columns, rows after the grid, flat projects by identity,
+//! template prompts. Each input is a text dump (a cell a line starting with
+//! a tab, a blank line ends a row), the cheapest grid to write by hand.
+
+use jixiao::convert::convert_bytes;
+use jixiao::limits::Limits;
+use serde_json::Value;
+
+fn tables(dump: &str) -> Vec<Value> {
+    let n = convert_bytes(dump.as_bytes(), "t.txt", &Limits::default()).unwrap();
+    n.tables
+        .iter()
+        .map(|t| serde_json::to_value(t).unwrap())
+        .collect()
+}
+
+/// Rows of cells → a text dump.
+fn dump(head: &str, rows: &[&[&str]]) -> String {
+    let mut s = format!("{head}\n");
+    for r in rows {
+        for c in *r {
+            s.push('\t');
+            s.push_str(c);
+            s.push('\n');
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn value_columns_named_with_qualifiers_are_the_target() {
+    for label in [
+        "2024年度指标值",
+        "本年指标值",
+        "绩效目标值",
+        "年度目标指标值",
+        "*年度指标值（定量填数字）",
+        "年度 指标值",
+    ] {
+        let d = dump(
+            "项目支出绩效目标表",
+            &[
+                &["项目名称", "某项目", "", ""],
+                &["一级指标", "二级指标", "三级指标", label],
+                &["产出指标", "数量指标", "培训人次", "≥300人次"],
+            ],
+        );
+        let t = &tables(&d)[0];
+        assert_eq!(t["indicators"][0]["target"]["raw"], "≥300人次", "{label}");
+        assert_eq!(t["incomplete"], serde_json::json!([]), "{label}");
+    }
+}
+
+#[test]
+fn a_grid_without_level_columns_is_an_indicator_grid() {
+    let d = dump(
+        "项目支出绩效目标表",
+        &[
+            &["项目名称", "某项目", "", "", ""],
+            &["指标名称", "权重", "指标性质", "指标值", "计量单位"],
+            &["培训人次", "20", "≥", "300", "人次"],
+            &["满意度", "10", "不低于", "90", "%"],
+        ],
+    );
+    let t = &tables(&d)[0];
+    let i = &t["indicators"];
+    assert_eq!(i.as_array().unwrap().len(), 2);
+    assert_eq!(i[0]["level1"], Value::Null);
+    assert_eq!(i[0]["level3"], "培训人次");
+    assert_eq!(i[0]["weight"], "20");
+    assert_eq!(i[0]["target"]["raw"], "≥300人次");
+    assert_eq!(i[1]["target"]["op"], ">=");
+    assert_eq!(i[1]["target"]["value"], "90");
+}
+
+#[test]
+fn a_direction_column_is_not_a_comparator() {
+    let d = dump(
+        "项目支出绩效目标表",
+        &[
+            &["项目名称", "某项目", "", "", ""],
+            &["一级指标", "二级指标", "三级指标", "指标方向", "指标值"],
+            &["产出指标", "数量指标", "培训人次", "正向", "≥300人次"],
+            &["", "质量指标", "投诉率", "≤", "5%"],
+        ],
+    );
+    let t = &tables(&d)[0];
+    let i = &t["indicators"];
+    assert_eq!(i[0]["target"]["raw"], "≥300人次");
+    assert_eq!(i[0]["extra"]["指标方向"], "正向");
+    assert_eq!(i[1]["target"]["raw"], "≤5%");
+}
+
+#[test]
+fn rows_after_the_grid_belong_to_the_table() {
+    let d = dump(
+        "项目支出绩效目标表",
+        &[
+            &["项目名称", "某项目", "", ""],
+            &["一级指标", "二级指标", "三级指标", "指标值"],
+            &["产出指标", "数量指标", "培训人次", "≥300人次"],
+            &["评价结论", "优", "", ""],
+            &["填表人：张三  审核人：李四", "", "", ""],
+            &["注：本表金额单位为万元", "", "", ""],
+        ],
+    );
+    let t = &tables(&d)[0];
+    assert_eq!(t["indicators"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        t["extra"],
+        serde_json::json!({"评价结论": "优", "填表人": "张三", "审核人": "李四", "注": "本表金额单位为万元"})
+    );
+    assert_eq!(t["notes"], serde_json::json!([]));
+}
+
+#[test]
+fn template_prompts_are_never_a_value() {
+    let d = dump(
+        "项目支出绩效目标表",
+        &[
+            &["项目名称", "某项目", "项目负责人", "XX"],
+            &["一级指标", "二级指标", "三级指标", "指标值"],
+            &["产出指标", "数量指标", "培训人次", "≥300人次"],
+        ],
+    );
+    let t = &tables(&d)[0];
+    assert_eq!(t["extra"], serde_json::json!({}));
+}
+
+#[test]
+fn a_flat_project_is_the_identity_of_its_project_columns() {
+    let d = dump(
+        "",
+        &[
+            &[
+                "单位代码",
+                "项目名称",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标值",
+            ],
+            &[
+                "505006",
+                "甲项目",
+                "产出指标",
+                "数量指标",
+                "培训人次",
+                "≥300人次",
+            ],
+            &["505006", "", "", "质量指标", "合格率", "≥95%"],
+            &["", "", "", "", "", ""],
+            &[
+                "505006",
+                "甲项目",
+                "效益指标",
+                "社会效益指标",
+                "受益人数",
+                "≥100人",
+            ],
+            &["505006", "乙项目", "产出指标", "数量指标", "场次", "≥3场"],
+        ],
+    );
+    let t = tables(&d);
+    assert_eq!(t.len(), 2, "{t:#?}");
+    assert_eq!(t[0]["project_name"], "甲项目");
+    assert_eq!(t[0]["indicators"].as_array().unwrap().len(), 3);
+    assert_eq!(t[1]["project_name"], "乙项目");
+}
