@@ -390,7 +390,8 @@ pub fn read_rows(
                 None => {
                     if let Some(v) = v.filter(|_| !covered) {
                         let key = if header.is_empty() { "?" } else { header };
-                        if !facts.unknown_columns.iter().any(|k| k == key) {
+                        let known = column(key).is_some();
+                        if !known && !facts.unknown_columns.iter().any(|k| k == key) {
                             facts.unknown_columns.push(key.to_string());
                         }
                         ind.extra.insert(key, v);
@@ -473,6 +474,24 @@ pub fn read_rows(
             }
         }
         table.indicators.push(ind);
+    }
+    // A column header the lexicon does not know, over no values at all: kept
+    // as a note so the header cell is not lost either.
+    for (role, header) in &map.columns {
+        let unknown = role.is_none() && !header.is_empty() && column(header).is_none();
+        if unknown
+            && !facts.unknown_columns.iter().any(|k| k == header)
+            && !notes
+                .iter()
+                .any(|n| n.raw == *header && n.rule == "unknown column, no values")
+        {
+            notes.push(Note {
+                field: "indicators[].extra".into(),
+                raw: header.clone(),
+                normalized: None,
+                rule: "unknown column, no values".into(),
+            });
+        }
     }
 }
 
