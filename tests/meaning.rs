@@ -170,3 +170,32 @@ fn a_flat_project_is_the_identity_of_its_project_columns() {
     assert_eq!(t[0]["indicators"].as_array().unwrap().len(), 3);
     assert_eq!(t[1]["project_name"], "乙项目");
 }
+
+#[test]
+fn a_label_and_its_value_in_one_cell_are_split() {
+    let d = dump(
+        "项目支出绩效目标表",
+        &[
+            &["项目名称", "某项目", "", ""],
+            &[
+                "年度资金总额：120.50",
+                "其中：财政拨款 100.00",
+                "其他资金 20.50",
+                "",
+            ],
+            &["项目负责人：王五  联系电话：1234", "", "", ""],
+            &["一级指标", "二级指标", "三级指标", "指标值"],
+            &["产出指标", "数量指标", "培训人次", "≥300人次"],
+        ],
+    );
+    let t = &tables(&d)[0];
+    assert_eq!(
+        t["budget"],
+        serde_json::json!({"total": "120.50", "fiscal": "100.00", "other": "20.50"})
+    );
+    assert_eq!(
+        t["extra"],
+        serde_json::json!({"项目负责人": "王五", "联系电话": "1234"})
+    );
+    assert_eq!(t["incomplete"], serde_json::json!([]));
+}

@@ -44,6 +44,35 @@ fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
     Some((m, clean(label), value.to_string()))
 }
 
+/// A cell holding a money label and its amount: `其中：财政拨款 50.00`,
+/// `年度资金总额：120.5万元`.
+fn label_and_amount(text: &str) -> Option<(Matched, String, String)> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix("万元")
+        .or_else(|| t.strip_suffix('元'))
+        .unwrap_or(t);
+    let start = t
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| {
+            c.is_ascii_digit() || matches!(c, '.' | ',' | '，') || ('０'..='９').contains(c)
+        })
+        .last()
+        .map(|(i, _)| i)?;
+    let (label, amount) = (t[..start].trim(), t[start..].trim());
+    let label = label.trim_end_matches(['：', ':']).trim();
+    if label.is_empty() || parse_amount(amount).is_none() {
+        return None;
+    }
+    let m = header_label(label)?;
+    matches!(
+        m.label,
+        HeaderLabel::Total | HeaderLabel::Fiscal | HeaderLabel::Other | HeaderLabel::MultiYearTotal
+    )
+    .then(|| (m, clean(label), amount.to_string()))
+}
+
 /// Every `label:value` pair of a line: `部门:505_某局 金额单位:万元`. Text
 /// after a value that starts no pair of its own continues that value.
 fn inline_pairs(line: &str) -> Vec<(Matched, String, String)> {
@@ -513,6 +542,12 @@ pub fn read_header(
                         j += 1;
                     }
                 }
+                continue;
+            }
+            // A label and its amount in one cell: `其中：财政拨款 50.00`.
+            if let Some((m, label, amount)) = label_and_amount(t) {
+                acc.apply(&m, &label, &amount, c);
+                j += 1;
                 continue;
             }
             if inline_pair(t).is_some() {
