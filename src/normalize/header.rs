@@ -4,8 +4,8 @@
 //! free text beside it. Whatever is not recognised goes to `extra`, and a
 //! cell that fits nowhere to `notes`.
 
-use super::indicators::unplaced_note;
 use super::lexicon::{header_label, HeaderLabel, Matched, MONEY_UNITS};
+use super::notes::{number_note, unplaced_note};
 use super::target::parse_amount;
 use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering};
 
@@ -801,18 +801,6 @@ fn pick_amount(
         }
     }
     chosen
-}
-
-/// The note for a number whose written form was changed (`1,286.50`,
-/// full-width digits): the raw text is kept there.
-pub fn number_note(field: &str, raw: &str, d: rust_decimal::Decimal) -> Option<Note> {
-    let normalized = d.to_string();
-    (raw != normalized).then(|| Note {
-        field: field.to_string(),
-        raw: raw.to_string(),
-        normalized: Some(normalized),
-        rule: "number: written form normalised".into(),
-    })
 }
 
 /// Splits goals on paragraphs and numbered items, removing the numbering.

@@ -3,6 +3,7 @@
 //! filled down through vertical merges and empty text-dump cells.
 
 use super::lexicon::{column, Column};
+use super::notes::{number_note, unknown_empty_column, unplaced_note, UNKNOWN_EMPTY_COLUMN};
 use super::target::{parse_amount, parse_target};
 use super::text::{clean, label_key, value};
 use super::vocab::{canonical, Level, LEVEL1, LEVEL2};
@@ -367,7 +368,7 @@ pub fn read_rows(
                                 "score"
                             };
                             let field = format!("indicators[{}].{name}", table.indicators.len());
-                            number_notes.extend(super::header::number_note(&field, v, d));
+                            number_notes.extend(number_note(&field, v, d));
                         }
                         _ => {}
                     }
@@ -483,24 +484,10 @@ pub fn read_rows(
             && !facts.unknown_columns.iter().any(|k| k == header)
             && !notes
                 .iter()
-                .any(|n| n.raw == *header && n.rule == "unknown column, no values")
+                .any(|n| n.raw == *header && n.rule == UNKNOWN_EMPTY_COLUMN)
         {
-            notes.push(Note {
-                field: "indicators[].extra".into(),
-                raw: header.clone(),
-                normalized: None,
-                rule: "unknown column, no values".into(),
-            });
+            notes.push(unknown_empty_column(header));
         }
-    }
-}
-
-pub fn unplaced_note(g: &Grid, r: u32, c: u32, text: String) -> Note {
-    Note {
-        field: format!("{} col {}", g.row_locator(r), c + 1),
-        raw: text,
-        normalized: None,
-        rule: "unplaced".into(),
     }
 }
 
