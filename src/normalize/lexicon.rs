@@ -550,50 +550,71 @@ pub fn column(text: &str) -> Option<Column> {
     column_reading(text).map(|(c, _)| c)
 }
 
-/// The role of each column of jixiao's own flat output (its 32 columns, by
-/// Chinese or English name), when `headers` is such a header row.
 /// A column of jixiao's own output: its role, and the field it feeds with its priority.
 pub type OwnColumn = (Option<Column>, Option<(HeaderLabel, u8)>);
 
+/// jixiao's own flat output, by its column names (SCHEMA's Chinese and
+/// English names), as labels like any other: reading it back needs no
+/// knowledge of the writer's column order. A column a user added is
+/// unknown, like any other (→ `extra`).
+#[rustfmt::skip]
+const OWN: &[(&str, &str, OwnColumn)] = &[
+    ("来源文件", "source_file", (Some(C::Field), Some((H::OwnSource, 1)))),
+    ("表序号", "table", (Some(C::Field), Some((H::OwnSource, 1)))),
+    ("序号", "seq", (Some(C::Field), Some((H::OwnSeq, 1)))),
+    ("表名", "title", (Some(C::Field), Some((H::OwnTitle, 1)))),
+    ("单位编码", "unit_code", (Some(C::Field), Some((H::UnitCode, 1)))),
+    ("单位名称", "unit_name", (Some(C::Field), Some((H::Unit, 2)))),
+    ("金额单位", "money_unit", (Some(C::Field), Some((H::MoneyUnit, 1)))),
+    ("项目名称", "project_name", (Some(C::Field), Some((H::ProjectName, 1)))),
+    ("预算数", "budget_total", (Some(C::Field), Some((H::Total, 1)))),
+    ("财政资金", "budget_fiscal", (Some(C::Field), Some((H::Fiscal, 2)))),
+    ("其他资金", "budget_other", (Some(C::Field), Some((H::Other, 1)))),
+    ("资金用途", "fund_use", (Some(C::Field), Some((H::FundUse, 1)))),
+    ("绩效目标", "goals", (Some(C::Field), Some((H::OwnGoals, 1)))),
+    ("一级指标", "level1", (Some(C::Level1), None)),
+    ("二级指标", "level2", (Some(C::Level2), None)),
+    ("三级指标", "level3", (Some(C::Level3), None)),
+    ("绩效指标描述", "description", (Some(C::Description), None)),
+    ("指标值（原文）", "target_raw", (Some(C::Target), None)),
+    ("分值", "weight", (Some(C::Weight), None)),
+    ("实际完成值", "actual_raw", (Some(C::Actual), None)),
+    ("得分", "score", (Some(C::Score), None)),
+    ("备注", "remark", (Some(C::Remark), None)),
+    ("其他", "extra", (Some(C::OwnExtra), None)),
+    // Derived from the columns above, or describing the original file.
+    ("表类型", "kind", (Some(C::Derived), None)),
+    ("年度", "year", (Some(C::Derived), None)),
+    ("资金级次", "fund_level", (Some(C::Derived), None)),
+    ("指标类型", "target_kind", (Some(C::Derived), None)),
+    ("比较符", "target_op", (Some(C::Derived), None)),
+    ("指标数值", "target_value", (Some(C::Derived), None)),
+    ("上限", "target_upper", (Some(C::Derived), None)),
+    ("计量单位", "target_unit", (Some(C::Derived), None)),
+    ("位置", "locator", (Some(C::Derived), None)),
+    ("说明", "notes", (Some(C::Derived), None)),
+];
+
+/// The role of each column of jixiao's own flat output, when `headers` is
+/// such a header row: 来源文件, 表序号 and 指标值（原文） together say it is ours.
 pub fn own_columns(headers: &[&str]) -> Option<Vec<OwnColumn>> {
-    use crate::write::FIELDS;
-    let index = |h: &str| {
-        FIELDS
-            .iter()
-            .position(|(zh, en)| *zh == h.trim() || *en == h.trim())
+    let own = |h: &str| {
+        let h = h.trim();
+        OWN.iter().find(|(zh, en, _)| *zh == h || *en == h)
     };
-    let has = |i: usize| headers.iter().any(|h| index(h) == Some(i));
-    // 来源文件, 表序号 and 指标值（原文） together say it is ours.
-    if !(has(0) && has(1) && has(20)) {
+    let has = |name: &str| {
+        headers
+            .iter()
+            .any(|h| own(h).is_some_and(|(zh, _, _)| *zh == name))
+    };
+    if !(has("来源文件") && has("表序号") && has("指标值（原文）")) {
         return None;
     }
     Some(
         headers
             .iter()
-            .map(|h| match index(h) {
-                Some(0) | Some(1) => (Some(Column::Field), Some((HeaderLabel::OwnSource, 1))),
-                Some(2) => (Some(Column::Field), Some((HeaderLabel::OwnSeq, 1))),
-                Some(3) => (Some(Column::Field), Some((HeaderLabel::OwnTitle, 1))),
-                Some(5) => (Some(Column::Field), Some((HeaderLabel::UnitCode, 1))),
-                Some(6) => (Some(Column::Field), Some((HeaderLabel::Unit, 2))),
-                Some(7) => (Some(Column::Field), Some((HeaderLabel::MoneyUnit, 1))),
-                Some(8) => (Some(Column::Field), Some((HeaderLabel::ProjectName, 1))),
-                Some(11) => (Some(Column::Field), Some((HeaderLabel::Total, 1))),
-                Some(12) => (Some(Column::Field), Some((HeaderLabel::Fiscal, 2))),
-                Some(13) => (Some(Column::Field), Some((HeaderLabel::Other, 1))),
-                Some(14) => (Some(Column::Field), Some((HeaderLabel::FundUse, 1))),
-                Some(15) => (Some(Column::Field), Some((HeaderLabel::OwnGoals, 1))),
-                Some(16) => (Some(Column::Level1), None),
-                Some(17) => (Some(Column::Level2), None),
-                Some(18) => (Some(Column::Level3), None),
-                Some(19) => (Some(Column::Description), None),
-                Some(20) => (Some(Column::Target), None),
-                Some(26) => (Some(Column::Weight), None),
-                Some(27) => (Some(Column::Actual), None),
-                Some(28) => (Some(Column::Score), None),
-                Some(29) => (Some(Column::Remark), None),
-                Some(30) => (Some(Column::OwnExtra), None),
-                Some(_) => (Some(Column::Derived), None),
+            .map(|h| match own(h) {
+                Some((_, _, role)) => *role,
                 None => (None, None),
             })
             .collect(),
