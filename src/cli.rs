@@ -35,6 +35,32 @@ enum Command {
         /// The file to show
         file: PathBuf,
     },
+    /// 打开本机网页：拖入文件即可转换 (a local web page: drop files, see the tables, download the results)
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "serve")]
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Port (0 picks a free one)
+    #[arg(long, default_value_t = 8471)]
+    port: u16,
+    /// Open the page in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Address to listen on; default 127.0.0.1 (this machine only)
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<std::net::IpAddr>,
+    /// Largest file accepted, in bytes
+    #[arg(long, value_name = "N", default_value_t = 64 << 20)]
+    max_request_bytes: usize,
+    /// Most files in one batch
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    max_files: usize,
+    /// Raise or lower a reader safety limit, as for convert
+    #[arg(long, value_name = "NAME=N")]
+    limit: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -159,6 +185,75 @@ pub fn main() -> i32 {
             Err(msg) => usage(msg),
         },
         Command::Inspect { file } => inspect(&file),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve(args),
+    }
+}
+
+#[cfg(feature = "serve")]
+fn serve(a: ServeArgs) -> i32 {
+    let mut cfg = crate::serve::Config::default();
+    for l in &a.limit {
+        if let Err(msg) = cfg.limits.set(l) {
+            return usage(msg);
+        }
+    }
+    cfg.max_request_bytes = a.max_request_bytes;
+    cfg.max_files = a.max_files;
+    let ip = a.listen.unwrap_or(cfg.listen.ip());
+    cfg.listen = std::net::SocketAddr::new(ip, a.port);
+    if !ip.is_loopback() {
+        eprintln!(
+            "jixiao: 警告：在 {ip} 上监听，同一网络中的其他电脑也能打开此页面并上传文件 \
+             (warning: listening on {ip}: other machines on the network can open this page and upload files)"
+        );
+    }
+    let running = match crate::serve::start(cfg) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "jixiao: 无法在 {ip}:{} 上启动网页服务，可换一个端口 --port N (cannot listen there: {e}; try another --port)",
+                a.port
+            );
+            return 1;
+        }
+    };
+    let host = if ip.is_loopback() || ip.is_unspecified() {
+        format!("127.0.0.1:{}", running.addr.port())
+    } else {
+        running.addr.to_string()
+    };
+    let url = format!("http://{host}/");
+    println!(
+        "jixiao: 请在浏览器中打开 {url} （按 Ctrl-C 停止） (open {url} in a browser; Ctrl-C stops)"
+    );
+    let _ = io::stdout().flush();
+    if a.open {
+        open_browser(&url);
+    }
+    match running.thread.join() {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("jixiao: 网页服务已停止 (the server stopped): {e}");
+            1
+        }
+        Err(_) => 1,
+    }
+}
+
+#[cfg(feature = "serve")]
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    if cmd.arg(url).spawn().is_err() {
+        eprintln!("jixiao: 无法自动打开浏览器，请手动打开上面的地址 (could not open a browser: open the address above yourself)");
     }
 }
 

@@ -12,4 +12,6 @@ pub mod limits;
 pub mod model;
 pub mod normalize;
 pub mod read;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod write;

@@ -1,0 +1,343 @@
+//! `jixiao serve`'s HTTP API, on a server bound to port 0 in this process.
+//! Requests go over a plain TcpStream (HTTP/1.1, one per connection), so the
+//! tests need no HTTP client crate.
+#![cfg(feature = "serve")]
+
+use jixiao::serve::{start, Config};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(300)])
+            )
+        })
+    }
+}
+
+fn request(addr: SocketAddr, method: &str, path: &str, host: &str, body: &[u8]) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/octet-stream\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // The server may answer 413 before reading the whole body and close.
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let headers = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = headers[9..12].parse().unwrap();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line = b.windows(2).position(|w| w == b"\r\n").unwrap();
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..line]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[line + 2..line + 2 + n]);
+        b = &b[line + 2 + n + 2..];
+    }
+}
+
+struct Server {
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn new(cfg: Config) -> Server {
+        let cfg = Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..cfg
+        };
+        Server {
+            addr: start(cfg).unwrap().addr,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(self.addr, "GET", path, &self.addr.to_string(), b"")
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> Reply {
+        request(self.addr, "POST", path, &self.addr.to_string(), body)
+    }
+
+    fn batch(&self) -> String {
+        let r = self.post("/api/batches", b"");
+        assert_eq!(r.status, 200);
+        r.json()["id"].as_str().unwrap().to_string()
+    }
+
+    fn upload(&self, batch: &str, name: &str, bytes: &[u8]) -> Reply {
+        self.post(
+            &format!("/api/batches/{batch}/files?name={}", pct(name)),
+            bytes,
+        )
+    }
+}
+
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("samples").join(name)).unwrap()
+}
+
+#[test]
+fn the_page_and_its_assets_are_served_from_the_binary() {
+    let s = Server::new(Config::default());
+    let page = s.get("/");
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8(page.body).unwrap();
+    assert!(html.contains("绩效目标表"), "{html}");
+    assert!(html.contains("app.js") && html.contains("app.css"));
+    // Offline: nothing is fetched from another host.
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    for asset in ["/app.js", "/app.css"] {
+        let r = s.get(asset);
+        assert_eq!(r.status, 200, "{asset}");
+        assert!(!r.body.is_empty());
+        let text = String::from_utf8(r.body).unwrap();
+        assert!(!text.contains("https://"), "{asset} loads nothing remote");
+    }
+}
+
+#[test]
+fn convert_gives_the_tables_and_the_json_export_equals_the_golden() {
+    let s = Server::new(Config::default());
+    let b = s.batch();
+    let name = "samples/word-messy-continued.docx";
+    let r = s.upload(&b, name, &sample("word-messy-continued.docx"));
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["index"], 0);
+    assert_eq!(v["file"], name);
+    let golden: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("tests/golden/word-messy-continued.docx.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v["tables"], golden["tables"], "the page gets the records");
+    // The one-file JSON download is the CLI's output, byte for byte.
+    let r = s.get(&format!("/api/batches/{b}/export?format=json&file=0"));
+    assert_eq!(r.status, 200);
+    assert!(r.headers.contains("application/json"));
+    let want = std::fs::read(root().join("tests/golden/word-messy-continued.docx.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(r.body).unwrap(),
+        String::from_utf8(want).unwrap()
+    );
+}
+
+#[test]
+fn csv_export_equals_the_cli_golden() {
+    let s = Server::new(Config::default());
+    let b = s.batch();
+    let r = s.upload(&b, "in/seed.txt", &sample("seed-tianjin-wuqing.txt"));
+    assert_eq!(r.status, 200);
+    let r = s.get(&format!("/api/batches/{b}/export?format=csv"));
+    assert_eq!(r.status, 200);
+    assert!(r.headers.contains("text/csv"));
+    assert!(
+        r.headers.contains("filename=\"jixiao.csv\""),
+        "{}",
+        r.headers
+    );
+    let want = std::fs::read(root().join("tests/golden/seed.csv")).unwrap();
+    assert_eq!(
+        String::from_utf8(r.body).unwrap(),
+        String::from_utf8(want).unwrap()
+    );
+}
+
+#[test]
+fn xlsx_exports_read_back_to_the_same_indicators() {
+    let s = Server::new(Config::default());
+    let b = s.batch();
+    let names = ["word-seed-merged.docx", "sheet-stacked-forms.xlsx"];
+    let mut indicators = 0;
+    for n in names {
+        let v = s.upload(&b, n, &sample(n)).json();
+        assert_eq!(v["status"], "ok", "{n}");
+        for t in v["tables"].as_array().unwrap() {
+            indicators += t["indicators"].as_array().unwrap().len();
+        }
+    }
+    let limits = jixiao::limits::Limits::default();
+    for layout in ["flat", "form"] {
+        let r = s.get(&format!(
+            "/api/batches/{b}/export?format=xlsx&layout={layout}"
+        ));
+        assert_eq!(r.status, 200, "{layout}");
+        assert!(r.headers.contains("spreadsheetml"));
+        let back = jixiao::convert::convert_bytes(&r.body, "back.xlsx", &limits).unwrap();
+        let n: usize = back.tables.iter().map(|t| t.indicators.len()).sum();
+        assert_eq!(n, indicators, "{layout}");
+    }
+    // One file's form, named after it.
+    let r = s.get(&format!(
+        "/api/batches/{b}/export?format=xlsx&layout=form&file=1"
+    ));
+    assert_eq!(r.status, 200);
+    assert!(
+        r.headers
+            .contains("filename*=UTF-8''sheet-stacked-forms-form.xlsx"),
+        "{}",
+        r.headers
+    );
+}
+
+#[test]
+fn a_bad_file_gives_its_error_kind_and_the_batch_goes_on() {
+    let s = Server::new(Config::default());
+    let b = s.batch();
+    let mut truncated = sample("word-seed-merged.docx");
+    truncated.truncate(truncated.len() / 2);
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("broken.docx", &truncated, "corrupt"),
+        (
+            "random.bin",
+            b"\x00\x01\x02 not a document at all \xff\xfe",
+            "unreadable",
+        ),
+        ("empty.txt", b"just a line of text\n", "no_tables"),
+    ];
+    for (i, (name, bytes, kind)) in cases.iter().enumerate() {
+        let r = s.upload(&b, name, bytes);
+        assert_eq!(r.status, 200, "{name}");
+        let v = r.json();
+        assert_eq!(v["status"], "error", "{name}");
+        assert_eq!(v["index"], i);
+        assert_eq!(v["error"]["kind"], *kind, "{name}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.chars().next().is_some_and(|c| !c.is_ascii()),
+            "Chinese first: {msg}"
+        );
+    }
+    let v = s
+        .upload(&b, "seed.txt", &sample("seed-tianjin-wuqing.txt"))
+        .json();
+    assert_eq!(v["status"], "ok");
+    // The batch JSON lists the failed files in errors, as the CLI does.
+    let all = s
+        .get(&format!("/api/batches/{b}/export?format=json"))
+        .json();
+    assert_eq!(all["errors"].as_array().unwrap().len(), 3);
+    assert_eq!(all["errors"][0]["file"], "broken.docx");
+    assert!(!all["tables"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn oversize_request_is_refused_with_413() {
+    let s = Server::new(Config {
+        max_request_bytes: 8_000,
+        ..Config::default()
+    });
+    let b = s.batch();
+    let big = sample("sheet-self-evaluation.ods");
+    assert!(big.len() > 8_000);
+    let r = s.upload(&b, "sheet-self-evaluation.ods", &big);
+    assert_eq!(r.status, 413);
+    let v = r.json();
+    assert_eq!(v["error"], "too_large");
+    assert!(v["message"].as_str().unwrap().contains("8000"));
+    // A file under the cap still converts.
+    let v = s
+        .upload(&b, "seed.txt", &sample("seed-tianjin-wuqing.txt"))
+        .json();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["index"], 0, "the refused file took no place");
+}
+
+#[test]
+fn the_file_count_is_capped_per_batch() {
+    let s = Server::new(Config {
+        max_files: 2,
+        ..Config::default()
+    });
+    let b = s.batch();
+    for _ in 0..2 {
+        assert_eq!(s.upload(&b, "x.txt", b"x").status, 200);
+    }
+    let r = s.upload(&b, "x.txt", b"x");
+    assert_eq!(r.status, 413);
+    assert_eq!(r.json()["error"], "too_many_files");
+}
+
+#[test]
+fn reader_limits_are_the_clis() {
+    let mut limits = jixiao::limits::Limits::default();
+    limits.set("max_file_bytes=1000").unwrap();
+    let s = Server::new(Config {
+        limits,
+        ..Config::default()
+    });
+    let b = s.batch();
+    let v = s
+        .upload(&b, "seed.txt", &sample("seed-tianjin-wuqing.txt"))
+        .json();
+    assert_eq!(v["error"]["kind"], "too_large", "{v}");
+}
+
+#[test]
+fn unknown_batches_and_foreign_hosts_are_refused() {
+    let s = Server::new(Config::default());
+    assert_eq!(s.upload("1-0000000000000000", "a.txt", b"x").status, 404);
+    assert_eq!(s.get("/api/batches/nonsense/export").status, 404);
+    let b = s.batch();
+    assert_eq!(
+        s.get(&format!("/api/batches/{b}/export?format=pdf")).status,
+        400
+    );
+    // A page on another host name pointed at 127.0.0.1 (DNS rebinding).
+    let r = request(s.addr, "GET", "/", "evil.example:80", b"");
+    assert_eq!(r.status, 403);
+    assert_eq!(request(s.addr, "GET", "/", "localhost", b"").status, 200);
+}
