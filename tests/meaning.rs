@@ -199,3 +199,78 @@ fn a_label_and_its_value_in_one_cell_are_split() {
     );
     assert_eq!(t["incomplete"], serde_json::json!([]));
 }
+
+#[test]
+fn labels_above_their_values_and_goals_under_a_heading_row() {
+    let d = dump(
+        "项目支出绩效目标表",
+        &[
+            &["项目名称", "主管部门", "实施单位", "项目负责人"],
+            &["某项目", "某局", "某中心", "王五"],
+            &["年度绩效目标（2024年）", "", "", ""],
+            &["1.完成A；2.完成B", "", "", ""],
+            &["一级指标", "二级指标", "三级指标", "本年度指标值"],
+            &["产出指标", "数量指标", "培训人次", "≥300人次"],
+        ],
+    );
+    let t = &tables(&d)[0];
+    assert_eq!(t["project_name"], "某项目");
+    assert_eq!(t["unit_name"], "某中心");
+    assert_eq!(t["goals"], serde_json::json!(["完成A", "完成B"]));
+    assert_eq!(
+        t["extra"],
+        serde_json::json!({"项目负责人": "王五", "主管部门": "某局"})
+    );
+    assert_eq!(t["notes"], serde_json::json!([]));
+    assert_eq!(t["incomplete"], serde_json::json!([]));
+}
+
+/// Regional forms tried as a new user would (invented rows in the shapes
+/// LAYOUTS.md describes): 浙江-style grid without levels, with direction and
+/// scoring-rule columns, and an 审核意见 row after the grid.
+#[test]
+fn a_grid_with_direction_weight_and_rules_columns() {
+    let d = dump(
+        "浙江某县2024年项目绩效目标表",
+        &[
+            &["项目名称", "农村公路养护", "", "", "", ""],
+            &[
+                "资金总额（万元）",
+                "800",
+                "其中：财政资金",
+                "800",
+                "其他资金",
+                "0",
+            ],
+            &["年度绩效目标", "完成农村公路养护1200公里", "", "", "", ""],
+            &[
+                "指标名称",
+                "指标方向",
+                "目标值",
+                "计量单位",
+                "权重",
+                "评分标准",
+            ],
+            &["养护里程", "正向", "1200", "公里", "30", "完成得满分"],
+            &["优良路率", "正向", "80", "%", "30", "每低1%扣1分"],
+            &["审核意见", "同意", "", "", "", ""],
+        ],
+    );
+    let t = &tables(&d)[0];
+    assert_eq!(t["money_unit"], "万元");
+    assert_eq!(
+        t["budget"],
+        serde_json::json!({"total": "800", "fiscal": "800", "other": "0"})
+    );
+    assert_eq!(t["extra"], serde_json::json!({"审核意见": "同意"}));
+    let i = &t["indicators"];
+    assert_eq!(i.as_array().unwrap().len(), 2);
+    assert_eq!(i[1]["level3"], "优良路率");
+    assert_eq!(i[1]["target"]["raw"], "80%");
+    assert_eq!(i[1]["weight"], "30");
+    assert_eq!(
+        i[1]["extra"],
+        serde_json::json!({"指标方向": "正向", "评分标准": "每低1%扣1分"})
+    );
+    assert_eq!(t["incomplete"], serde_json::json!([]));
+}

@@ -387,6 +387,7 @@ pub fn read_header(
         title_paragraphs.append(&mut acc.titles);
     }
     let mut section: Option<(HeaderLabel, u8)> = None;
+    let mut heading: Option<(HeaderLabel, u8)> = None;
     let mut i = 0;
     while i < rows.len() {
         let RowRef { grid, row: r } = rows[i];
@@ -413,7 +414,10 @@ pub fn read_header(
             }
             Slot::Anchor { text, .. } if text.trim().is_empty() => {}
             Slot::Anchor { text, .. } => {
-                section = None;
+                // A section heading alone on its row (年度绩效目标) owns the
+                // free text in the rows below it, until the next label.
+                let below_heading = heading.is_some() && header_label(text).is_none();
+                section = if below_heading { heading } else { None };
                 if let Some(m) = header_label(text) {
                     let next_is_label = cells.get(1).is_some_and(|(_, t)| {
                         t.trim().is_empty() || header_label(t).is_some() || inline_pair(t).is_some()
@@ -429,6 +433,12 @@ pub fn read_header(
             }
             _ => {}
         }
+        let alone = cells.iter().filter(|(_, t)| !t.trim().is_empty()).count() == 1;
+        heading = match section {
+            Some((HeaderLabel::Goals | HeaderLabel::FundUse, _)) if alone && start == 1 => section,
+            s if s.is_some() && s == heading => heading,
+            _ => None,
+        };
         // A row of labels over a row of values.
         let labels: Vec<(u32, Matched, &str)> = cells[start..]
             .iter()
