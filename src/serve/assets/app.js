@@ -15,7 +15,7 @@ const T = {
     file: "文件", status: "状态", tables: "表 / 指标", detail: "说明", download: "下载",
     ok: "成功", partial: "部分读取", error: "出错", wait: "处理中…",
     summary: (d, n, t, i, e) => `已处理 ${d}/${n} 个文件：${t} 张表，${i} 个指标，${e} 个出错`,
-    noteLegend: "黄色：程序改写过的单元格（鼠标移上去看原文和规则）", missingLegend: "斜纹：未填的项",
+    noteLegend: "黄色：程序改写过的单元格（鼠标移上去看原文和规则）", missingLegend: "斜纹：未填的项", unknownLegend: "橙色虚线：未识别的表头（内容在“其他”里）",
     unit: "单位", money: "金额单位", project: "项目名称", year: "年度", level: "资金级次",
     budget: "预算规模及资金用途", total: "预算数", fiscal: "其中：财政资金", other: "其他资金",
     fundUse: "资金用途", goals: "绩效目标", l1: "一级指标", l2: "二级指标", l3: "三级指标",
@@ -31,7 +31,7 @@ const T = {
     detail: "Details", download: "Download", ok: "ok", partial: "partial", error: "error", wait: "working…",
     summary: (d, n, t, i, e) => `${d}/${n} files done: ${t} tables, ${i} indicators, ${e} errors`,
     noteLegend: "Yellow: a cell the program changed (hover to see the original and the rule)",
-    missingLegend: "Hatched: not filled in", unit: "Unit", money: "Money unit", project: "Project",
+    missingLegend: "Hatched: not filled in", unknownLegend: "Orange dashes: a label not understood (kept in extra)", unit: "Unit", money: "Money unit", project: "Project",
     year: "Year", level: "Fund level", budget: "Budget and use of funds", total: "Total", fiscal: "of which fiscal",
     other: "Other funds", fundUse: "Use of funds", goals: "Goals", l1: "Level 1", l2: "Level 2", l3: "Level 3",
     desc: "Description", target: "Target", actual: "Actual", weight: "Weight", score: "Score", remark: "Remark",
@@ -202,7 +202,8 @@ function redraw() {
   body.replaceChildren(...state.results.map(fileRow));
   const out = $("#tables");
   out.replaceChildren(el("p", { class: "legend" },
-    el("span", { class: "nz" }, t("noteLegend")), el("span", { class: "missing" }, t("missingLegend"))));
+    el("span", { class: "nz" }, t("noteLegend")), el("span", { class: "missing" }, t("missingLegend")),
+    el("span", { class: "unknown" }, t("unknownLegend"))));
   for (const r of state.results) r.tables.forEach((tb, i) => out.append(sheet(r, tb, i)));
 }
 
@@ -249,7 +250,7 @@ function sheet(r, tb, i) {
   const cols = GRID.concat(OPTIONAL.filter(([, , get]) => tb.indicators.some((x) => get(x) !== null && get(x) !== undefined)));
   const extraKeys = [];
   for (const ind of tb.indicators) for (const k of Object.keys(ind.extra)) if (!extraKeys.includes(k)) extraKeys.push(k);
-  const width = Math.max(cols.length + extraKeys.length, 6);
+  const width = Math.max(cols.length + extraKeys.length, 7);
   const missing = new Set(tb.incomplete.filter((g) => g.problem === "missing").map((g) => g.field));
   const cell = (field, text, span) => {
     const c = el("td", { "data-field": field, colspan: span > 1 ? span : null }, text === null || text === undefined ? "" : String(text));
@@ -328,6 +329,12 @@ function sheet(r, tb, i) {
       c.dataset.note = (c.dataset.note ? c.dataset.note + "\n\n" : "") + noteText(n);
     } else if (n.rule === "unplaced") unplaced.push(n);
     else other.push(n);
+  }
+  // Labels and column headers the program did not understand (kept in extra).
+  for (const g of tb.incomplete.filter((g) => g.problem === "not_understood")) {
+    for (const th of form.querySelectorAll("th")) {
+      if (th.textContent === g.detail) { th.classList.add("unknown"); th.dataset.gap = g.field; }
+    }
   }
   const box = el("div", { class: "sheet", "data-file": r.name, "data-table": tb.source.table },
     el("h2", {}, `${r.name} · ${t("table")} ${tb.source.table}`),

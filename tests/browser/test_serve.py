@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""`jixiao serve` in a real browser: Debian's chromium driven by Playwright.
+
+Uploads two samples and a broken file through the page's file picker, then
+checks the file list (two ok rows, one error row with its kind and advice),
+the tables drawn as 绩效目标表, a highlighted note on hover, the language
+toggle, and an .xlsx download. Writes a screenshot (docs/serve.png when
+JIXIAO_SCREENSHOT names it).
+
+Usage: test_serve.py PATH/TO/jixiao
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+# Chromium as root in a closed network: no sandbox, nothing fetched at start.
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+checks = {"passed": 0, "failed": 0}
+
+
+def check(name, fn):
+    try:
+        fn()
+        checks["passed"] += 1
+        print(f"ok   {name}")
+    except Exception as e:  # report every check, then fail at the end
+        checks["failed"] += 1
+        print(f"FAIL {name}: {e}")
+
+
+def start_server(binary):
+    proc = subprocess.Popen(
+        [binary, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    line = proc.stdout.readline()
+    m = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"no URL in the server's first line: {line!r} {proc.stderr.read()}")
+    return proc, m.group(0)
+
+
+def main():
+    binary = sys.argv[1]
+    proc, url = start_server(binary)
+    tmp = Path(tempfile.mkdtemp(prefix="jixiao-browser-"))
+    try:
+        broken = tmp / "损坏的文件.docx"
+        data = (SAMPLES / "word-seed-merged.docx").read_bytes()
+        broken.write_bytes(data[: len(data) // 2])
+        # A table read in part: no project name, one target missing, an unknown label.
+        partial = tmp / "partial.txt"
+        partial.write_text(
+            "项目支出绩效目标表\n\t单位名称\n\t某某区档案局\n\n\t神秘栏目\n\t看不懂的内容\n\n\n\n"
+            "\t一级指标\n\t二级指标\n\t三级指标\n\t指标值\n\n"
+            "\t产出指标\n\t数量指标\n\t整理档案卷数\n\t≥500卷\n\n"
+            "\t产出指标\n\t质量指标\n\t档案数字化合格率\n\t\n", encoding="utf-8")
+        files = [SAMPLES / "word-messy-continued.docx", SAMPLES / "seed-tianjin-wuqing.txt", broken, partial]
+        with sync_playwright() as p:
+            ctx = p.chromium.launch_persistent_context(
+                str(tmp / "profile"), executable_path="/usr/bin/chromium", headless=True,
+                args=ARGS, accept_downloads=True, viewport={"width": 1000, "height": 1220}, locale="zh-CN",
+            )
+            page = ctx.new_page()
+            page.goto(url)
+            check("the page is in Chinese", lambda: expect(page.locator("h1")).to_contain_text("绩效目标表"))
+            page.set_input_files("#pick-files", [str(f) for f in files])
+            summary = page.locator("#summary")
+            check("the batch finishes", lambda: expect(summary).to_contain_text("4/4", timeout=30_000))
+            check("the progress bar is full", lambda: expect(page.locator("#bar")).to_have_attribute(
+                "style", re.compile(r"width: 100%")))
+            rows = page.locator("#files tbody tr")
+
+            def file_rows():
+                expect(rows).to_have_count(4)
+                expect(rows.nth(0)).to_have_attribute("data-status", "ok")
+                expect(rows.nth(1)).to_have_attribute("data-status", "ok")
+                expect(rows.nth(0)).to_contain_text("1 / 18")
+                expect(rows.nth(1)).to_contain_text("7 / ")
+
+            check("two files ok with their counts", file_rows)
+
+            def error_row():
+                bad = rows.nth(2)
+                expect(bad).to_have_attribute("data-status", "error")
+                expect(bad).to_contain_text("损坏的文件.docx")
+                expect(bad.locator(".kind")).to_have_text("corrupt")
+                expect(bad).to_contain_text("请重新导出")
+
+            check("the broken file's row shows its kind and advice", error_row)
+
+            sheets = page.locator(".sheet")
+
+            def tables():
+                expect(sheets).to_have_count(9)
+                first = sheets.nth(0)
+                expect(first.locator("caption")).to_contain_text("绩效目标表")
+                expect(first.locator("th", has_text="一级指标")).to_have_count(1)
+                expect(first.locator('td[data-field="indicators[0].level3"]')).not_to_be_empty()
+                # 一级指标 merged down its run of rows, as in the printed form.
+                assert int(first.locator('td[data-field="indicators[0].level1"]').get_attribute("rowspan")) > 1
+
+            check("each table is drawn as its form", tables)
+
+            def partial_table():
+                row = rows.nth(3)
+                expect(row).to_have_attribute("data-status", "partial")
+                expect(row).to_contain_text("项目名称未填")
+                last = sheets.nth(8)
+                expect(last.locator(".gaps li")).to_have_count(3)
+                expect(last.locator('td[data-field="project_name"]')).to_have_class(re.compile(r"\bmissing\b"))
+                expect(last.locator('td[data-field="indicators[1].target"]')).to_have_class(re.compile(r"\bmissing\b"))
+                expect(last.locator('td[data-field="indicators[0].target"]')).not_to_have_class(re.compile(r"\bmissing\b"))
+                expect(last.locator("th.unknown")).to_have_text("神秘栏目")
+
+            check("a partial table shows what it could not fill", partial_table)
+            cell = sheets.nth(0).locator('td[data-field="indicators[0].level1"]')
+
+            def note():
+                expect(cell).to_have_class(re.compile(r"\bnz\b"))
+                expect(cell).to_have_text("产出指标")
+                note = cell.get_attribute("data-note")
+                assert "产出指表" in note and "vocabulary: edit distance 1" in note, note
+                expect(sheets.nth(0).locator(".nz")).to_have_count(11)
+
+            check("a normalised cell is highlighted with its note", note)
+
+            def hover():
+                cell.hover()
+                after = page.evaluate(
+                    "c => getComputedStyle(c, '::after').content", cell.element_handle())
+                assert "产出指表" in after, after
+
+            check("the note shows on hover", hover)
+            shot = os.environ.get("JIXIAO_SCREENSHOT")
+            if shot:
+                page.mouse.move(0, 0)
+                page.evaluate("window.scrollTo(0, 0)")
+                cell.hover()
+                page.screenshot(path=shot)
+
+            def download():
+                with page.expect_download() as d:
+                    rows.nth(0).locator("a", has_text="xlsx").first.click()
+                path = tmp / "out.xlsx"
+                d.value.save_as(path)
+                assert d.value.suggested_filename == "word-messy-continued.xlsx", d.value.suggested_filename
+                with zipfile.ZipFile(path) as z:
+                    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+                    strings = z.read("xl/sharedStrings.xml").decode()
+                assert "<row" in sheet and "产出指标" in strings
+
+            check("the file's xlsx downloads", download)
+
+            def whole_batch():
+                with page.expect_download() as d:
+                    page.locator('[data-export="xlsx-form"]').click()
+                assert d.value.suggested_filename == "jixiao-form.xlsx", d.value.suggested_filename
+
+            check("the batch's form xlsx downloads", whole_batch)
+
+            def english():
+                page.locator("#lang").click()
+                expect(page.locator("h1")).to_contain_text("Performance target tables")
+                expect(rows.nth(2).locator("td").nth(1)).to_have_text("error")
+                expect(sheets.nth(0).locator("th", has_text="Level 1")).to_have_count(1)
+                page.locator("#lang").click()
+                expect(page.locator("h1")).to_contain_text("绩效目标表")
+
+            check("English as a toggle", english)
+            ctx.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"browser: {checks['passed']} passed, {checks['failed']} failed")
+    return 1 if checks["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
