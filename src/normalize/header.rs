@@ -585,6 +585,12 @@ pub fn read_header(
             {
                 if let Some(v) = value(v) {
                     acc.unknown.push(clean(t));
+                    acc.notes.push(Note {
+                        field: format!("extra.{}", clean(t)),
+                        raw: clean(t),
+                        normalized: None,
+                        rule: "unknown label".into(),
+                    });
                     acc.extra.insert(&clean(t), v);
                 }
                 j += 2;

@@ -394,6 +394,12 @@ pub fn read_rows(
                         let known = column(key).is_some();
                         if !known && !facts.unknown_columns.iter().any(|k| k == key) {
                             facts.unknown_columns.push(key.to_string());
+                            notes.push(Note {
+                                field: "indicators[].extra".into(),
+                                raw: key.to_string(),
+                                normalized: None,
+                                rule: "unknown column".into(),
+                            });
                         }
                         ind.extra.insert(key, v);
                     }
