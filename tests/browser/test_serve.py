@@ -42,7 +42,7 @@ def check(name, fn):
 
 def start_server(binary):
     proc = subprocess.Popen(
-        [binary, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [binary, "serve", "--port", "0", "--max-request-bytes", "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     line = proc.stdout.readline()
     m = re.search(r"http://127\.0\.0\.1:\d+/", line)
@@ -67,24 +67,27 @@ def main():
             "\t一级指标\n\t二级指标\n\t三级指标\n\t指标值\n\n"
             "\t产出指标\n\t数量指标\n\t整理档案卷数\n\t≥500卷\n\n"
             "\t产出指标\n\t质量指标\n\t档案数字化合格率\n\t\n", encoding="utf-8")
-        files = [SAMPLES / "word-messy-continued.docx", SAMPLES / "seed-tianjin-wuqing.txt", broken, partial]
+        # Over the server's --max-request-bytes: refused by the page before sending.
+        big = SAMPLES / "sheet-self-evaluation.ods"
+        assert big.stat().st_size > 20000
+        files = [SAMPLES / "word-messy-continued.docx", SAMPLES / "seed-tianjin-wuqing.txt", broken, partial, big]
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
                 str(tmp / "profile"), executable_path="/usr/bin/chromium", headless=True,
-                args=ARGS, accept_downloads=True, viewport={"width": 1000, "height": 1220}, locale="zh-CN",
+                args=ARGS, accept_downloads=True, viewport={"width": 1000, "height": 1280}, locale="zh-CN",
             )
             page = ctx.new_page()
             page.goto(url)
             check("the page is in Chinese", lambda: expect(page.locator("h1")).to_contain_text("绩效目标表"))
             page.set_input_files("#pick-files", [str(f) for f in files])
             summary = page.locator("#summary")
-            check("the batch finishes", lambda: expect(summary).to_contain_text("4/4", timeout=30_000))
+            check("the batch finishes", lambda: expect(summary).to_contain_text("5/5", timeout=30_000))
             check("the progress bar is full", lambda: expect(page.locator("#bar")).to_have_attribute(
                 "style", re.compile(r"width: 100%")))
             rows = page.locator("#files tbody tr")
 
             def file_rows():
-                expect(rows).to_have_count(4)
+                expect(rows).to_have_count(5)
                 expect(rows.nth(0)).to_have_attribute("data-status", "ok")
                 expect(rows.nth(1)).to_have_attribute("data-status", "ok")
                 expect(rows.nth(0)).to_contain_text("1 / 18")
@@ -126,6 +129,14 @@ def main():
                 expect(last.locator("th.unknown")).to_have_text("神秘栏目")
 
             check("a partial table shows what it could not fill", partial_table)
+
+            def too_big():
+                row = rows.nth(4)
+                expect(row).to_have_attribute("data-status", "error")
+                expect(row.locator(".kind")).to_have_text("too_large")
+                expect(row).to_contain_text("20000")
+
+            check("a file over the server's limit is refused with its reason", too_big)
             cell = sheets.nth(0).locator('td[data-field="indicators[0].level1"]')
 
             def note():

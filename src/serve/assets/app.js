@@ -22,6 +22,7 @@ const T = {
     desc: "绩效指标描述", target: "指标值", actual: "实际完成值", weight: "分值", score: "得分", remark: "备注",
     raw: "原文", becomes: "改为", rule: "规则", unplacedTitle: "未归位的单元格：", otherNotes: "其他说明：",
     findings: "检查发现：", table: "表", busy: "服务器正忙，稍后重试…",
+    tooBig: (m) => `文件超过服务器上限 ${m} 字节；请用命令行 jixiao convert，或以 --max-request-bytes 放宽`,
   },
   en: {
     title: "Performance target tables", drop: "Drop Word, Excel or text files (or a whole folder) here",
@@ -37,6 +38,7 @@ const T = {
     desc: "Description", target: "Target", actual: "Actual", weight: "Weight", score: "Score", remark: "Remark",
     raw: "original", becomes: "becomes", rule: "rule", unplacedTitle: "Cells not placed:", otherNotes: "Other notes:",
     findings: "Check findings:", table: "Table", busy: "Server busy, retrying…",
+    tooBig: (m) => `The file is over the server's limit of ${m} bytes: use jixiao convert, or start the server with a larger --max-request-bytes`,
   },
 };
 let lang = localStorage.getItem("jixiao-lang") === "en" ? "en" : "zh";
@@ -149,6 +151,12 @@ function pump() {
 }
 
 async function send(file, slot) {
+  const max = state.batch.max_request_bytes;
+  if (file.size > max) {
+    // Refused before sending: the server would answer 413 mid-upload.
+    Object.assign(slot, { status: "error", error: { kind: "too_large", message: t("tooBig")(max) } });
+    return;
+  }
   const url = `api/batches/${encodeURIComponent(state.batch.id)}/files?name=${encodeURIComponent(slot.name)}`;
   for (let attempt = 0; attempt < 20; attempt++) {
     let r;
@@ -350,10 +358,21 @@ function sheet(r, tb, i) {
     box.append(el("div", { class: "small" }, t("otherNotes")),
       el("ul", { class: "unplaced" }, other.map((n) => el("li", {}, `${n.field}: ${n.raw} → ${n.normalized ?? "—"} (${n.rule})`))));
   }
-  const findings = (r.findings || []).filter((x) => x.table === undefined || x.table === tb.source.table);
+  // `jixiao check` findings: listed under the table, and marked on their cell.
+  const findings = (r.findings || []).filter((x) => x.table === tb.source.table);
+  const said = (x) => (lang === "zh" ? x.message_zh : x.message_en) || x.message_zh || "";
+  for (const x of findings) {
+    let f = x.field || "", c = byField.get(f);
+    while (!c && f.includes(".")) { f = f.slice(0, f.lastIndexOf(".")); c = byField.get(f); }
+    if (!c) continue;
+    c.classList.add("flag", "nz");
+    c.tabIndex = 0;
+    c.dataset.note = (c.dataset.note ? c.dataset.note + "\n\n" : "") + `⚑ ${x.severity}: ${said(x)}`;
+  }
   if (findings.length) {
     box.append(el("div", { class: "small" }, t("findings")),
-      el("ul", { class: "findings" }, findings.map((x) => el("li", {}, x.message || JSON.stringify(x)))));
+      el("ul", { class: "findings" }, findings.map((x) =>
+        el("li", { "data-rule": x.rule, "data-severity": x.severity }, `[${x.severity}] ${said(x)}`, x.field ? ` — ${x.field}` : ""))));
   }
   return box;
 }
