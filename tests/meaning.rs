@@ -274,3 +274,12 @@ fn a_grid_with_direction_weight_and_rules_columns() {
     );
     assert_eq!(t["incomplete"], serde_json::json!([]));
 }
+
+#[test]
+fn a_department_table_is_not_missing_a_project_name() {
+    let bytes = std::fs::read("tests/data/department.html").unwrap();
+    let n = convert_bytes(&bytes, "department.html", &Limits::default()).unwrap();
+    let t = &n.tables[0];
+    assert_eq!(t.kind, jixiao::model::TableKind::Department);
+    assert_eq!(t.incomplete, vec![]);
+}

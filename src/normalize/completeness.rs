@@ -42,7 +42,9 @@ pub fn check(t: &mut Table, f: &Facts) {
             "no such label in the header block"
         }
     };
-    if t.project_name.is_none() && (seen(HeaderLabel::ProjectName) || f.form) {
+    // A 部门整体 table describes a department, not a project.
+    let project_form = f.form && t.kind != crate::model::TableKind::Department;
+    if t.project_name.is_none() && (seen(HeaderLabel::ProjectName) || project_form) {
         gaps.push(missing(
             "project_name",
             label_or_form(HeaderLabel::ProjectName),
