@@ -3,7 +3,6 @@
 //! failed, 2 usage error.
 
 use crate::batch::{self, AtomicFile, Input, Outcome, Target};
-use crate::grid::Block;
 use crate::limits::Limits;
 use crate::model::FileError;
 use crate::write::{Encoding, Format, Headers, Options, Output};
@@ -605,30 +604,18 @@ fn inspect(path: &Path) -> i32 {
             return 1;
         }
     };
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{label}: {} ({} blocks)\n",
+    // The grid notation (src/grid/notation.rs): the output is a layout
+    // fixture as it stands; what is not the file's own is a `#` comment.
+    let mut out = format!(
+        "# {label}: {} ({} blocks)\n",
         doc.format.as_str(),
         doc.blocks.len()
-    ));
-    for b in &doc.blocks {
-        match b {
-            Block::Paragraph(t) => out.push_str(&format!("¶ {}\n", t.replace('\n', "⏎"))),
-            Block::Table(g) => {
-                out.push_str(&format!(
-                    "▦ {} ({} rows × {} columns)\n",
-                    g.locator,
-                    g.rows(),
-                    g.cols()
-                ));
-                out.push_str(&g.render());
-            }
-        }
-    }
+    );
+    out.push_str(&crate::grid::notation::render(&doc.blocks));
     let n = crate::normalize::normalize(&doc.blocks, &label, doc.format.as_str());
     for t in &n.tables {
         out.push_str(&format!(
-            "→ 表 {} [{}]: {} — {} indicators, {} notes\n",
+            "# → 表 {} [{}]: {} — {} indicators, {} notes\n",
             t.source.table,
             t.source.locator,
             t.title.as_deref().unwrap_or("(no title)"),
@@ -637,7 +624,7 @@ fn inspect(path: &Path) -> i32 {
         ));
     }
     for s in &n.skipped {
-        out.push_str(&format!("→ {s}\n"));
+        out.push_str(&format!("# → {s}\n"));
     }
     let mut stdout = io::stdout().lock();
     match stdout.write_all(out.as_bytes()) {

@@ -1,6 +1,7 @@
 //! One file through the whole path: bytes → grid → tables.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::grid::Block;
 use crate::limits::Limits;
 use crate::normalize::{normalize, Normalized};
 use crate::read;
@@ -9,12 +10,17 @@ use crate::read;
 /// A file without any 绩效目标表 is a `no_tables` error.
 pub fn convert_bytes(bytes: &[u8], file: &str, limits: &Limits) -> Result<Normalized> {
     let doc = read::read(bytes, limits)?;
-    let n = normalize(&doc.blocks, file, doc.format.as_str());
+    convert_blocks(&doc.blocks, file, doc.format.as_str())
+}
+
+/// Normalises blocks a reader (or a grid-notation fixture) produced; `format`
+/// is what records carry as `source.format`.
+pub fn convert_blocks(blocks: &[Block], file: &str, format: &str) -> Result<Normalized> {
+    let n = normalize(blocks, file, format);
     if n.tables.is_empty() {
-        let grids = doc
-            .blocks
+        let grids = blocks
             .iter()
-            .filter(|b| matches!(b, crate::grid::Block::Table(_)))
+            .filter(|b| matches!(b, Block::Table(_)))
             .count();
         return Err(Error::new(
             ErrorKind::NoTables,

@@ -3,7 +3,7 @@
 //! their spans exactly as the file lays them out. Readers report; they never
 //! infer anything about budgets.
 
-use std::fmt::Write as _;
+pub mod notation;
 
 /// 0-based position inside one grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,30 +115,9 @@ impl Grid {
             .unwrap_or_else(|| format!("row {}", row + 1))
     }
 
-    /// A plain-text picture of the grid for `jixiao inspect`.
+    /// The grid's rows in the [`notation`] `jixiao inspect` prints.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        for r in 0..self.rows {
-            let _ = write!(out, "  {:>8} |", self.row_locator(r));
-            for c in 0..self.cols {
-                match self.slot(r, c) {
-                    Slot::Anchor { text, span } => {
-                        let t = text.replace('\n', "⏎");
-                        if *span == Span::ONE {
-                            let _ = write!(out, " {t} |");
-                        } else {
-                            let _ = write!(out, " {t} [{}×{}] |", span.rows, span.cols);
-                        }
-                    }
-                    Slot::Covered { anchor } => {
-                        let _ = write!(out, " ^({},{}) |", anchor.row + 1, anchor.col + 1);
-                    }
-                    Slot::Empty => out.push_str(" · |"),
-                }
-            }
-            out.push('\n');
-        }
-        out
+        notation::render_grid(self)
     }
 }
 

@@ -190,11 +190,18 @@ fn inspect_shows_grids_and_spans() {
     let o = jixiao(root, &["inspect", "samples/word-seed-merged.docx"]);
     assert_eq!(o.status.code(), Some(0));
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(text.starts_with("samples/word-seed-merged.docx: docx (4 blocks)\n¶ 1.2024年检察业务信息化运维项目-2024中央绩效目标表\n▦ table 1 (12 rows × 7 columns)\n"), "{text}");
+    assert!(text.starts_with("# samples/word-seed-merged.docx: docx (4 blocks)\n¶ 1.2024年检察业务信息化运维项目-2024中央绩效目标表\n▦ table 1 (12 rows × 7 columns)\n"), "{text}");
     assert!(text.contains("| 产出指标 [4×2] |"));
     assert!(text.contains(
-        "→ 表 2 [table 2]: 2025年司法救助项目-2025中央绩效目标表 — 6 indicators, 0 notes"
+        "# → 表 2 [table 2]: 2025年司法救助项目-2025中央绩效目标表 — 6 indicators, 0 notes"
     ));
+    // What inspect prints is grid notation: it reads back as the same blocks.
+    let doc = jixiao::read::read(
+        &std::fs::read(root.join("samples/word-seed-merged.docx")).unwrap(),
+        &jixiao::limits::Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(jixiao::grid::notation::parse(&text).unwrap(), doc.blocks);
 }
 
 #[test]
