@@ -171,24 +171,25 @@ fn cell(s: &[Ch], line: usize) -> Result<Cell, NotationError> {
             ),
         };
     }
-    // A span is a trailing ` [R×C]` with unescaped brackets.
+    // A span is a trailing `[R×C]` whose brackets are both unescaped (the
+    // renderer escapes the last `[` of a text that only looks like one).
     if s.last().is_some_and(|ch| !ch.literal && ch.c == ']') {
-        if let Some(open) = s.iter().rposition(|ch| !ch.literal && ch.c == '[') {
+        if let Some(open) = s.iter().rposition(|ch| ch.c == '[') {
             let inner = text(&s[open + 1..s.len() - 1]);
-            let before = trim(&s[..open]);
             let sep = inner.split_once('×').or_else(|| inner.split_once('x'));
-            if let Some((r, c)) = sep {
-                match (number(r), number(c)) {
-                    (Some(rows), Some(cols)) if rows > 0 && cols > 0 => {
-                        return Ok(Cell::Text(text(before), Span { rows, cols }))
-                    }
-                    _ => {
-                        return err(
-                            line,
-                            format!("合并范围 [{inner}] 应为 [行数×列数] (the span [{inner}] should be [rows×cols], both at least 1; write \\[ for a literal bracket)"),
-                        )
-                    }
+            let size = sep.and_then(|(r, c)| Some((number(r)?, number(c)?)));
+            match size {
+                _ if s[open].literal => {}
+                Some((rows, cols)) if rows > 0 && cols > 0 => {
+                    return Ok(Cell::Text(text(trim(&s[..open])), Span { rows, cols }))
                 }
+                Some(_) => {
+                    return err(
+                        line,
+                        format!("合并范围 [{inner}] 的行数和列数至少为 1 (the span [{inner}] needs at least 1 row and 1 column; write \\[ for a literal bracket)"),
+                    )
+                }
+                None => {}
             }
         }
     }
@@ -539,6 +540,15 @@ mod tests {
     }
 
     #[test]
+    fn brackets_that_are_no_span_stay_text() {
+        let b = parse("▦\n| 指标值[备注] | [max] | a \\[2×1] |\n").unwrap();
+        let g = grid(&b, 0);
+        assert_eq!(g.slot(0, 0), &anchor("指标值[备注]", 1, 1));
+        assert_eq!(g.slot(0, 1), &anchor("[max]", 1, 1));
+        assert_eq!(g.slot(0, 2), &anchor("a [2×1]", 1, 1));
+    }
+
+    #[test]
     fn row_locators_other_than_row_n_are_kept() {
         let b = parse("▦ lines 1-2\n line 40 | a |\n line 41 | b |\n").unwrap();
         assert_eq!(
@@ -567,7 +577,7 @@ mod tests {
         fails("▦\n| a [2×1] | b |\n| c | d |\n", 3, "must be ^");
         fails("▦\n| a | ^ |\n", 2, "no merge covers it");
         fails("▦\n| a [1×2] | ^(2,2) |\n", 2, "another anchor");
-        fails("▦\n| a [0×2] | ^ |\n", 2, "[rows×cols]");
+        fails("▦\n| a [0×2] | ^ |\n", 2, "at least 1 row");
         fails("▦\n| ^x |\n", 2, "covered cell is");
         fails("▦\n| a\\q |\n", 2, "unknown escape");
         fails("▦ t (2 rows × 1 columns)\n| a |\n", 1, "the grid line says");
@@ -583,5 +593,104 @@ mod tests {
         text.push('\n');
         text.push_str(&"| b |\n".repeat(600));
         fails(&text, 1, "too large");
+    }
+
+    use proptest::prelude::*;
+
+    /// Cell texts that stress the escapes: markers, brackets, spaces at the
+    /// ends, line breaks, control characters.
+    fn cell_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(" ".to_string()),
+                Just("|".to_string()),
+                Just("\\".to_string()),
+                Just("^".to_string()),
+                Just("·".to_string()),
+                Just("⏎".to_string()),
+                Just("\n".to_string()),
+                Just("\t".to_string()),
+                Just("#".to_string()),
+                Just("[2×1]".to_string()),
+                Just("[".to_string()),
+                Just("]".to_string()),
+                Just("\u{1}".to_string()),
+                Just("\u{3000}".to_string()),
+                Just("产出指标".to_string()),
+                Just("≥95%".to_string()),
+            ],
+            0..5,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    /// A grid of random size whose merges never overlap: each anchor takes a
+    /// free rectangle of up to 3×3.
+    fn any_grid() -> impl Strategy<Value = Grid> {
+        (1usize..6, 1usize..6).prop_flat_map(|(rows, cols)| {
+            proptest::collection::vec((cell_text(), 1u32..4, 1u32..4, 0u8..10), rows * cols)
+                .prop_map(move |cells| {
+                    let mut slots: Vec<Option<Slot>> = vec![None; rows * cols];
+                    for (k, (text, h, w, kind)) in cells.into_iter().enumerate() {
+                        if slots[k].is_some() {
+                            continue;
+                        }
+                        let (r, c) = (k / cols, k % cols);
+                        if kind == 0 {
+                            slots[k] = Some(Slot::Empty);
+                            continue;
+                        }
+                        // Shrink the merge until it fits and covers only free slots.
+                        let (mut h, mut w) = (h as usize, w as usize);
+                        h = h.min(rows - r);
+                        w = w.min(cols - c);
+                        while (r..r + h).any(|i| (c..c + w).any(|j| slots[i * cols + j].is_some()))
+                        {
+                            if w > 1 {
+                                w -= 1;
+                            } else {
+                                h -= 1;
+                            }
+                        }
+                        let h = h.max(1);
+                        for i in r..r + h {
+                            for j in c..c + w {
+                                slots[i * cols + j] = Some(Slot::Covered {
+                                    anchor: Pos {
+                                        row: r as u32,
+                                        col: c as u32,
+                                    },
+                                });
+                            }
+                        }
+                        slots[k] = Some(Slot::Anchor {
+                            text,
+                            span: Span {
+                                rows: h as u32,
+                                cols: w as u32,
+                            },
+                        });
+                    }
+                    let rows_v = slots
+                        .chunks(cols)
+                        .map(|ch| {
+                            ch.iter()
+                                .map(|s| s.clone().unwrap_or(Slot::Empty))
+                                .collect()
+                        })
+                        .collect();
+                    Grid::from_rows(rows_v, "table 1".into())
+                })
+        })
+    }
+
+    proptest! {
+        /// What inspect prints reads back as the same blocks, for any grid.
+        #[test]
+        fn render_then_parse_is_the_identity(g in any_grid(), p in cell_text()) {
+            let blocks = vec![Block::Paragraph(p), Block::Table(g)];
+            let text = render(&blocks);
+            prop_assert_eq!(parse(&text).map_err(|e| e.to_string()), Ok(blocks), "{}", text);
+        }
     }
 }
