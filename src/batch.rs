@@ -142,7 +142,27 @@ pub enum Target {
     PerFile(PathBuf),
 }
 
-fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) -> Outcome {
+/// Reads and normalises one input, bounded by `limits` (file size first).
+pub fn read_one(input: &Input, limits: &Limits) -> Result<crate::normalize::Normalized, Error> {
+    fs::metadata(&input.path)
+        .map_err(|e| io_error(&e))
+        .and_then(|m| {
+            if m.len() > limits.max_file_bytes {
+                Err(Limits::exceeded("max_file_bytes", limits.max_file_bytes))
+            } else {
+                fs::read(&input.path).map_err(|e| io_error(&e))
+            }
+        })
+        .and_then(|bytes| convert_guarded(&bytes, &input.label, limits))
+}
+
+fn convert_one(
+    input: &Input,
+    opts: &Options,
+    check: Option<&crate::check::RuleSet>,
+    limits: &Limits,
+    target: &Target,
+) -> Outcome {
     let mut o = Outcome {
         tables: 0,
         indicators: 0,
@@ -153,21 +173,22 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
         incomplete: Vec::new(),
         error: None,
     };
-    let read = fs::metadata(&input.path)
-        .map_err(|e| io_error(&e))
-        .and_then(|m| {
-            if m.len() > limits.max_file_bytes {
-                Err(Limits::exceeded("max_file_bytes", limits.max_file_bytes))
-            } else {
-                fs::read(&input.path).map_err(|e| io_error(&e))
-            }
-        });
-    let n = match read.and_then(|bytes| convert_guarded(&bytes, &input.label, limits)) {
+    let n = match read_one(input, limits) {
         Ok(n) => n,
         Err(e) => {
             o.error = Some(e);
             return o;
         }
+    };
+    let findings = check.map(|rules| rules.check_file(&n.tables));
+    // `convert --check`: each table rendered with its own findings.
+    let render_table = |opts: &Options, t: &crate::model::Table| match &findings {
+        Some(all) => {
+            let mine: Vec<&crate::check::Finding> =
+                all.iter().filter(|f| f.table == t.source.table).collect();
+            crate::check::report::render(opts, t, &mine)
+        }
+        None => render(opts, t),
     };
     o.tables = n.tables.len();
     o.indicators = n.tables.iter().map(|t| t.indicators.len()).sum();
@@ -189,7 +210,7 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
         Target::Combined if opts.format == crate::write::Format::Xlsx => o.kept = n.tables,
         Target::Combined => {
             for t in &n.tables {
-                match render(opts, t) {
+                match render_table(opts, t) {
                     Ok(r) => o.rendered.push(r),
                     Err(e) => o.error = Some(io_error(&e)),
                 }
@@ -207,7 +228,11 @@ fn convert_one(input: &Input, opts: &Options, limits: &Limits, target: &Target) 
                 let (atomic, file) = AtomicFile::create(&dest)?;
                 let mut out = Output::begin(BufWriter::new(file), *opts)?;
                 for t in &n.tables {
-                    out.table(t)?;
+                    if opts.format == crate::write::Format::Xlsx {
+                        out.table(t)?;
+                    } else {
+                        out.push(&render_table(opts, t)?)?;
+                    }
                 }
                 out.finish(&[])?;
                 atomic.commit()
@@ -245,19 +270,42 @@ pub fn run(
     done: &(dyn Fn(&Outcome) + Sync),
     each: &mut dyn FnMut(&Input, Outcome) -> io::Result<()>,
 ) -> io::Result<()> {
+    run_checked(files, opts, None, limits, target, pool, done, each)
+}
+
+/// [`run`], with `check` adding each table's findings to JSON and JSONL
+/// outputs (`convert --check`).
+#[allow(clippy::too_many_arguments)]
+pub fn run_checked(
+    files: &[Input],
+    opts: &Options,
+    check: Option<&crate::check::RuleSet>,
+    limits: &Limits,
+    target: &Target,
+    pool: &rayon::ThreadPool,
+    done: &(dyn Fn(&Outcome) + Sync),
+    each: &mut dyn FnMut(&Input, Outcome) -> io::Result<()>,
+) -> io::Result<()> {
+    let work = |f: &Input| {
+        let o = convert_one(f, opts, check, limits, target);
+        done(&o);
+        o
+    };
+    map(files, pool, &work, each)
+}
+
+/// Runs `work` over `files` on `pool` in chunks, handing each result to
+/// `each` in input order: the one batch loop every command shares.
+pub fn map<T: Send>(
+    files: &[Input],
+    pool: &rayon::ThreadPool,
+    work: &(dyn Fn(&Input) -> T + Sync),
+    each: &mut dyn FnMut(&Input, T) -> io::Result<()>,
+) -> io::Result<()> {
     for chunk in files.chunks(CHUNK) {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|f| {
-                    let o = convert_one(f, opts, limits, target);
-                    done(&o);
-                    o
-                })
-                .collect()
-        });
-        for (input, outcome) in chunk.iter().zip(outcomes) {
-            each(input, outcome)?;
+        let results: Vec<T> = pool.install(|| chunk.par_iter().map(work).collect());
+        for (input, r) in chunk.iter().zip(results) {
+            each(input, r)?;
         }
     }
     Ok(())

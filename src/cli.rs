@@ -34,6 +34,8 @@ enum Command {
         /// The file to show
         file: PathBuf,
     },
+    /// 检查绩效目标表的常见问题 (audit the tables: missing fields, sums, levels, placeholders…)
+    Check(crate::check::command::CheckArgs),
     /// 打开本机网页：拖入文件即可转换 (a local web page: drop files, see the tables, download the results)
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -114,6 +116,9 @@ struct ConvertArgs {
     /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
     #[arg(long, value_name = "NAME=N")]
     limit: Vec<String>,
+    /// Add `jixiao check` findings to each table (JSON, JSONL)
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,9 +160,10 @@ struct Plan {
     quiet: bool,
     strict: bool,
     limits: Limits,
+    check: Option<crate::check::RuleSet>,
 }
 
-fn usage(msg: impl std::fmt::Display) -> i32 {
+pub(crate) fn usage(msg: impl std::fmt::Display) -> i32 {
     eprintln!("jixiao: {msg}");
     2
 }
@@ -184,6 +190,7 @@ pub fn main() -> i32 {
             Err(msg) => usage(msg),
         },
         Command::Inspect { file } => inspect(&file),
+        Command::Check(args) => crate::check::command::main(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve(args),
     }
@@ -284,39 +291,12 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         },
         (None, None) => Format::Json,
     };
-    let mut paths = a.inputs.clone();
-    if let Some(list) = &a.files_from {
-        let mut text = String::new();
-        let read = if list.as_os_str() == "-" {
-            io::stdin().read_to_string(&mut text).map(|_| ())
-        } else {
-            fs::read_to_string(list).map(|t| text = t)
-        };
-        read.map_err(|e| format!("--files-from {}: {e}", list.display()))?;
-        paths.extend(batch::read_list(&text));
-    }
-    if paths.is_empty() {
-        return Err("没有输入文件 (give files or folders, or --files-from)".into());
-    }
-    let globs = if a.glob.is_empty() {
-        None
-    } else {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &a.glob {
-            b.add(globset::Glob::new(g).map_err(|e| format!("--glob {g}: {e}"))?);
-        }
-        Some(b.build().map_err(|e| format!("--glob: {e}"))?)
-    };
-    let inputs = batch::collect(&paths, globs.as_ref())?;
-    let mut files = inputs.files;
-    if let Some(spec) = &a.shard {
-        let (k, n) = spec
-            .split_once('/')
-            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
-            .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k))
-            .ok_or_else(|| format!("--shard wants K/N with 1 ≤ K ≤ N, got {spec:?}"))?;
-        files = batch::shard(files, k, n);
-    }
+    let (files, walk_skipped) = inputs(
+        &a.inputs,
+        a.files_from.as_deref(),
+        &a.glob,
+        a.shard.as_deref(),
+    )?;
     for out in a.output.iter().chain(a.report.iter()) {
         if let Ok(o) = fs::canonicalize(out) {
             if files
@@ -336,7 +316,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         .max(1);
     Ok(Plan {
         files,
-        walk_skipped: inputs.skipped,
+        walk_skipped,
         opts: Options {
             format,
             headers: match a.headers {
@@ -361,7 +341,53 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         quiet: a.quiet,
         strict: a.strict,
         limits,
+        check: a.check.then(crate::check::RuleSet::default),
     })
+}
+
+/// The files a command reads: paths, `--files-from`, `--glob`, `--shard`;
+/// also how many folder files were passed over.
+pub(crate) fn inputs(
+    paths: &[PathBuf],
+    files_from: Option<&Path>,
+    glob: &[String],
+    shard: Option<&str>,
+) -> Result<(Vec<Input>, usize), String> {
+    let mut paths = paths.to_vec();
+    if let Some(list) = &files_from {
+        let mut text = String::new();
+        let read = if list.as_os_str() == "-" {
+            io::stdin().read_to_string(&mut text).map(|_| ())
+        } else {
+            fs::read_to_string(list).map(|t| text = t)
+        };
+        read.map_err(|e| format!("--files-from {}: {e}", list.display()))?;
+        paths.extend(batch::read_list(&text));
+    }
+    if paths.is_empty() {
+        return Err("没有输入文件 (give files or folders, or --files-from)".into());
+    }
+    let globs = if glob.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in glob {
+            b.add(globset::Glob::new(g).map_err(|e| format!("--glob {g}: {e}"))?);
+        }
+        Some(b.build().map_err(|e| format!("--glob: {e}"))?)
+    };
+    let inputs = batch::collect(&paths, globs.as_ref())?;
+    let skipped = inputs.skipped;
+    let mut files = inputs.files;
+    if let Some(spec) = &shard {
+        let (k, n) = spec
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
+            .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k))
+            .ok_or_else(|| format!("--shard wants K/N with 1 ≤ K ≤ N, got {spec:?}"))?;
+        files = batch::shard(files, k, n);
+    }
+    Ok((files, skipped))
 }
 
 fn run(p: Plan) -> i32 {
@@ -494,9 +520,10 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
         }
         bar.inc(1);
     };
-    batch::run(
+    batch::run_checked(
         &p.files,
         &p.opts,
+        p.check.as_ref(),
         &p.limits,
         &p.target,
         &pool,

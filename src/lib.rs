@@ -4,6 +4,7 @@
 //! [`normalize`] (tables of indicators) → [`write`] (JSON, JSONL, CSV).
 
 pub mod batch;
+pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod error;

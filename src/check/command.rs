@@ -1,0 +1,192 @@
+//! `jixiao check [INPUT…]`: the same inputs and batch as `convert`, the
+//! rule set over every file's tables, one report. Exit 0 when no finding is
+//! an error, 1 when one is (or a file could not be read), 2 on usage errors.
+
+use super::report::{Checked, Report, Style};
+use super::{RuleSet, RULES};
+use crate::batch::{self, AtomicFile};
+use crate::cli::{inputs, usage};
+use crate::limits::Limits;
+use crate::model::FileError;
+use clap::ValueEnum;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders (folders are walked recursively, in path order)
+    inputs: Vec<PathBuf>,
+    /// Read more input paths from FILE, one per line (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// In folders, only files whose path under the folder matches (repeatable)
+    #[arg(long, value_name = "PATTERN")]
+    glob: Vec<String>,
+    /// Report format: text (default), json, jsonl, csv, xlsx (needs -o)
+    #[arg(long, value_enum, default_value = "text")]
+    to: CheckTo,
+    /// Output file (written atomically); default stdout
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// List the rules (id, severity, what it checks) and exit
+    #[arg(long)]
+    rules: bool,
+    /// Do not run RULE (repeatable)
+    #[arg(long, value_name = "RULE")]
+    disable: Vec<String>,
+    /// Change a rule's severity, e.g. --severity budget-sum=warning (repeatable)
+    #[arg(long, value_name = "RULE=LEVEL")]
+    severity: Vec<String>,
+    /// Worker threads (default: all cores)
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Check only shard K of N (1-based), e.g. --shard 3/8
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
+    #[arg(long, value_name = "NAME=N")]
+    limit: Vec<String>,
+    /// No summary line on stderr
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum CheckTo {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+    Xlsx,
+}
+
+/// The rule list `--rules` prints.
+pub fn rule_list() -> String {
+    let mut s =
+        String::from("规则 (rule)                 级别 (severity)  检查内容 (what it checks)\n");
+    for r in RULES {
+        s.push_str(&format!(
+            "{:<27} {:<16} {} ({})\n",
+            r.id,
+            r.severity.as_str(),
+            r.zh,
+            r.en
+        ));
+    }
+    s
+}
+
+pub fn main(a: CheckArgs) -> i32 {
+    if a.rules {
+        let mut out = io::stdout().lock();
+        return match out.write_all(rule_list().as_bytes()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => 1,
+            _ => 0,
+        };
+    }
+    let rules = match RuleSet::adjusted(&a.disable, &a.severity) {
+        Ok(r) => r,
+        Err(msg) => return usage(msg),
+    };
+    let mut limits = Limits::default();
+    for l in &a.limit {
+        if let Err(msg) = limits.set(l) {
+            return usage(msg);
+        }
+    }
+    let (files, _) = match inputs(
+        &a.inputs,
+        a.files_from.as_deref(),
+        &a.glob,
+        a.shard.as_deref(),
+    ) {
+        Ok(f) => f,
+        Err(msg) => return usage(msg),
+    };
+    let style = match a.to {
+        CheckTo::Text => Style::Text,
+        CheckTo::Json => Style::Json,
+        CheckTo::Jsonl => Style::Jsonl,
+        CheckTo::Csv => Style::Csv,
+        CheckTo::Xlsx => Style::Xlsx,
+    };
+    if style == Style::Xlsx && a.output.is_none() {
+        return usage("xlsx 需要输出文件：请加 -o 问题.xlsx (xlsx output needs -o FILE.xlsx)");
+    }
+    let jobs = a
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let work = |input: &batch::Input| check_one(input, &rules, &limits, style == Style::Xlsx);
+    let result = match &a.output {
+        Some(dest) => AtomicFile::create(dest).and_then(|(atomic, file)| {
+            let counts = write(&files, &pool, &work, BufWriter::new(file), style)?;
+            atomic.commit()?;
+            Ok(counts)
+        }),
+        None => write(
+            &files,
+            &pool,
+            &work,
+            BufWriter::new(io::stdout().lock()),
+            style,
+        ),
+    };
+    match result {
+        Ok(c) => {
+            if !a.quiet && (style != Style::Text || a.output.is_some()) {
+                eprintln!("jixiao: {}", c.line());
+            }
+            i32::from(c.errors > 0 || c.unreadable > 0)
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("jixiao: 无法写出结果 (cannot write the output): {e}");
+            1
+        }
+    }
+}
+
+fn write<W: Write>(
+    files: &[batch::Input],
+    pool: &rayon::ThreadPool,
+    work: &(dyn Fn(&batch::Input) -> Checked + Sync),
+    out: W,
+    style: Style,
+) -> io::Result<super::report::Counts> {
+    let mut report = Report::begin(out, style)?;
+    batch::map(files, pool, work, &mut |_, c| report.file(c))?;
+    report.finish()
+}
+
+/// Reads one file and runs the rules over its tables.
+pub fn check_one(input: &batch::Input, rules: &RuleSet, limits: &Limits, keep: bool) -> Checked {
+    match batch::read_one(input, limits) {
+        Ok(n) => Checked {
+            file: input.label.clone(),
+            heads: n
+                .tables
+                .iter()
+                .map(|t| (t.source.table, t.source.locator.clone(), t.title.clone()))
+                .collect(),
+            findings: rules.check_file(&n.tables),
+            tables: if keep { n.tables } else { Vec::new() },
+            error: None,
+        },
+        Err(e) => Checked {
+            file: input.label.clone(),
+            tables: Vec::new(),
+            heads: Vec::new(),
+            findings: Vec::new(),
+            error: Some(FileError {
+                file: input.label.clone(),
+                kind: e.kind,
+                message: e.message,
+            }),
+        },
+    }
+}
