@@ -247,7 +247,7 @@ fn add_missing_keys(want: &mut Value, got: &Value) {
 #[test]
 fn fixtures_explain_themselves() {
     let all = fixtures();
-    assert!(all.len() >= 10, "only {} layout fixtures", all.len());
+    assert!(all.len() >= 35, "only {} layout fixtures", all.len());
     for p in &all {
         let text = std::fs::read_to_string(p).unwrap();
         assert!(
