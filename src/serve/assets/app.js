@@ -6,6 +6,7 @@
 // Filled in by the server from the CLI's own list (batch::FOLDER_EXTENSIONS).
 const FOLDER_EXTENSIONS = __FOLDER_EXTENSIONS__;
 const PARALLEL = 2;
+const MAX_DRAWN = 200;
 
 const T = {
   zh: {
@@ -22,6 +23,7 @@ const T = {
     desc: "绩效指标描述", target: "指标值", actual: "实际完成值", weight: "分值", score: "得分", remark: "备注",
     raw: "原文", becomes: "改为", rule: "规则", unplacedTitle: "未归位的单元格：", otherNotes: "其他说明：",
     findings: "检查发现：", table: "表", busy: "服务器正忙，稍后重试…",
+    more: (n, all) => `只显示前 ${n} 张表（共 ${all} 张）；全部结果请用上面的下载按钮。`,
     tooBig: (m) => `文件超过服务器上限 ${m} 字节；请用命令行 jixiao convert，或以 --max-request-bytes 放宽`,
   },
   en: {
@@ -38,6 +40,7 @@ const T = {
     desc: "Description", target: "Target", actual: "Actual", weight: "Weight", score: "Score", remark: "Remark",
     raw: "original", becomes: "becomes", rule: "rule", unplacedTitle: "Cells not placed:", otherNotes: "Other notes:",
     findings: "Check findings:", table: "Table", busy: "Server busy, retrying…",
+    more: (n, all) => `Showing the first ${n} of ${all} tables; the downloads above have them all.`,
     tooBig: (m) => `The file is over the server's limit of ${m} bytes: use jixiao convert, or start the server with a larger --max-request-bytes`,
   },
 };
@@ -91,7 +94,9 @@ $("#pick-files").addEventListener("change", (e) => {
   e.target.value = "";
 });
 $("#pick-folder").addEventListener("change", (e) => {
-  add([...e.target.files].filter((f) => known(f.name)).map((f) => ({ file: f, name: f.webkitRelativePath || f.name })));
+  const files = [...e.target.files].filter((f) => known(f.name)).map((f) => ({ file: f, name: f.webkitRelativePath || f.name }));
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  add(files);
   e.target.value = "";
 });
 
@@ -144,7 +149,7 @@ function pump() {
     send(file, slot).finally(() => {
       state.active -= 1;
       state.done += 1;
-      redraw();
+      soon();
       pump();
     });
   }
@@ -195,6 +200,12 @@ for (const a of document.querySelectorAll("[data-export]")) {
 }
 
 // ---- drawing ----
+// A big batch redraws a few times a second, not once a file.
+let pending = null;
+function soon() {
+  if (pending === null) pending = setTimeout(() => { pending = null; redraw(); }, state.done === state.total ? 0 : 200);
+}
+
 function redraw() {
   if (!state.batch) return;
   const pct = state.total ? Math.round((100 * state.done) / state.total) : 0;
@@ -212,7 +223,15 @@ function redraw() {
   out.replaceChildren(el("p", { class: "legend" },
     el("span", { class: "nz" }, t("noteLegend")), el("span", { class: "missing" }, t("missingLegend")),
     el("span", { class: "unknown" }, t("unknownLegend"))));
-  for (const r of state.results) r.tables.forEach((tb, i) => out.append(sheet(r, tb, i)));
+  // Drawing thousands of forms would stall the page: the first MAX_DRAWN are
+  // drawn, every table is in the downloads.
+  let drawn = 0;
+  for (const r of state.results) {
+    r.tables.forEach((tb, i) => {
+      if (drawn++ < MAX_DRAWN) out.append(sheet(r, tb, i));
+    });
+  }
+  if (drawn > MAX_DRAWN) out.append(el("p", { class: "legend" }, t("more")(MAX_DRAWN, drawn)));
 }
 
 function fileRow(r) {
