@@ -341,3 +341,31 @@ fn unknown_batches_and_foreign_hosts_are_refused() {
     assert_eq!(r.status, 403);
     assert_eq!(request(s.addr, "GET", "/", "localhost", b"").status, 200);
 }
+
+#[test]
+fn each_file_comes_with_the_check_findings() {
+    let s = Server::new(Config::default());
+    let b = s.batch();
+    let limits = jixiao::limits::Limits::default();
+    for n in ["word-messy-continued.docx", "sheet-self-evaluation.xlsx"] {
+        let bytes = sample(n);
+        let v = s.upload(&b, n, &bytes).json();
+        // The same findings as `jixiao check`, in full.
+        let tables = jixiao::convert::convert_bytes(&bytes, n, &limits)
+            .unwrap()
+            .tables;
+        let want = jixiao::check::RuleSet::default().check_file(&tables);
+        assert_eq!(v["findings"], serde_json::to_value(&want).unwrap(), "{n}");
+        assert!(!want.is_empty(), "{n} has a finding to show");
+    }
+    let v = s
+        .upload(&b, "x.docx", &sample("word-messy-continued.docx"))
+        .json();
+    assert_eq!(v["findings"][0]["rule"], "level2-wrong-parent");
+    assert_eq!(v["findings"][0]["field"], "indicators[15].level2");
+    // A file that failed has none.
+    assert_eq!(
+        s.upload(&b, "bad.bin", b"\x00\x01").json()["findings"],
+        serde_json::json!([])
+    );
+}

@@ -322,12 +322,21 @@ async fn add_file(
     let label = clean_label(q.name.as_deref());
     let limits = s.cfg.limits;
     let l = label.clone();
-    let outcome =
-        tokio::task::spawn_blocking(move || convert_guarded(&bytes, &l, &limits).map(|n| n.tables))
-            .await
-            .unwrap_or_else(|_| Err(Error::corrupt("internal error")));
+    // `jixiao check`'s default rules, shown on the page beside each table.
+    let done = tokio::task::spawn_blocking(move || {
+        let outcome = convert_guarded(&bytes, &l, &limits).map(|n| n.tables);
+        let findings = match &outcome {
+            Ok(tables) => crate::check::RuleSet::default().check_file(tables),
+            Err(_) => Vec::new(),
+        };
+        (outcome, findings)
+    })
+    .await;
+    let (outcome, findings) =
+        done.unwrap_or_else(|_| (Err(Error::corrupt("internal error")), Vec::new()));
     drop(place);
-    let body = file_json(index, &label, &outcome);
+    let mut body = file_json(index, &label, &outcome);
+    body["findings"] = serde_json::to_value(&findings).unwrap_or_default();
     if let Ok(mut b) = s.batches.lock() {
         if let Some(slot) = b.get_mut(&n).and_then(|b| b.files.get_mut(index)) {
             *slot = FileResult { label, outcome };

@@ -155,6 +155,16 @@ def main():
                 assert "产出指表" in after, after
 
             check("the note shows on hover", hover)
+
+            def findings():
+                first = sheets.nth(0)
+                item = first.locator('.findings li[data-rule="level2-wrong-parent"]')
+                expect(item).to_contain_text("不属于")
+                flagged = first.locator('td[data-field="indicators[15].level2"]')
+                expect(flagged).to_have_class(re.compile(r"\bflag\b"))
+                assert "不属于" in flagged.get_attribute("data-note")
+
+            check("check findings listed and marked on their cell", findings)
             shot = os.environ.get("JIXIAO_SCREENSHOT")
             if shot:
                 page.mouse.move(0, 0)
