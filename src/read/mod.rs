@@ -2,6 +2,7 @@
 //! content, never from the file name (exports often lie about it). A closed
 //! set of formats is one enum and one `match`, here.
 
+pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod ods;
@@ -199,11 +200,17 @@ fn odf_kind(pkg: &mut Package) -> std::result::Result<Format, Error> {
     }
 }
 
-/// OLE2 containers: a BIFF workbook is read; anything else (encrypted
-/// files, Word 97-2003, damaged containers) is the error `cfb_problem` names.
+/// OLE2 containers: a BIFF workbook or a Word binary document is read;
+/// anything else (encrypted files, damaged containers) is the error `cfb_problem` names.
 fn read_cfb(bytes: &[u8], limits: &Limits) -> Result<Document> {
     if let Some(e) = cfb_problem(bytes) {
         return Err(e);
+    }
+    if doc::is_word(bytes) {
+        return Ok(Document {
+            format: Format::Doc,
+            blocks: doc::read(bytes, limits)?,
+        });
     }
     Ok(Document {
         format: Format::Xls,
@@ -246,7 +253,8 @@ fn cfb_problem(bytes: &[u8]) -> Option<Error> {
         if encrypted {
             return Some(Error::encrypted());
         }
-        return Some(unsupported(Format::Doc, DOC_ADVICE));
+        // Word 97-2003 (and WPS of that family): read by `doc`.
+        return None;
     }
     if let Some(name) = names
         .iter()
@@ -268,8 +276,10 @@ fn cfb_problem(bytes: &[u8]) -> Option<Error> {
     ))
 }
 
+/// For Word files jixiao cannot read: Word 2.0 and damaged containers
+/// (Word 6/95 is named by `doc`).
 const DOC_ADVICE: &str =
-    "Word 97-2003 文档请在 Word 或 WPS 中另存为 .docx (Word 97-2003 .doc: save it as .docx)";
+    "早期或损坏的 Word 文档，请在 Word 或 WPS 中另存为 .docx (an early or damaged Word document: save it as .docx in Word or WPS)";
 
 /// Whether an OLE2 directory entry name appears in the file (UTF-16LE,
 /// any ASCII case).
