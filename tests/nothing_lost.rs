@@ -87,8 +87,9 @@ fn lost_cells(blocks: &[Block], json: &str, file: &str) -> (usize, Vec<String>) 
                     });
                 let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
                 let code_split = digits >= 3 && has(&t[..digits]) && has(&t[digits..]);
+                // Goals numbered within one line (`1.…；2.…`) split there too.
                 let goals_found = text
-                    .split('\n')
+                    .split(['\n', '；'])
                     .all(|p| p.trim().is_empty() || has(&clean(strip_numbering(p))));
                 let found = has(&t)
                     || has(&escaped[1..escaped.len() - 1])
