@@ -337,12 +337,14 @@ impl Acc {
         }
     }
 
-    fn paragraph(&mut self, p: &str) {
+    fn paragraph(&mut self, raw: &str) {
+        let cleaned = clean(raw);
+        let p = cleaned.as_str();
         if names_a_table(p) {
             self.titles.push(p.to_string());
             return;
         }
-        let pairs = inline_pairs(p);
+        let pairs = inline_pairs(raw);
         let found = !pairs.is_empty();
         for (m, l, v) in pairs {
             self.apply(&m, &l, &v, u32::MAX);
@@ -539,6 +541,24 @@ pub fn read_header(
                 .filter(|(_, nt)| header_label(nt).is_none() && inline_pair(nt).is_none())
                 .map(|(_, nt)| *nt);
             if let Some(m) = header_label(t) {
+                // 资金总额 | 合计 | 80.00: the 合计 line of a money block is the
+                // label's own amount.
+                let money = matches!(
+                    m.label,
+                    HeaderLabel::Total
+                        | HeaderLabel::Fiscal
+                        | HeaderLabel::Other
+                        | HeaderLabel::MultiYearTotal
+                );
+                let total_row = next_value
+                    .is_some_and(|v| matches!(label_key(v).as_str(), "合计" | "小计" | "总计"));
+                if let (true, true, Some((_, amount))) = (money, total_row, cells.get(j + 2)) {
+                    if parse_amount(amount.trim()).is_some() {
+                        acc.apply(&m, t, amount, c);
+                        j += 3;
+                        continue;
+                    }
+                }
                 match next_value {
                     Some(v) => {
                         acc.apply(&m, t, v, c);

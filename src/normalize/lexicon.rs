@@ -223,6 +223,13 @@ const LEXICON: &[Term] = &[
     f("一般公共预算", H::Known, 1),
     f("政府性基金预算", H::Known, 1),
     f("国有资本经营预算", H::Known, 1),
+    f("政府性基金", H::Known, 1),
+    f("国有资本经营", H::Known, 1),
+    f("财政专户管理资金", H::Known, 1),
+    f("事业收入", H::Known, 1),
+    f("经营收入", H::Known, 1),
+    f("上级补助收入", H::Known, 1),
+    f("附属单位上缴收入", H::Known, 1),
     f("其他收入", H::Known, 1),
     f("执行数", H::Known, 1),
     f("全年执行数", H::Known, 1),
@@ -420,9 +427,13 @@ pub fn header_label(text: &str) -> Option<Matched> {
         }
     }
     let k = strip_numbering(k).trim_start_matches(['(', ')']);
-    let k = k
-        .trim_start_matches(|ch: char| "一二三四五六七八九十".contains(ch))
-        .trim_start_matches([')', '、']);
+    // `一)` / `二、` left by a numbering the first pass did not take; a
+    // numeral that starts a word (一般公共预算) stays.
+    let numeral = k.trim_start_matches(|ch: char| "一二三四五六七八九十".contains(ch));
+    let k = match numeral.strip_prefix([')', '、']) {
+        Some(rest) if numeral.len() < k.len() => rest,
+        _ => k,
+    };
     if k.chars().count() > 24 && split_bracket(k).1.is_none() {
         return None;
     }

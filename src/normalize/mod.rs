@@ -112,10 +112,12 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
     for block in blocks {
         let grid = match block {
             Block::Paragraph(p) => {
-                let p = text::clean(p);
-                if p.is_empty() {
+                // Kept as written (trimmed): the spaces between pairs such as
+                // `部门:505_某局 金额单位:万元` separate them; readers clean later.
+                if text::clean(p).is_empty() {
                     continue;
                 }
+                let p = p.trim().to_string();
                 // A heading starts a new table, unless it repeats the heading
                 // of the table above on a new page (decided at the next grid).
                 if header::names_a_table(&p) {

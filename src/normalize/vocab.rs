@@ -103,6 +103,9 @@ fn lists(level: Level) -> (&'static [&'static str], &'static [&'static str]) {
     }
 }
 
+/// The rule of a level label that names the other level.
+pub const OTHER_LEVEL: &str = "vocabulary: a name of the other level, kept where the table puts it";
+
 /// Maps a level label to its canonical name.
 pub fn canonical(raw: &str, level: Level) -> Canonical {
     let written = clean(raw);
@@ -110,6 +113,14 @@ pub fn canonical(raw: &str, level: Level) -> Canonical {
     let (own, other) = lists(level);
     let known = |k: &str| own.iter().chain(other.iter()).find(|c| **c == k).copied();
     let decorated = key != raw.trim();
+    // A name of the other level (产出指标 in the 二级 column under NDRC's
+    // 实施效果指标): kept where the table puts it, with a note.
+    if !own.contains(&key.as_str()) && other.contains(&key.as_str()) {
+        return Canonical {
+            value: key.clone(),
+            rule: Some(OTHER_LEVEL),
+        };
+    }
     if let Some(c) = known(&key) {
         return Canonical {
             value: c.to_string(),
@@ -229,8 +240,14 @@ mod tests {
             c("重量指标", Level::Two),
             ("重量指标".into(), Some("unknown level label"))
         );
-        // The hierarchy is the table's: 产出指标 stays a level-2 label there.
-        assert_eq!(c("产出指标", Level::Two), ("产出指标".into(), None));
+        // The hierarchy is the table's: 产出指标 stays a level-2 label there,
+        // with a note.
+        assert_eq!(
+            c("产出指标", Level::Two),
+            ("产出指标".into(), Some(OTHER_LEVEL))
+        );
+        assert_eq!(c("数量指标", Level::Two), ("数量指标".into(), None));
+        assert_eq!(c("成本指标", Level::Two), ("成本指标".into(), None));
     }
 
     proptest! {
