@@ -52,8 +52,21 @@ def start_server(binary):
     return proc, m.group(0)
 
 
+def records(binary, *args):
+    """What the CLI makes of the samples: the page must show the same."""
+    import json
+    out = subprocess.run([binary, *args], capture_output=True, check=False).stdout
+    return json.loads(out)
+
+
 def main():
     binary = sys.argv[1]
+    messy = records(binary, "convert", str(SAMPLES / "word-messy-continued.docx"))["tables"]
+    seed = records(binary, "convert", str(SAMPLES / "seed-tianjin-wuqing.txt"))["tables"]
+    found = records(binary, "check", "--to", "json", "-q", str(SAMPLES / "word-messy-continued.docx"))["findings"]
+    # The note shown on hover: the first on an indicator's level-1 cell.
+    level1 = next(n for n in messy[0]["notes"] if re.fullmatch(r"indicators\[\d+\]\.level1", n["field"]))
+    flag = next(f for f in found if f["field"].startswith("indicators["))
     proc, url = start_server(binary)
     tmp = Path(tempfile.mkdtemp(prefix="jixiao-browser-"))
     try:
@@ -90,8 +103,10 @@ def main():
                 expect(rows).to_have_count(5)
                 expect(rows.nth(0)).to_have_attribute("data-status", "ok")
                 expect(rows.nth(1)).to_have_attribute("data-status", "ok")
-                expect(rows.nth(0)).to_contain_text("1 / 18")
-                expect(rows.nth(1)).to_contain_text("7 / ")
+                expect(rows.nth(0).locator("td").nth(2)).to_have_text(
+                    f"{len(messy)} / {sum(len(t['indicators']) for t in messy)}")
+                expect(rows.nth(1).locator("td").nth(2)).to_have_text(
+                    f"{len(seed)} / {sum(len(t['indicators']) for t in seed)}")
 
             check("two files ok with their counts", file_rows)
 
@@ -107,7 +122,7 @@ def main():
             sheets = page.locator(".sheet")
 
             def tables():
-                expect(sheets).to_have_count(9)
+                expect(sheets).to_have_count(len(messy) + len(seed) + 1)
                 first = sheets.nth(0)
                 expect(first.locator("caption")).to_contain_text("绩效目标表")
                 expect(first.locator("th", has_text="一级指标")).to_have_count(1)
@@ -137,14 +152,18 @@ def main():
                 expect(row).to_contain_text("20000")
 
             check("a file over the server's limit is refused with its reason", too_big)
-            cell = sheets.nth(0).locator('td[data-field="indicators[0].level1"]')
+            cell = sheets.nth(0).locator(f'td[data-field="{level1["field"]}"]')
 
             def note():
                 expect(cell).to_have_class(re.compile(r"\bnz\b"))
-                expect(cell).to_have_text("产出指标")
+                expect(cell).to_have_text(level1["normalized"])
                 note = cell.get_attribute("data-note")
-                assert "产出指表" in note and "vocabulary: edit distance 1" in note, note
-                expect(sheets.nth(0).locator(".nz")).to_have_count(11)
+                assert level1["raw"] in note and level1["rule"] in note, note
+                # Every note lands on a cell: as many marked cells as fields noted.
+                fields = {n["field"] for n in messy[0]["notes"]}
+                marked = sheets.nth(0).evaluate(
+                    "s => [...s.querySelectorAll('.nz')].filter(c => c.dataset.note.includes('规则: ')).length")
+                assert marked == len(fields), (marked, sorted(fields))
 
             check("a normalised cell is highlighted with its note", note)
 
@@ -152,17 +171,17 @@ def main():
                 cell.hover()
                 after = page.evaluate(
                     "c => getComputedStyle(c, '::after').content", cell.element_handle())
-                assert "产出指表" in after, after
+                assert level1["raw"] in after, after
 
             check("the note shows on hover", hover)
 
             def findings():
                 first = sheets.nth(0)
-                item = first.locator('.findings li[data-rule="level2-wrong-parent"]')
-                expect(item).to_contain_text("不属于")
-                flagged = first.locator('td[data-field="indicators[15].level2"]')
+                item = first.locator(f'.findings li[data-rule="{flag["rule"]}"]').first
+                expect(item).to_contain_text(flag["message_zh"])
+                flagged = first.locator(f'td[data-field="{flag["field"]}"]')
                 expect(flagged).to_have_class(re.compile(r"\bflag\b"))
-                assert "不属于" in flagged.get_attribute("data-note")
+                assert flag["message_zh"] in flagged.get_attribute("data-note")
 
             check("check findings listed and marked on their cell", findings)
             shot = os.environ.get("JIXIAO_SCREENSHOT")
