@@ -538,7 +538,11 @@ pub fn read_header(
             }
             let next_value = cells
                 .get(j + 1)
-                .filter(|(_, nt)| header_label(nt).is_none() && inline_pair(nt).is_none())
+                .filter(|(_, nt)| {
+                    header_label(nt).is_none()
+                        && inline_pair(nt).is_none()
+                        && label_and_amount(nt).is_none()
+                })
                 .map(|(_, nt)| *nt);
             if let Some(m) = header_label(t) {
                 // 资金总额 | 合计 | 80.00: the 合计 line of a money block is the

@@ -148,11 +148,20 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             }
         }
     }
-    // A role named twice: the first column keeps it, the others go to extra.
-    for i in 0..columns.len() {
-        if let Some(role) = columns[i].0 {
-            if role != Column::Field && columns[..i].iter().any(|(r, _)| *r == Some(role)) {
-                columns[i].0 = None;
+    // A role named twice: the column the lexicon ranks first keeps it (比较符
+    // over 指标方向), else the leftmost; the others go to extra.
+    let ranks: Vec<(u8, usize)> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, h))| (super::lexicon::column_rank(h), i))
+        .collect();
+    let roles: Vec<Option<Column>> = columns.iter().map(|(r, _)| *r).collect();
+    for (i, (role, _)) in columns.iter_mut().enumerate() {
+        if let Some(r) = *role {
+            let better =
+                (0..roles.len()).any(|k| k != i && roles[k] == Some(r) && ranks[k] < ranks[i]);
+            if r != Column::Field && better {
+                *role = None;
             }
         }
     }
@@ -296,6 +305,7 @@ pub fn read_rows(
             ..Indicator::default()
         };
         let mut comparator = None;
+        let mut kind_word: Option<String> = None;
         let mut unit = None;
         let mut target_text = None;
         let mut unplaced = Vec::new();
@@ -385,6 +395,10 @@ pub fn read_rows(
                 }
                 Some(Column::Known) => {
                     if let Some(v) = v.filter(|_| !covered) {
+                        // A 指标类型 column: 定性/定量 is checked against the kind read.
+                        if matches!(v.as_str(), "定性" | "定量") {
+                            kind_word = Some(v.clone());
+                        }
                         ind.extra.insert(header, v);
                     }
                 }
@@ -408,10 +422,14 @@ pub fn read_rows(
         }
         let type_word = comparator
             .as_deref()
-            .filter(|c| matches!(*c, "定性" | "定量"));
+            .filter(|c| matches!(*c, "定性" | "定量"))
+            .or(kind_word.as_deref());
         if let Some(v) = &target_text {
             let mut raw = String::new();
-            if let (Some(op), None) = (&comparator, type_word) {
+            if let Some(op) = comparator
+                .as_deref()
+                .filter(|c| !matches!(*c, "定性" | "定量"))
+            {
                 raw.push_str(op);
             }
             raw.push_str(v);

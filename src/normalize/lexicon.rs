@@ -556,6 +556,23 @@ pub fn column_reading(text: &str) -> Option<(Column, Qualifiers)> {
     None
 }
 
+/// Column names that say exactly what their column holds, ranked first when
+/// two columns claim one role: 比较符 over 指标方向 for the comparator.
+const EXACT_FIRST: &[&str] = &[
+    "比较符",
+    "比较符号",
+    "计算符号",
+    "运算符号",
+    "计量单位",
+    "度量单位",
+];
+
+/// 0 for a column name the lexicon ranks first for its role, else 1.
+pub fn column_rank(text: &str) -> u8 {
+    let key = label_key(text);
+    u8::from(!EXACT_FIRST.contains(&split_bracket(&key).0))
+}
+
 /// [`column_reading`] without the qualifiers.
 pub fn column(text: &str) -> Option<Column> {
     column_reading(text).map(|(c, _)| c)
