@@ -144,6 +144,11 @@ pub enum Target {
 
 /// Reads and normalises one input, bounded by `limits` (file size first).
 pub fn read_one(input: &Input, limits: &Limits) -> Result<crate::normalize::Normalized, Error> {
+    read_bytes(input, limits).and_then(|bytes| convert_guarded(&bytes, &input.label, limits))
+}
+
+/// One input's bytes, refused past `max_file_bytes` before reading.
+pub fn read_bytes(input: &Input, limits: &Limits) -> Result<Vec<u8>, Error> {
     fs::metadata(&input.path)
         .map_err(|e| io_error(&e))
         .and_then(|m| {
@@ -153,7 +158,6 @@ pub fn read_one(input: &Input, limits: &Limits) -> Result<crate::normalize::Norm
                 fs::read(&input.path).map_err(|e| io_error(&e))
             }
         })
-        .and_then(|bytes| convert_guarded(&bytes, &input.label, limits))
 }
 
 fn convert_one(

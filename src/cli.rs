@@ -127,6 +127,8 @@ enum To {
     Jsonl,
     Csv,
     Xlsx,
+    /// An SQLite database (-o FILE.db), appended to
+    Sqlite,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -161,6 +163,8 @@ struct Plan {
     strict: bool,
     limits: Limits,
     check: Option<crate::check::RuleSet>,
+    /// `--to sqlite` (or `-o *.db`): the database appended to.
+    sqlite: Option<PathBuf>,
 }
 
 pub(crate) fn usage(msg: impl std::fmt::Display) -> i32 {
@@ -268,7 +272,33 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
     for l in &a.limit {
         limits.set(l)?;
     }
+    let ext = a
+        .output
+        .as_ref()
+        .and_then(|o| o.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    let sqlite = match (a.to, &a.output) {
+        (Some(To::Sqlite), Some(o)) => Some(o.clone()),
+        (Some(To::Sqlite), None) => {
+            return Err(
+                "sqlite 需要数据库文件：请加 -o 档案.db (sqlite output needs -o FILE.db)".into(),
+            )
+        }
+        (None, Some(o)) if matches!(ext.as_deref(), Some("db" | "sqlite" | "sqlite3")) => {
+            Some(o.clone())
+        }
+        _ => None,
+    };
+    if sqlite.is_some() && a.out_dir.is_some() {
+        return Err(
+            "sqlite 输出不能与 --out-dir 同用 (sqlite output cannot be combined with --out-dir)"
+                .into(),
+        );
+    }
     let format = match (a.to, &a.output) {
+        (Some(To::Sqlite), _) => Format::Json,
+        (None, Some(_)) if sqlite.is_some() => Format::Json,
         (Some(To::Json), _) => Format::Json,
         (Some(To::Jsonl), _) => Format::Jsonl,
         (Some(To::Csv), _) => Format::Csv,
@@ -342,6 +372,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         strict: a.strict,
         limits,
         check: a.check.then(crate::check::RuleSet::default),
+        sqlite,
     })
 }
 
@@ -391,6 +422,12 @@ pub(crate) fn inputs(
 }
 
 fn run(p: Plan) -> i32 {
+    if let Some(db) = &p.sqlite {
+        return match rayon::ThreadPoolBuilder::new().num_threads(p.jobs).build() {
+            Ok(pool) => crate::write::sqlite::run(&p.files, db, &p.limits, &pool, p.quiet),
+            Err(e) => usage(e),
+        };
+    }
     if p.files.is_empty() && matches!(p.target, Target::Combined) && p.output.is_none() {
         eprintln!("jixiao: 没有找到可转换的文件 (no input files found)");
     }
