@@ -59,3 +59,12 @@ fn read_xlsx_calamine(bencher: divan::Bencher, name: &str) {
         cells
     });
 }
+
+/// The Word 97-2003 reader on the LibreOffice-made .doc twins of the
+/// samples, to compare with `read_word` on the same content.
+#[divan::bench(args = ["word-seed-merged.doc", "word-messy-continued.doc", "word-comparators-split-columns.doc"])]
+fn read_word_97(bencher: divan::Bencher, name: &str) {
+    let bytes = sample(name);
+    let limits = Limits::default();
+    bencher.bench(|| read(divan::black_box(&bytes), &limits).unwrap());
+}

@@ -144,3 +144,66 @@ fn corpus_word_files_read_or_name_their_version() {
         );
     }
 }
+
+#[test]
+fn damaged_doc_files_give_errors_not_panics() {
+    for name in [
+        "samples/word-seed-merged.doc",
+        "samples/word-central-template.doc",
+    ] {
+        let good = std::fs::read(name).unwrap();
+        // Past the container header and directory, into the streams.
+        for at in (512..good.len()).step_by(61) {
+            for value in [0x00, 0xFF, 0x7F] {
+                let mut bad = good.clone();
+                bad[at] = value;
+                let _ = jixiao::read::read(&bad, &Limits::default());
+            }
+        }
+        for len in (0..good.len()).step_by(509) {
+            assert!(jixiao::read::read(&good[..len], &Limits::default()).is_err());
+        }
+    }
+}
+
+fn rendered(name: &str) -> String {
+    let bytes = std::fs::read(Path::new(CORPUS).join(name)).unwrap();
+    let doc = jixiao::read::read(&bytes, &Limits::default()).unwrap();
+    doc.blocks
+        .iter()
+        .map(|b| match b {
+            jixiao::grid::Block::Paragraph(p) => format!("¶ {p}\n"),
+            jixiao::grid::Block::Table(g) => format!("▦ {}\n{}", g.locator, g.render()),
+        })
+        .collect()
+}
+
+/// Files saved by Word itself ("Microsoft Word-Dokument" in their summary):
+/// the grids are what LibreOffice 7.4 reads from them too (checked by
+/// converting them to .docx with soffice and inspecting that).
+#[test]
+fn word_saved_files_give_their_merges_and_nested_tables() {
+    if !Path::new(CORPUS).exists() {
+        return;
+    }
+    assert_eq!(
+        rendered("poi__table-merges.doc"),
+        "▦ table 1
+     row 1 | A [1×3] | ^(1,1) | ^(1,1) | B [1×2] | ^(1,4) |
+     row 2 | C | D | E [1×2] | ^(2,3) | F |
+     row 3 |  | G | H [1×2] | ^(3,3) | I\u{23ce}J |
+     row 4 | K [1×5] | ^(4,1) | ^(4,1) | ^(4,1) | ^(4,1) |
+"
+    );
+    assert_eq!(
+        rendered("poi__innertable.doc"),
+        "▦ table 1
+     row 1 | A | B | C |
+     row 2 | D | E\u{23ce}F | G |
+     row 3 | H | I | J |
+▦ table 2
+     row 1 | 1 | 2 |
+     row 2 | 3 | 4 |
+"
+    );
+}

@@ -270,6 +270,14 @@ fn cfb_problem(bytes: &[u8]) -> Option<Error> {
         }
         return None;
     }
+    // Microsoft Works word processor files are also named .wps.
+    if has("CONTENTS") && has("SPELLING") {
+        return Some(Error::new(
+            ErrorKind::Unsupported,
+            "不支持 Microsoft Works 文字处理文档 (.wps)：请在 WPS 或 Word 中另存为 .docx \
+             (a Microsoft Works .wps document: save it as .docx in WPS or Word)",
+        ));
+    }
     Some(Error::new(
         ErrorKind::Unreadable,
         "OLE2 文件但不是 Word 或 Excel 文档 (an OLE2 file that is neither Word nor Excel)",
