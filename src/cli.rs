@@ -36,6 +36,8 @@ enum Command {
     },
     /// 检查绩效目标表的常见问题 (audit the tables: missing fields, sums, levels, placeholders…)
     Check(crate::check::command::CheckArgs),
+    /// 比较两个版本（文件或文件夹）的绩效目标 (what changed between two versions: budgets, indicators, targets)
+    Diff(crate::diff::DiffArgs),
     /// 打开本机网页：拖入文件即可转换 (a local web page: drop files, see the tables, download the results)
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -195,6 +197,7 @@ pub fn main() -> i32 {
         },
         Command::Inspect { file } => inspect(&file),
         Command::Check(args) => crate::check::command::main(args),
+        Command::Diff(args) => crate::diff::main(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve(args),
     }

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod convert;
+pub mod diff;
 pub mod error;
 pub mod grid;
 pub mod limits;
