@@ -217,7 +217,11 @@ impl Acc {
     fn apply(&mut self, m: &Matched, label: &str, val: &str, col: u32) {
         let p = m.priority;
         self.seen.push(m.label);
-        let label = clean(label);
+        // A label's trailing colon is punctuation, not part of its name.
+        let label = clean(label)
+            .trim_end_matches(['：', ':'])
+            .trim_end()
+            .to_string();
         let v = clean(val);
         if self.money_unit.is_none() {
             self.money_unit = m.money_unit.clone();
