@@ -12,7 +12,7 @@ EACH=${1:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # cargo-fuzz needs nightly flags; the stable toolchain accepts them this way.
 export RUSTC_BOOTSTRAP=1
-for t in read_any docx_xml text_dump target_value normalize_grid html_page sheet_xml doc; do
+for t in read_any docx_xml text_dump target_value normalize_grid html_page sheet_xml doc number_format; do
   mkdir -p "fuzz/corpus/$t"
 done
 cp -n samples/*.docx samples/*.txt fuzz/corpus/read_any/ 2>/dev/null || true
@@ -28,7 +28,12 @@ done
 for s in '≥95%' '≤0.8万元' '45%-60%' '=100.00(%)' '12月底前100%到位' '≥３,０００人次' '产出指表'; do
   printf '%s' "$s" > "fuzz/corpus/target_value/$(printf '%s' "$s" | md5sum | cut -c1-8)"
 done
-for t in read_any docx_xml text_dump target_value normalize_grid html_page sheet_xml doc; do
+for n in '79228162514264337593543950335' '0.955' '-1.5E-3' '45658.5'; do
+  for c in '0.00%' '#,##0.00' 'yyyy-mm-dd hh:mm' '0.000000000000000000000000000000%'; do
+    printf '%s\0%s' "$n" "$c" > "fuzz/corpus/number_format/$(printf '%s %s' "$n" "$c" | md5sum | cut -c1-8)"
+  done
+done
+for t in read_any docx_xml text_dump target_value normalize_grid html_page sheet_xml doc number_format; do
   echo "== $t ($EACH s)"
   cargo fuzz run "$t" -- -max_total_time="$EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 \
     | grep -E "stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|ERROR|Done" || true

@@ -664,7 +664,13 @@ fn inspect(path: &Path) -> i32 {
         }
     };
     let label = path.to_string_lossy().to_string();
-    let doc = match crate::read::read(&bytes, &Limits::default()) {
+    // The same containment as convert: a panic is a `corrupt` error, exit 1.
+    let read = crate::convert::guarded(|| {
+        let doc = crate::read::read(&bytes, &Limits::default())?;
+        let n = crate::normalize::normalize(&doc.blocks, &label, doc.format.as_str());
+        Ok((doc, n))
+    });
+    let (doc, n) = match read {
         Ok(d) => d,
         Err(e) => {
             eprintln!("jixiao: {label}: {e}");
@@ -679,7 +685,6 @@ fn inspect(path: &Path) -> i32 {
         doc.blocks.len()
     );
     out.push_str(&crate::grid::notation::render(&doc.blocks));
-    let n = crate::normalize::normalize(&doc.blocks, &label, doc.format.as_str());
     for t in &n.tables {
         out.push_str(&format!(
             "# → 表 {} [{}]: {} — {} indicators, {} notes\n",

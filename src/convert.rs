@@ -37,7 +37,13 @@ pub fn convert_blocks(blocks: &[Block], file: &str, format: &str) -> Result<Norm
 /// [`convert_bytes`] with any panic turned into an error, so one bad file
 /// never stops a batch.
 pub fn convert_guarded(bytes: &[u8], file: &str, limits: &Limits) -> Result<Normalized> {
-    std::panic::catch_unwind(|| convert_bytes(bytes, file, limits)).unwrap_or_else(|p| {
+    guarded(|| convert_bytes(bytes, file, limits))
+}
+
+/// Runs `f`, turning a panic into a `corrupt` error naming it: `convert`
+/// and `inspect` both read files through this.
+pub fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
             .map(|s| s.to_string())

@@ -34,22 +34,64 @@ impl TableKind {
 }
 
 /// `{label: value}` in reading order; a repeated label gets ` (2)`, ` (3)`…
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Extra(pub Vec<(String, String)>);
+///
+/// The second field indexes the keys so that naming a repeated label costs
+/// O(1), not a scan of every key so far: a data row 10,000 columns wider
+/// than its header made that scan quadratic (issue 10). The index is only a
+/// cache of `.0`: it is rebuilt whenever `.0` changed length behind its back.
+#[derive(Clone, Default)]
+pub struct Extra(pub Vec<(String, String)>, KeyIndex);
+
+/// Keys present in an [`Extra`], and for each base label the next suffix to try.
+#[derive(Clone, Default)]
+pub struct KeyIndex {
+    len: usize,
+    keys: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, u64>,
+}
 
 impl Extra {
+    pub fn new(pairs: Vec<(String, String)>) -> Extra {
+        Extra(pairs, KeyIndex::default())
+    }
+
     pub fn insert(&mut self, key: &str, value: String) {
-        let mut k = key.to_string();
-        let mut n = 1;
-        while self.0.iter().any(|(x, _)| *x == k) {
-            n += 1;
-            k = format!("{key} ({n})");
+        let idx = &mut self.1;
+        if idx.len != self.0.len() || idx.keys.len() > self.0.len() {
+            idx.keys = self.0.iter().map(|(k, _)| k.clone()).collect();
+            idx.next.clear();
         }
+        let mut k = key.to_string();
+        if idx.keys.contains(&k) {
+            let mut n = idx.next.get(key).copied().unwrap_or(2);
+            loop {
+                k = format!("{key} ({n})");
+                n += 1;
+                if !idx.keys.contains(&k) {
+                    break;
+                }
+            }
+            idx.next.insert(key.to_string(), n);
+        }
+        idx.keys.insert(k.clone());
         self.0.push((k, value));
+        idx.len = self.0.len();
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl std::fmt::Debug for Extra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Extra").field(&self.0).finish()
     }
 }
 

@@ -1,7 +1,10 @@
 //! Hostile inputs that once broke (or could break) a reader, kept as tests.
 //! Each is built here rather than shipped, so the test says what it is.
 
-use jixiao::convert::convert_bytes;
+#[path = "hostile/gen.rs"]
+mod gen;
+
+use jixiao::convert::{convert_bytes, convert_guarded};
 use jixiao::error::ErrorKind;
 use jixiao::limits::Limits;
 use std::io::Write;
@@ -186,4 +189,246 @@ fn repeated_spans_are_bounded_like_cells() {
     let e = convert_bytes(&ods, "f", &limits).unwrap_err();
     assert_eq!(e.kind, ErrorKind::TooLarge);
     assert!(e.message.contains("max_cells"), "{}", e.message);
+}
+
+// ---- Issue 10: work bounded by the input ---------------------------------
+// Sizes are those of the issue's reports; each hung (or aborted) on main.
+
+/// Seconds before a case counts as a hang (`HOSTILE_GUARD_SECS`).
+fn guard_secs() -> u64 {
+    std::env::var("HOSTILE_GUARD_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(180)
+}
+
+/// Converts `bytes` on its own thread under the hang guard.
+fn convert_within_guard(
+    what: &str,
+    bytes: Vec<u8>,
+    limits: Limits,
+) -> jixiao::error::Result<jixiao::normalize::Normalized> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(convert_guarded(&bytes, "f", &limits));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(guard_secs()))
+        .unwrap_or_else(|_| panic!("{what}: no answer within {} s (a hang)", guard_secs()))
+}
+
+/// `Extra::insert` named `?`, `? (2)`, … by scanning every key so far.
+#[test]
+fn a_row_10000_columns_wider_than_its_header_is_linear() {
+    for (what, bytes) in [
+        ("docx", gen::wide_row_docx(10_000)),
+        ("ods", gen::wide_row_ods(10_000)),
+    ] {
+        let n = convert_within_guard(what, bytes, Limits::default()).unwrap();
+        let extra = &n.tables[0].indicators[0].extra.0;
+        assert_eq!(extra.len(), 10_000, "{what}");
+        assert_eq!(extra[0].0, "?");
+        assert_eq!(extra[9_999].0, "? (10000)", "{what}");
+    }
+}
+
+#[test]
+fn extra_keys_are_named_as_before() {
+    let mut e = jixiao::model::Extra::default();
+    for k in ["a", "a", "a (2)", "a", "b"] {
+        e.insert(k, String::new());
+    }
+    let keys: Vec<&str> = e.0.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["a", "a (2)", "a (2) (2)", "a (3)", "b"]);
+    // Edited behind the index's back: it is rebuilt, not trusted.
+    e.0.retain(|(k, _)| k != "a (3)");
+    e.insert("a", String::new());
+    assert_eq!(e.0.last().unwrap().0, "a (3)");
+}
+
+/// The overlap check scanned each merge's area in full.
+#[test]
+fn merges_overlapping_at_one_corner_are_linear() {
+    for (what, bytes) in [
+        ("xlsx", gen::corner_merges_xlsx(35_000)),
+        ("spreadsheetml", gen::corner_merges_xml2003(35_000)),
+    ] {
+        let len = bytes.len();
+        let r = convert_within_guard(what, bytes, Limits::default());
+        assert!(
+            matches!(&r, Err(e) if e.kind == ErrorKind::NoTables),
+            "{what} ({len} bytes): {r:?}"
+        );
+    }
+}
+
+#[test]
+fn the_first_of_overlapping_merges_still_wins() {
+    let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="4"><c r="D4" t="inlineStr"><is><t>b</t></is></c></row></sheetData><mergeCells><mergeCell ref="C3:D4"/><mergeCell ref="A1:C3"/><mergeCell ref="A1:B2"/></mergeCells></worksheet>"#;
+    let book = gen::xlsx(&[sheet.to_string()]);
+    let mut pkg = jixiao::read::package::Package::open(&book, &Limits::default()).unwrap();
+    let blocks = jixiao::read::xlsx::read(&mut pkg, &Limits::default()).unwrap();
+    let jixiao::grid::Block::Table(g) = &blocks[0] else {
+        panic!()
+    };
+    // C3:D4 came first; A1:C3 overlaps it at C3 and is dropped; A1:B2 stands.
+    let span = |r, c| match g.slot(r, c) {
+        jixiao::grid::Slot::Anchor { span, .. } => Some((span.rows, span.cols)),
+        _ => None,
+    };
+    assert_eq!(span(2, 2), Some((2, 2)));
+    assert_eq!(span(0, 0), Some((2, 2)));
+    assert_eq!(span(2, 0), Some((1, 1)));
+}
+
+/// Each blank line rescanned the rest of the row (700 KB took 45 s).
+#[test]
+fn a_blank_line_after_every_cell_is_linear() {
+    let r = convert_within_guard("txt", gen::blank_per_cell_txt(100_000), Limits::default());
+    assert!(
+        matches!(&r, Err(e) if e.kind == ErrorKind::NoTables),
+        "{r:?}"
+    );
+}
+
+/// Each `<script>` lowercased the rest of the page (1.8 MB took 30 s).
+#[test]
+fn many_scripts_are_linear() {
+    let n = convert_within_guard("html", gen::scripts_html(150_000), Limits::default()).unwrap();
+    assert_eq!(n.tables[0].indicators.len(), 1);
+}
+
+#[test]
+fn script_end_tags_are_found_in_any_case() {
+    let page = "<html><SCRIPT>x</ScRiPt><p>段落</p><table><tr><td>a</td></tr></table></html>";
+    let blocks = jixiao::read::html::read(page, &Limits::default()).unwrap();
+    assert_eq!(blocks[0], jixiao::grid::Block::Paragraph("段落".into()));
+}
+
+/// gridBefore = 4294967295: the width was clamped, the allocation was not.
+#[test]
+fn grid_before_of_four_billion_is_too_large_not_18_gb() {
+    // A row of no cells: the clamped width (16,384) passed the check.
+    for grid in ["gridBefore", "gridAfter"] {
+        let row = format!(r#"<w:tr><w:trPr><w:{grid} w:val="4294967295"/></w:trPr></w:tr>"#);
+        let bytes = gen::docx(&format!("<w:tbl>{row}</w:tbl>"));
+        let e = convert_within_guard(grid, bytes, Limits::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+    }
+}
+
+/// rowspan × colspan areas were not counted (19 KB → 2 GB).
+#[test]
+fn span_areas_count_against_max_cells() {
+    let e = convert_within_guard("html", gen::spans_html(400), Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+    assert!(e.message.contains("max_cells"), "{}", e.message);
+    // Also across tables: each alone fits, together they do not.
+    let one = "<table><tr><td colspan=1000>x</td></tr><tr><td>y</td></tr></table>";
+    let page = format!("<html>{}</html>", one.repeat(30));
+    let limits = Limits {
+        max_cells: 50_000,
+        ..Limits::default()
+    };
+    let e = convert_within_guard("html", page.into_bytes(), limits).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+}
+
+/// A text file of short lines only took ~70× its size (100 MB → 6.9 GB):
+/// lines are charged against max_text_bytes before they are kept.
+#[test]
+fn short_lines_count_against_max_text_bytes() {
+    let e = convert_within_guard("txt", gen::short_lines_txt(2_000_000), Limits::default())
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+    assert!(e.message.contains("max_text_bytes"), "{}", e.message);
+}
+
+/// Paragraphs of a .docx count as well (a run of `<w:p/>`).
+#[test]
+fn docx_paragraphs_count_against_max_text_bytes() {
+    let limits = Limits {
+        max_text_bytes: 100_000,
+        ..Limits::default()
+    };
+    let e = convert_within_guard("docx", gen::docx(&"<w:p/>".repeat(10_000)), limits).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+}
+
+/// Padding: one wide row over many narrow ones, many far-apart sheets,
+/// many full-width gridBefore rows: each grid and all of them together
+/// are bounded by max_cells before the slots exist.
+#[test]
+fn padded_areas_count_against_max_cells() {
+    let limits = Limits {
+        max_cells: 500_000,
+        ..Limits::default()
+    };
+    for (what, bytes) in [
+        ("txt", gen::wide_over_narrow_txt(10_000)),
+        ("xlsx", gen::far_cells_xlsx(1_000)),
+        ("docx", gen::grid_before_docx(100)),
+    ] {
+        let e = convert_within_guard(what, bytes, limits).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLarge, "{what}: {e}");
+        assert!(e.message.contains("max_cells"), "{what}: {}", e.message);
+    }
+}
+
+/// A percent format on Decimal::MAX overflowed `× 100` (a caught panic in
+/// convert, exit 101 in inspect).
+#[test]
+fn a_percent_of_the_largest_decimal_is_shown_not_a_panic() {
+    use jixiao::read::xlsx::{builtin_format, show_number};
+    let big = "79228162514264337593543950335";
+    assert_eq!(
+        show_number(big, &builtin_format(9), false),
+        format!("{big}00%")
+    );
+    assert_eq!(
+        show_number(big, &builtin_format(10), false),
+        format!("{big}00.00%")
+    );
+    assert_eq!(
+        show_number(
+            "-792281625142643375935439503.35",
+            &builtin_format(10),
+            false
+        ),
+        "-79228162514264337593543950335.00%"
+    );
+    let styles =
+        r#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="10"/></cellXfs></styleSheet>"#;
+    let sheet = format!(
+        r#"<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>{big}</v></c></row></sheetData></worksheet>"#
+    );
+    let book = gen::xlsx_with(&[sheet], &[("xl/styles.xml", styles.as_bytes())]);
+    let doc = jixiao::read::read(&book, &Limits::default()).unwrap();
+    let jixiao::grid::Block::Table(g) = &doc.blocks[0] else {
+        panic!()
+    };
+    assert_eq!(g.text_at(0, 0), Some(format!("{big}00.00%").as_str()));
+}
+
+/// `inspect` reads through the same containment as `convert`: the file
+/// whose number once panicked is shown, exit 0 (it died with exit 101).
+#[test]
+fn inspect_shows_the_percent_of_the_largest_decimal() {
+    let big = "79228162514264337593543950335";
+    let styles =
+        r#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="9"/></cellXfs></styleSheet>"#;
+    let sheet = format!(
+        r#"<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>{big}</v></c></row></sheetData></worksheet>"#
+    );
+    let book = gen::xlsx_with(&[sheet], &[("xl/styles.xml", styles.as_bytes())]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.xlsx");
+    std::fs::write(&path, book).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("inspect")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(&format!("{big}00%")), "{stdout}");
 }

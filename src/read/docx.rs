@@ -124,6 +124,11 @@ struct Parser<'l> {
     in_text: bool,
     in_run: usize,
     cells: u64,
+    /// Padded slots of the tables so far.
+    slots: u64,
+    /// Bytes of paragraph text kept so far, each paragraph charged
+    /// [`super::text::LINE_COST`] too (a run of `<w:p/>` costs memory).
+    text: u64,
 }
 
 /// Parses a WordprocessingML main part.
@@ -139,6 +144,8 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
         in_text: false,
         in_run: 0,
         cells: 0,
+        slots: 0,
+        text: 0,
     };
     let mut budget = Budget::new(limits);
     // Depth at which a skipped element started; its content is ignored.
@@ -292,6 +299,13 @@ impl Parser<'_> {
                 let Some(text) = self.paragraphs.pop() else {
                     return Ok(());
                 };
+                self.text += text.len() as u64 + super::text::LINE_COST;
+                if self.text > self.limits.max_text_bytes {
+                    return Err(Limits::exceeded(
+                        "max_text_bytes",
+                        self.limits.max_text_bytes,
+                    ));
+                }
                 if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
                     cell.paragraphs.push(text);
                 } else if !text.trim().is_empty() {
@@ -329,6 +343,11 @@ impl Parser<'_> {
                     t.rows.push(row);
                 }
                 let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
+                // Padded slots of all tables together, not only of each.
+                self.slots += u64::from(grid.rows()) * u64::from(grid.cols());
+                if self.slots > self.limits.max_cells {
+                    return Err(Limits::exceeded("max_cells", self.limits.max_cells));
+                }
                 match self.tables.last_mut() {
                     Some(parent) => {
                         parent.nested.push(grid);
@@ -357,8 +376,8 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
         let width = row
             .cells
             .iter()
-            .fold(row.before.min(MAX_COLS), |w, c| w.saturating_add(c.span))
-            .saturating_add(row.after.min(MAX_COLS));
+            .fold(row.before, |w, c| w.saturating_add(c.span))
+            .saturating_add(row.after);
         total += u64::from(width);
         if width > MAX_COLS || total > limits.max_cells {
             return Err(Limits::exceeded("max_cells", limits.max_cells));
@@ -402,7 +421,7 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
         slots.resize(slots.len() + row.after as usize, Slot::Empty);
         out.push(slots);
     }
-    Ok(Grid::from_rows(out, locator))
+    super::grid_within(out, locator, limits)
 }
 
 /// The anchor of the merge a `vMerge` continuation at (`row`, `col`) joins:

@@ -126,11 +126,26 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
             blocks: html::read(&page, limits)?,
         });
     }
-    let blocks = text::read(&decoded, limits.max_cells)?;
+    let blocks = text::read(&decoded, limits)?;
     Ok(Document {
         format: Format::Txt,
         blocks,
     })
+}
+
+/// A grid from ragged rows, its padded area (rows × widest row) checked
+/// against `max_cells` before it is allocated: one wide row over many
+/// narrow ones is cheap to write and costly to pad.
+pub(crate) fn grid_within(
+    rows: Vec<Vec<crate::grid::Slot>>,
+    locator: String,
+    limits: &Limits,
+) -> Result<crate::grid::Grid> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u64;
+    if (rows.len() as u64).saturating_mul(width) > limits.max_cells {
+        return Err(Limits::exceeded("max_cells", limits.max_cells));
+    }
+    Ok(crate::grid::Grid::from_rows(rows, locator))
 }
 
 /// Advice for the Excel 2-4 worksheets jixiao does not read.

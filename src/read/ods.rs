@@ -183,7 +183,7 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                     }
                     "table" if table.as_ref().is_some_and(|t| t.2 == budget.depth) => {
                         if let Some((name, sheet, _)) = table.take() {
-                            if let Some(g) = sheet.into_grid(&name, limits)? {
+                            if let Some(g) = sheet.into_grid(&name, &mut cells)? {
                                 blocks.push(Block::Table(g));
                             }
                         }

@@ -33,7 +33,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
         for d in wb.merge_cells_by_sheet_name(&name).unwrap_or_default() {
             sheet.merge(&mut budget, (d.start.0, d.start.1, d.end.0, d.end.1))?;
         }
-        if let Some(g) = sheet.into_grid(&name, limits)? {
+        if let Some(g) = sheet.into_grid(&name, &mut budget)? {
             blocks.push(Block::Table(g));
         }
     }

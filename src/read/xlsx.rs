@@ -59,7 +59,7 @@ pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
         };
         let xml = xml_text(bytes, &path)?;
         let sheet = parse_sheet(&xml, &strings, &styles, date1904, limits, &mut budget)?;
-        if let Some(g) = sheet.into_grid(name, limits)? {
+        if let Some(g) = sheet.into_grid(name, &mut budget)? {
             blocks.push(Block::Table(g));
         }
     }
@@ -333,7 +333,8 @@ pub fn format_from_code(code: &str) -> NumberFormat {
     let decimals = plain.split_once('.').map_or(0, |(_, frac)| {
         frac.chars()
             .take_while(|c| matches!(c, '0' | '#' | '?'))
-            .count() as u32
+            .count()
+            .min(30) as u32 // Excel shows at most 30
     });
     NumberFormat::Fixed {
         decimals,
@@ -357,14 +358,30 @@ pub fn show_number(raw: &str, fmt: &NumberFormat, date1904: bool) -> String {
             thousands,
             percent,
         } => {
-            let mut v = if *percent {
-                d * Decimal::ONE_HUNDRED
+            let scaled = if *percent {
+                d.checked_mul(Decimal::ONE_HUNDRED)
             } else {
-                d
+                Some(d)
             };
-            v = v.round_dp_with_strategy(*decimals, RoundingStrategy::MidpointAwayFromZero);
-            v.rescale(*decimals);
-            let mut s = v.to_string();
+            let mut s = match scaled {
+                Some(mut v) => {
+                    v = v.round_dp_with_strategy(*decimals, RoundingStrategy::MidpointAwayFromZero);
+                    v.rescale(*decimals);
+                    let mut s = v.to_string();
+                    // Too many digits for the scale: rescale keeps fewer
+                    // decimals than asked; the format still shows them.
+                    if v.scale() < *decimals {
+                        if v.scale() == 0 {
+                            s.push('.');
+                        }
+                        s.extend(std::iter::repeat_n('0', (*decimals - v.scale()) as usize));
+                    }
+                    s
+                }
+                // Past Decimal's 96 bits (79228162514264337593543950335 as
+                // a percent): move the point in the text instead.
+                None => percent_text(d, *decimals),
+            };
             if *thousands {
                 s = group_thousands(&s);
             }
@@ -377,6 +394,30 @@ pub fn show_number(raw: &str, fmt: &NumberFormat, date1904: bool) -> String {
             excel_date(d, date1904, *time).unwrap_or_else(|| d.normalize().to_string())
         }
     }
+}
+
+/// `d × 100` written out without arithmetic, for values too large to
+/// multiply; such values have at most two decimals left to move.
+fn percent_text(d: Decimal, decimals: u32) -> String {
+    let text = d.normalize().to_string();
+    let (sign, rest) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut digits = format!("{int}{frac:0<2}");
+    let tail = digits.split_off(int.len() + 2);
+    let digits = digits.trim_start_matches('0');
+    let mut out = format!("{sign}{}", if digits.is_empty() { "0" } else { digits });
+    let tail: String = tail
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(decimals as usize)
+        .collect();
+    if decimals > 0 {
+        out.push('.');
+        out.push_str(&tail);
+    }
+    out
 }
 
 fn group_thousands(s: &str) -> String {
@@ -468,6 +509,8 @@ pub struct CellBudget<'l> {
     cells: u64,
     merges: u64,
     text: u64,
+    /// Slots of the grids laid out so far.
+    area: u64,
 }
 
 impl<'l> CellBudget<'l> {
@@ -477,6 +520,7 @@ impl<'l> CellBudget<'l> {
             cells: 0,
             merges: 0,
             text: 0,
+            area: 0,
         }
     }
 
@@ -490,6 +534,61 @@ impl<'l> CellBudget<'l> {
             ));
         }
         Ok(())
+    }
+}
+
+/// Which slots accepted merges cover, answering "is any slot of this
+/// rectangle covered?" in O(log rows × log cols) whatever the rectangle's
+/// size: a 2-D Fenwick tree of covered counts. Scanning each merge's area
+/// made 35,000 large merges that overlap only at a corner quadratic.
+/// Accepted merges are disjoint, so marking costs at most the grid's area.
+struct Occupancy {
+    rows: usize,
+    cols: usize,
+    tree: Vec<u32>,
+}
+
+impl Occupancy {
+    fn new(rows: u32, cols: u32) -> Self {
+        let (rows, cols) = (rows as usize, cols as usize);
+        Occupancy {
+            rows,
+            cols,
+            tree: vec![0; (rows + 1) * (cols + 1)],
+        }
+    }
+
+    fn mark(&mut self, r: u32, c: u32) {
+        let mut i = r as usize + 1;
+        while i <= self.rows {
+            let mut j = c as usize + 1;
+            while j <= self.cols {
+                self.tree[i * (self.cols + 1) + j] += 1;
+                j += j & j.wrapping_neg();
+            }
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// Covered slots in rows `..r`, columns `..c` (exclusive ends).
+    fn prefix(&self, r: usize, c: usize) -> u64 {
+        let mut sum = 0u64;
+        let mut i = r;
+        while i > 0 {
+            let mut j = c;
+            while j > 0 {
+                sum += u64::from(self.tree[i * (self.cols + 1) + j]);
+                j -= j & j.wrapping_neg();
+            }
+            i -= i & i.wrapping_neg();
+        }
+        sum
+    }
+
+    /// Whether any slot of rows `a..=c`, columns `b..=d` is covered.
+    fn any_in(&self, a: u32, b: u32, c: u32, d: u32) -> bool {
+        let (a, b, c, d) = (a as usize, b as usize, c as usize + 1, d as usize + 1);
+        self.prefix(c, d) + self.prefix(a, b) > self.prefix(a, d) + self.prefix(c, b)
     }
 }
 
@@ -654,7 +753,8 @@ impl Sheet {
     }
     /// Lays the cells out on a grid covering the cells and merges, or `None`
     /// for an empty sheet. The area is checked before anything is allocated.
-    pub fn into_grid(self, name: &str, limits: &Limits) -> Result<Option<Grid>> {
+    pub fn into_grid(self, name: &str, budget: &mut CellBudget) -> Result<Option<Grid>> {
+        let limits = budget.limits;
         if self.cells.is_empty() {
             return Ok(None);
         }
@@ -676,7 +776,10 @@ impl Sheet {
         }
         let rows = u64::from(r1 - r0 + 1);
         let cols = u64::from(c1 - c0 + 1);
-        if rows * cols > limits.max_cells {
+        // This sheet's area, and all sheets' areas together: 100 sheets of
+        // two far-apart cells each are 100 full grids.
+        budget.area = budget.area.saturating_add(rows * cols);
+        if rows * cols > limits.max_cells || budget.area > limits.max_cells {
             return Err(Limits::exceeded("max_cells", limits.max_cells));
         }
         let (rows, cols) = (rows as u32, cols as u32);
@@ -698,19 +801,18 @@ impl Sheet {
                 *t = text;
             }
         }
-        let mut covered = vec![false; (rows * cols) as usize];
+        let mut covered = Occupancy::new(rows, cols);
         for (a, b, c, d) in self.merges {
             if a < r0 || b < c0 || c > r1 || d > c1 {
                 continue;
             }
             let (a, b, c, d) = (a - r0, b - c0, c - r0, d - c0);
-            let overlaps = (a..=c).any(|r| (b..=d).any(|col| covered[(r * cols + col) as usize]));
-            if overlaps || (a == c && b == d) {
+            if (a == c && b == d) || covered.any_in(a, b, c, d) {
                 continue; // overlapping merges are invalid; the first one wins
             }
             for r in a..=c {
                 for col in b..=d {
-                    covered[(r * cols + col) as usize] = true;
+                    covered.mark(r, col);
                     if (r, col) != (a, b) {
                         slots[r as usize][col as usize] = Slot::Covered {
                             anchor: Pos { row: a, col: b },
@@ -801,7 +903,9 @@ mod tests {
             cells: vec![(0, 0, "a".into()), (1_048_575, 16_383, "b".into())],
             merges: vec![],
         };
-        let e = s.into_grid("S", &Limits::default()).unwrap_err();
+        let e = s
+            .into_grid("S", &mut CellBudget::new(&Limits::default()))
+            .unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::TooLarge);
     }
 
@@ -811,7 +915,10 @@ mod tests {
             cells: vec![(1, 1, "标题".into()), (2, 1, "x".into())],
             merges: vec![(1, 1, 1, 3), (2, 1, 2, 2), (2, 2, 2, 3)],
         };
-        let g = s.into_grid("S", &Limits::default()).unwrap().unwrap();
+        let g = s
+            .into_grid("S", &mut CellBudget::new(&Limits::default()))
+            .unwrap()
+            .unwrap();
         assert_eq!(g.locator, "S!B2:D3");
         assert_eq!(
             g.slot(0, 0),

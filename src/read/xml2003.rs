@@ -144,7 +144,7 @@ pub fn read(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                     }
                     "Worksheet" => {
                         if let Some((name, s)) = sheet.take() {
-                            if let Some(g) = s.into_grid(&name, limits)? {
+                            if let Some(g) = s.into_grid(&name, &mut cells)? {
                                 blocks.push(Block::Table(g));
                             }
                         }

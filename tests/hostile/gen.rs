@@ -1,0 +1,308 @@
+//! Generators of pathological inputs, one per family of issue 10, each at
+//! any size `n`. Shared by tests/scaling.rs, tests/regressions.rs and
+//! examples/hostile.rs (which writes them for scripts/bench/scaling.sh).
+#![allow(dead_code)]
+
+use std::io::Write;
+
+/// A family: its name, a one-line description, and its generator.
+pub struct Family {
+    pub name: &'static str,
+    pub what: &'static str,
+    /// The file name's extension (the content decides the format anyway).
+    pub ext: &'static str,
+    pub make: fn(usize) -> Vec<u8>,
+}
+
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "wide-row-docx",
+        what: "a data row n columns wider than its header (extra keys ?, ? (2)…)",
+        ext: "docx",
+        make: wide_row_docx,
+    },
+    Family {
+        name: "wide-row-ods",
+        what: "the same from repeated ODS columns (n/1000 cells × 1000)",
+        ext: "ods",
+        make: wide_row_ods,
+    },
+    Family {
+        name: "corner-merges-xlsx",
+        what: "n large merges, each overlapping an earlier one at one corner",
+        ext: "xlsx",
+        make: corner_merges_xlsx,
+    },
+    Family {
+        name: "corner-merges-xml2003",
+        what: "the same in SpreadsheetML (MergeAcross/MergeDown)",
+        ext: "xml",
+        make: corner_merges_xml2003,
+    },
+    Family {
+        name: "blank-per-cell-txt",
+        what: "a text dump row of n cells, each followed by a blank line",
+        ext: "txt",
+        make: blank_per_cell_txt,
+    },
+    Family {
+        name: "scripts-html",
+        what: "n <script> elements before a table",
+        ext: "html",
+        make: scripts_html,
+    },
+    Family {
+        name: "spans-html",
+        what: "n cells of rowspan=1000 colspan=1000",
+        ext: "html",
+        make: spans_html,
+    },
+    Family {
+        name: "short-lines-txt",
+        what: "n lines of one character",
+        ext: "txt",
+        make: short_lines_txt,
+    },
+    Family {
+        name: "wide-over-narrow-txt",
+        what: "one row of n/10 cells over n one-cell rows (padded area)",
+        ext: "txt",
+        make: wide_over_narrow_txt,
+    },
+    Family {
+        name: "far-cells-xlsx",
+        what: "n/1000 sheets, each two cells 1000×1000 apart",
+        ext: "xlsx",
+        make: far_cells_xlsx,
+    },
+    Family {
+        name: "grid-before-docx",
+        what: "n rows each with gridBefore=16384 (padded area over tables)",
+        ext: "docx",
+        make: grid_before_docx,
+    },
+];
+
+pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, body) in parts {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(body).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// A .docx whose body is `body` (WordprocessingML inside `w:body`).
+pub fn docx(body: &str) -> Vec<u8> {
+    let doc = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    zip(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", doc.as_bytes()),
+    ])
+}
+
+pub fn docx_row(cells: &[&str]) -> String {
+    let mut s = String::from("<w:tr>");
+    for c in cells {
+        s.push_str(&format!(
+            "<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>"
+        ));
+    }
+    s.push_str("</w:tr>");
+    s
+}
+
+pub const HEADER: [&str; 4] = ["一级指标", "二级指标", "三级指标", "指标值"];
+pub const DATA: [&str; 4] = ["产出指标", "数量指标", "完成数", "≥10"];
+
+pub fn wide_row_docx(n: usize) -> Vec<u8> {
+    let mut data: Vec<&str> = DATA.to_vec();
+    data.extend(std::iter::repeat_n("v", n));
+    docx(&format!(
+        "<w:tbl>{}{}</w:tbl>",
+        docx_row(&HEADER),
+        docx_row(&data)
+    ))
+}
+
+pub fn ods(content: &str) -> Vec<u8> {
+    zip(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+fn ods_cell(text: &str, repeat: usize) -> String {
+    format!(
+        r#"<table:table-cell table:number-columns-repeated="{repeat}"><text:p>{text}</text:p></table:table-cell>"#
+    )
+}
+
+pub fn wide_row_ods(n: usize) -> Vec<u8> {
+    let header: String = HEADER.iter().map(|h| ods_cell(h, 1)).collect();
+    let mut data: String = DATA.iter().map(|h| ods_cell(h, 1)).collect();
+    for _ in 0..n.div_ceil(1000) {
+        data.push_str(&ods_cell("v", 1000));
+    }
+    ods(&format!(
+        r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row>{header}</table:table-row><table:table-row>{data}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    ))
+}
+
+/// An .xlsx of sheets given as worksheet XML.
+pub fn xlsx(sheets: &[String]) -> Vec<u8> {
+    xlsx_with(sheets, &[])
+}
+
+/// An .xlsx of sheets and further parts (`xl/styles.xml`).
+pub fn xlsx_with(sheets: &[String], more: &[(&str, &[u8])]) -> Vec<u8> {
+    let list: String = (1..=sheets.len())
+        .map(|i| format!(r#"<sheet name="S{i}" r:id="rId{i}" xmlns:r="r"/>"#))
+        .collect();
+    let rels: String = (1..=sheets.len())
+        .map(|i| {
+            format!(
+                r#"<Relationship Id="rId{i}" Type="x/worksheet" Target="worksheets/sheet{i}.xml"/>"#
+            )
+        })
+        .collect();
+    let workbook = format!("<workbook><sheets>{list}</sheets></workbook>");
+    let rels = format!("<Relationships>{rels}</Relationships>");
+    let names: Vec<String> = (1..=sheets.len())
+        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
+        .collect();
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+    ];
+    for (name, sheet) in names.iter().zip(sheets) {
+        parts.push((name, sheet.as_bytes()));
+    }
+    parts.extend_from_slice(more);
+    zip(&parts)
+}
+
+/// Side of the square sheet the corner-merge families fill.
+pub const SIDE: u32 = 1000;
+
+fn col_name(mut col: u32) -> String {
+    let mut s = Vec::new();
+    col += 1;
+    while col > 0 {
+        s.push(b'A' + ((col - 1) % 26) as u8);
+        col = (col - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap()
+}
+
+pub fn corner_merges_xlsx(n: usize) -> Vec<u8> {
+    let last = format!("{}{}", col_name(SIDE - 1), SIDE);
+    let mut merges = format!(
+        r#"<mergeCell ref="{}{}:{last}"/>"#,
+        col_name(SIDE - 2),
+        SIDE - 1
+    );
+    let big = format!(
+        r#"<mergeCell ref="A1:{}{}"/>"#,
+        col_name(SIDE - 2),
+        SIDE - 1
+    );
+    for _ in 0..n {
+        merges.push_str(&big);
+    }
+    xlsx(&[format!(
+        r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="{SIDE}"><c r="{last}" t="inlineStr"><is><t>b</t></is></c></row></sheetData><mergeCells>{merges}</mergeCells></worksheet>"#
+    )])
+}
+
+pub fn corner_merges_xml2003(n: usize) -> Vec<u8> {
+    let s = SIDE;
+    let mut rows = format!(
+        r#"<Row ss:Index="{}"><Cell ss:Index="{}" ss:MergeAcross="1" ss:MergeDown="1"><Data ss:Type="String">b</Data></Cell></Row><Row ss:Index="1">"#,
+        s - 1,
+        s - 1
+    );
+    for _ in 0..n {
+        rows.push_str(&format!(
+            r#"<Cell ss:Index="1" ss:MergeAcross="{}" ss:MergeDown="{}"><Data ss:Type="String">a</Data></Cell>"#,
+            s - 2,
+            s - 2
+        ));
+    }
+    rows.push_str("</Row>");
+    format!(
+        r#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>{rows}</Table></Worksheet></Workbook>"#
+    )
+    .into_bytes()
+}
+
+pub fn blank_per_cell_txt(n: usize) -> Vec<u8> {
+    let mut s = String::new();
+    for _ in 0..n {
+        s.push_str("\tv\n");
+    }
+    s.push('\n');
+    for _ in 0..n {
+        s.push_str("\tw\n\n");
+    }
+    s.into_bytes()
+}
+
+fn header_table_html() -> String {
+    let row = |cells: &[&str]| -> String {
+        let tds: String = cells.iter().map(|c| format!("<td>{c}</td>")).collect();
+        format!("<tr>{tds}</tr>")
+    };
+    format!("<table>{}{}</table>", row(&HEADER), row(&DATA))
+}
+
+pub fn scripts_html(n: usize) -> Vec<u8> {
+    let mut s = String::from("<html><body>");
+    for _ in 0..n {
+        s.push_str("<script>var a=1;</script><p>x</p>");
+    }
+    s.push_str(&header_table_html());
+    s.push_str("</body></html>");
+    s.into_bytes()
+}
+
+pub fn spans_html(n: usize) -> Vec<u8> {
+    let mut s = String::from("<html><table>");
+    for _ in 0..n {
+        s.push_str("<tr><td rowspan=1000 colspan=1000>x</td></tr>");
+    }
+    s.push_str("</table></html>");
+    s.into_bytes()
+}
+
+pub fn short_lines_txt(n: usize) -> Vec<u8> {
+    "a\n".repeat(n).into_bytes()
+}
+
+pub fn wide_over_narrow_txt(n: usize) -> Vec<u8> {
+    let mut s = "\tv\n".repeat(n / 10 + 1);
+    s.push('\n');
+    s.push_str(&"\tw\n\n".repeat(n));
+    s.into_bytes()
+}
+
+pub fn far_cells_xlsx(n: usize) -> Vec<u8> {
+    let sheet = format!(
+        r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="{SIDE}"><c r="{}{SIDE}" t="inlineStr"><is><t>b</t></is></c></row></sheetData></worksheet>"#,
+        col_name(SIDE - 1)
+    );
+    xlsx(&vec![sheet; n.div_ceil(1000)])
+}
+
+pub fn grid_before_docx(n: usize) -> Vec<u8> {
+    let row = r#"<w:tr><w:trPr><w:gridBefore w:val="16383"/></w:trPr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#;
+    docx(&format!("<w:tbl>{}</w:tbl>", row.repeat(n)))
+}
