@@ -122,6 +122,8 @@ pub struct Outcome {
     pub tables: usize,
     pub indicators: usize,
     pub notes: usize,
+    /// Each note as readable text, with its table's number (`--report`).
+    pub note_texts: Vec<(u32, String)>,
     /// Its tables rendered, for the combined output.
     pub rendered: Vec<Vec<u8>>,
     /// Its tables themselves, for a combined .xlsx built at the end.
@@ -171,6 +173,7 @@ fn convert_one(
         tables: 0,
         indicators: 0,
         notes: 0,
+        note_texts: Vec::new(),
         rendered: Vec::new(),
         kept: Vec::new(),
         skipped: Vec::new(),
@@ -197,6 +200,15 @@ fn convert_one(
     o.tables = n.tables.len();
     o.indicators = n.tables.iter().map(|t| t.indicators.len()).sum();
     o.notes = n.tables.iter().map(|t| t.notes.len()).sum();
+    o.note_texts = n
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.notes
+                .iter()
+                .map(|n| (t.source.table, crate::write::note_text(n, opts.headers)))
+        })
+        .collect();
     o.skipped = n.skipped;
     o.incomplete = n
         .tables

@@ -496,6 +496,8 @@ impl Report {
             "tables": o.tables,
             "indicators": o.indicators,
             "warnings": o.notes,
+            "notes": o.note_texts.iter().map(|(table, text)| serde_json::json!({"table": table, "note": text})).collect::<Vec<_>>(),
+            "skipped": o.skipped,
             "error_kind": o.error.as_ref().map(|e| e.kind.as_str()),
             "message": o.error.as_ref().map(|e| e.message.clone()),
         });
@@ -624,21 +626,18 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
         r.finish()?;
     }
     if !p.quiet {
-        let skipped = if p.walk_skipped > 0 {
-            format!(" ({} other files passed over)", p.walk_skipped)
-        } else {
-            String::new()
-        };
-        let partial = if incomplete > 0 {
-            format!(" ({incomplete} incomplete: see the warnings)")
-        } else {
-            String::new()
-        };
         eprintln!(
-            "jixiao: {} files{skipped}, {tables} tables{partial}, {indicators} indicators, {notes} notes, {} errors, {:.2} s",
-            p.files.len(),
-            errors.len(),
-            started.elapsed().as_secs_f64()
+            "jixiao: {}",
+            summary(&Counts {
+                files: p.files.len(),
+                passed_over: p.walk_skipped,
+                tables,
+                incomplete,
+                indicators,
+                notes,
+                errors: errors.len(),
+                seconds: started.elapsed().as_secs_f64(),
+            })
         );
     }
     if p.strict && incomplete > 0 && !p.quiet {
@@ -651,6 +650,52 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
     } else {
         1
     })
+}
+
+/// What the summary line counts.
+struct Counts {
+    files: usize,
+    passed_over: usize,
+    tables: usize,
+    incomplete: usize,
+    indicators: usize,
+    notes: usize,
+    errors: usize,
+    seconds: f64,
+}
+
+/// The line that ends every run, Chinese first.
+fn summary(c: &Counts) -> String {
+    let Counts {
+        files,
+        passed_over,
+        tables,
+        incomplete,
+        indicators,
+        notes,
+        errors,
+        seconds,
+    } = *c;
+    let (zh_skip, en_skip) = if passed_over > 0 {
+        (
+            format!("（另有 {passed_over} 个其他文件未读）"),
+            format!(", {passed_over} other files passed over"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    let (zh_part, en_part) = if incomplete > 0 {
+        (
+            format!("（其中 {incomplete} 张未完整读取，见警告）"),
+            format!(" ({incomplete} incomplete: see the warnings)"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    format!(
+        "共 {files} 个文件{zh_skip}，{tables} 张表{zh_part}，{indicators} 个指标，{notes} 条说明，{errors} 个错误，{seconds:.2} 秒 \
+         ({files} files{en_skip}, {tables} tables{en_part}, {indicators} indicators, {notes} notes, {errors} errors, {seconds:.2} s)"
+    )
 }
 
 fn inspect(path: &Path) -> i32 {

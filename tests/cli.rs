@@ -35,7 +35,7 @@ fn csv_of_the_seed_matches_its_golden() {
     assert_eq!((o.status.code(), o.stdout.as_slice()), (Some(0), &b""[..]));
     let err = stderr(&o);
     assert!(
-        err.starts_with("jixiao: 1 files, 7 tables, 42 indicators, 0 notes, 0 errors, "),
+        err.starts_with("jixiao: 共 1 个文件，7 张表，42 个指标，0 条说明，0 个错误，"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1);
@@ -104,7 +104,7 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
         "{err}"
     );
     assert!(
-        lines[1].starts_with("jixiao: 2 files, 7 tables, 42 indicators, 0 notes, 1 errors, "),
+        lines[1].starts_with("jixiao: 共 2 个文件，7 张表，42 个指标，0 条说明，1 个错误，"),
         "{err}"
     );
     let v: serde_json::Value =
@@ -340,7 +340,7 @@ fn out_dir_mirrors_the_tree_and_the_report_lists_every_file() {
         "{err}"
     );
     assert!(
-        err.contains("jixiao: 10 files (1 other files passed over), "),
+        err.contains("jixiao: 共 10 个文件（另有 1 个其他文件未读），"),
         "{err}"
     );
     assert!(
@@ -420,7 +420,7 @@ fn files_from_stdin_and_globs() {
     let txt = (0..14).filter(|i| i % 6 < 2).count();
     assert!(
         err.contains(&format!(
-            "jixiao: {txt} files ({} other files passed over)",
+            "jixiao: 共 {txt} 个文件（另有 {} 个其他文件未读），",
             14 - txt + 1
         )),
         "{err}"
@@ -607,9 +607,8 @@ fn a_table_not_read_in_full_is_never_silent() {
          未识别的列“考评口径”（已放入其他列） (column \"考评口径\" not understood (kept in extra))"
     );
     assert!(
-        lines[1].starts_with(
-            "jixiao: 1 files, 1 tables (1 incomplete: see the warnings), 2 indicators, "
-        ),
+        lines[1]
+            .starts_with("jixiao: 共 1 个文件，1 张表（其中 1 张未完整读取，见警告），2 个指标，"),
         "{err}"
     );
     let report: serde_json::Value =
@@ -651,4 +650,92 @@ fn a_table_not_read_in_full_is_never_silent() {
         ],
     );
     assert_eq!((o.status.code(), stderr(&o).lines().count()), (Some(0), 1));
+}
+
+/// Runs jixiao in the checkout (so paths read `samples/…`), writing into `out`.
+fn jixiao_here(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn check_golden(name: &str, got: &str) {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("JIXIAO_BLESS").is_some() {
+        std::fs::write(&golden, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap_or_default();
+    if got != want {
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from its golden at line {}:\n got: {:?}\nwant: {:?}\n(re-bless with JIXIAO_BLESS=1 cargo test --test cli and review the diff)",
+            line + 1,
+            got.lines().nth(line),
+            want.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn samples_csv_and_xlsx_carry_the_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("samples.csv");
+    let o = jixiao_here(&["convert", "-q", "samples", "-o", csv.to_str().unwrap()]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
+    assert!(text.contains(",二级指标: 服务对象满意度 → 服务对象满意度指标 (补上“指标”二字)\n"));
+    check_golden("samples.csv", &text);
+
+    // The workbook's three sheets as jixiao's reader sees them.
+    let xlsx = dir.path().join("samples.xlsx");
+    let o = jixiao_here(&["convert", "-q", "samples", "-o", xlsx.to_str().unwrap()]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let doc = jixiao::read::read(
+        &std::fs::read(&xlsx).unwrap(),
+        &jixiao::limits::Limits::default(),
+    )
+    .unwrap();
+    let mut dump = String::new();
+    for b in &doc.blocks {
+        if let jixiao::grid::Block::Table(g) = b {
+            dump.push_str(&format!("▦ {}\n", g.locator));
+            dump.push_str(&g.render());
+        }
+    }
+    assert!(dump.contains("▦ 说明!"), "{}", &dump[..200.min(dump.len())]);
+    check_golden("samples.xlsx.txt", &dump);
+}
+
+#[test]
+fn the_report_lists_each_files_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let o = jixiao_here(&[
+        "convert",
+        "-q",
+        "samples/dump-gbk-crlf-page-split.txt",
+        "-o",
+        dir.path().join("x.csv").to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let got: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(
+        got[0]["notes"],
+        serde_json::json!([{
+            "table": 1,
+            "note": "二级指标: 服务对象满意度 → 服务对象满意度指标 (补上“指标”二字)"
+        }])
+    );
+    assert_eq!(got[0]["warnings"], 1);
+    assert_eq!(got[0]["skipped"].as_array().map(Vec::len), Some(1));
 }

@@ -8,11 +8,13 @@
 pub mod sqlite;
 pub mod xlsx;
 
-use crate::model::{FileError, Indicator, Table, TargetValue};
+use crate::model::{FileError, Indicator, Note, Table, TableKind, TargetKind, TargetValue};
+use rust_decimal::Decimal;
 use std::io::{self, Write};
 
-/// The 32 flat columns: Chinese header, English key.
-pub const FIELDS: [(&str, &str); 32] = [
+/// The 33 flat columns: Chinese header, English key. 说明 (notes) was added
+/// after 其他 in the same schema version: no column changed its meaning.
+pub const FIELDS: [(&str, &str); 33] = [
     ("来源文件", "source_file"),
     ("表序号", "table"),
     ("序号", "seq"),
@@ -45,73 +47,234 @@ pub const FIELDS: [(&str, &str); 32] = [
     ("备注", "remark"),
     ("其他", "extra"),
     ("位置", "locator"),
+    ("说明", "notes"),
 ];
 
-/// Which header names the flat outputs use.
+/// The first columns, which hold the table's own fields (the same on every
+/// row of a table).
+pub const TABLE_COLUMNS: usize = 16;
+/// The rest: the indicator's fields, 其他, 位置 and 说明.
+pub const ROW_COLUMNS: usize = FIELDS.len() - TABLE_COLUMNS;
+
+/// Which header names the flat outputs use. Chinese headers also give
+/// Chinese enum values (表类型 项目, 指标类型 定量); English keep SCHEMA's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Headers {
     Zh,
     En,
 }
 
-/// One flat row: the table's fields repeated, then the indicator's. A table
-/// without indicators still gives one row, so no table is lost.
-pub fn flat_row(t: &Table, ind: Option<&Indicator>) -> [Option<String>; 32] {
-    let s = |x: &Option<String>| x.clone();
-    let d = |x: &Option<rust_decimal::Decimal>| x.map(|d| d.to_string());
-    let target = ind.and_then(|i| i.target.as_ref());
-    let tv = |f: fn(&TargetValue) -> Option<String>| target.and_then(f);
-    let mut extra = serde_json::Map::new();
-    for (k, v) in t
-        .extra
-        .0
-        .iter()
-        .chain(ind.map(|i| i.extra.0.iter()).into_iter().flatten())
-    {
-        extra.insert(k.clone(), serde_json::Value::String(v.clone()));
-    }
-    [
-        Some(t.source.file.clone()),
-        Some(t.source.table.to_string()),
-        t.seq.map(|n| n.to_string()),
-        s(&t.title),
-        Some(t.kind.as_str().to_string()),
-        s(&t.unit_code),
-        s(&t.unit_name),
-        s(&t.money_unit),
-        s(&t.project_name),
-        t.year.map(|y| y.to_string()),
-        s(&t.fund_level),
-        d(&t.budget.total),
-        d(&t.budget.fiscal),
-        d(&t.budget.other),
-        s(&t.fund_use),
-        (!t.goals.is_empty()).then(|| t.goals.join("；")),
-        ind.and_then(|i| i.level1.clone()),
-        ind.and_then(|i| i.level2.clone()),
-        ind.and_then(|i| i.level3.clone()),
-        ind.and_then(|i| i.description.clone()),
-        tv(|t| Some(t.raw.clone())),
-        tv(|t| Some(t.kind.as_str().to_string())),
-        tv(|t| t.op.map(|o| o.as_str().to_string())),
-        tv(|t| t.value.map(|d| d.to_string())),
-        tv(|t| t.upper.map(|d| d.to_string())),
-        tv(|t| t.unit.clone()),
-        ind.and_then(|i| d(&i.weight)),
-        ind.and_then(|i| i.actual.as_ref().map(|a| a.raw.clone())),
-        ind.and_then(|i| d(&i.score)),
-        ind.and_then(|i| i.remark.clone()),
-        (!extra.is_empty()).then(|| serde_json::Value::Object(extra).to_string()),
-        ind.map(|i| i.locator.clone()),
-    ]
+/// How 其他 (extra) is written in a flat row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraStyle {
+    /// Compact JSON (`{"主管部门":"…"}`): JSONL, xlsx (read back exactly).
+    Json,
+    /// `键：值；键：值`, which a clerk can read and filter (CSV with Chinese headers).
+    Text,
 }
 
-/// Every flat row of a table.
-pub fn flat_rows(t: &Table) -> Vec<[Option<String>; 32]> {
-    if t.indicators.is_empty() {
-        return vec![flat_row(t, None)];
+fn kind_name(k: TableKind, h: Headers) -> &'static str {
+    match (h, k) {
+        (Headers::En, _) => k.as_str(),
+        (Headers::Zh, TableKind::Project) => "项目",
+        (Headers::Zh, TableKind::SelfEvaluation) => "自评",
+        (Headers::Zh, TableKind::Department) => "部门整体",
     }
-    t.indicators.iter().map(|i| flat_row(t, Some(i))).collect()
+}
+
+fn target_kind_name(k: TargetKind, h: Headers) -> &'static str {
+    match (h, k) {
+        (Headers::En, _) => k.as_str(),
+        (Headers::Zh, TargetKind::Quantitative) => "定量",
+        (Headers::Zh, TargetKind::Qualitative) => "定性",
+    }
+}
+
+/// A rule of the normaliser in the clerk's words.
+fn rule_name(rule: &str, h: Headers) -> &str {
+    if h == Headers::En {
+        return rule;
+    }
+    match rule {
+        "vocabulary: edit distance 1" => "错别字修正",
+        "vocabulary: alias" => "同义名称统一",
+        "vocabulary: decoration removed" => "去掉分值、空格等修饰",
+        "vocabulary: 指标 added" => "补上“指标”二字",
+        "unknown level label" => "未知的指标级别名称，按原文保留",
+        "number: written form normalised" => "数字写法统一",
+        "type column disagrees: kind kept as read" => "指标类型列与指标值不一致，按原文",
+        "unplaced" => "未能归入任何字段",
+        other => other,
+    }
+}
+
+/// A note's field in the clerk's words: the flat column it belongs to.
+fn field_name(path: &str, h: Headers) -> String {
+    let key = path.replace('.', "_");
+    let key = match key.as_str() {
+        "target" => "target_raw",
+        "actual" | "actual_value" => "actual_raw",
+        k => k,
+    };
+    match FIELDS.iter().find(|(_, en)| *en == key) {
+        Some((zh, en)) => (if h == Headers::Zh { *zh } else { *en }).to_string(),
+        None => path.to_string(),
+    }
+}
+
+/// One note as readable text: `二级指标: 质量指表 → 质量指标 (错别字修正)`.
+pub fn note_text(n: &Note, h: Headers) -> String {
+    let field = field_name(split_note_field(&n.field).1, h);
+    let mut s = format!("{field}: {}", n.raw);
+    if let Some(to) = &n.normalized {
+        s.push_str(" → ");
+        s.push_str(to);
+    }
+    s.push_str(" (");
+    s.push_str(rule_name(&n.rule, h));
+    s.push(')');
+    s
+}
+
+/// `indicators[3].level2` → (Some(3), "level2"); anything else is the table's.
+pub fn split_note_field(field: &str) -> (Option<usize>, &str) {
+    if let Some(rest) = field.strip_prefix("indicators[") {
+        if let Some((n, tail)) = rest.split_once(']') {
+            if let Ok(i) = n.parse::<usize>() {
+                return (Some(i), tail.strip_prefix('.').unwrap_or(tail));
+            }
+        }
+    }
+    (None, field)
+}
+
+fn join_notes(parts: &[&str], h: Headers) -> Option<String> {
+    (!parts.is_empty()).then(|| parts.join(if h == Headers::Zh { "；" } else { "; " }))
+}
+
+/// A table's flat rows: its own part is rendered once, each indicator's part
+/// row by row ([`FlatTable::row`]).
+pub struct FlatTable<'a> {
+    t: &'a Table,
+    headers: Headers,
+    extra_style: ExtraStyle,
+    /// The first [`TABLE_COLUMNS`] values.
+    pub head: [Option<String>; TABLE_COLUMNS],
+    table_notes: Vec<String>,
+    /// Per indicator, its notes' texts.
+    indicator_notes: Vec<Vec<String>>,
+}
+
+impl<'a> FlatTable<'a> {
+    pub fn new(t: &'a Table, headers: Headers, extra_style: ExtraStyle) -> FlatTable<'a> {
+        let s = |x: &Option<String>| x.clone();
+        let d = |x: &Option<Decimal>| x.map(|d| d.to_string());
+        let head = [
+            Some(t.source.file.clone()),
+            Some(t.source.table.to_string()),
+            t.seq.map(|n| n.to_string()),
+            s(&t.title),
+            Some(kind_name(t.kind, headers).to_string()),
+            s(&t.unit_code),
+            s(&t.unit_name),
+            s(&t.money_unit),
+            s(&t.project_name),
+            t.year.map(|y| y.to_string()),
+            s(&t.fund_level),
+            d(&t.budget.total),
+            d(&t.budget.fiscal),
+            d(&t.budget.other),
+            s(&t.fund_use),
+            (!t.goals.is_empty()).then(|| t.goals.join("；")),
+        ];
+        let mut table_notes = Vec::new();
+        let mut indicator_notes = vec![Vec::new(); t.indicators.len()];
+        for n in &t.notes {
+            let text = note_text(n, headers);
+            match split_note_field(&n.field).0 {
+                Some(i) if i < indicator_notes.len() => indicator_notes[i].push(text),
+                _ => table_notes.push(text),
+            }
+        }
+        FlatTable {
+            t,
+            headers,
+            extra_style,
+            head,
+            table_notes,
+            indicator_notes,
+        }
+    }
+
+    /// How many rows: one per indicator, or one for a table without any,
+    /// so no table is lost.
+    pub fn rows(&self) -> usize {
+        self.t.indicators.len().max(1)
+    }
+
+    /// The indicator part of row `i` ([`ROW_COLUMNS`] values).
+    pub fn row(&self, i: usize) -> [Option<String>; ROW_COLUMNS] {
+        let h = self.headers;
+        let ind = self.t.indicators.get(i);
+        let d = |x: &Option<Decimal>| x.map(|d| d.to_string());
+        let target = ind.and_then(|i| i.target.as_ref());
+        let tv = |f: &dyn Fn(&TargetValue) -> Option<String>| target.and_then(f);
+        let mut notes: Vec<&str> = ind
+            .and_then(|_| self.indicator_notes.get(i))
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        notes.extend(self.table_notes.iter().map(String::as_str));
+        [
+            ind.and_then(|i| i.level1.clone()),
+            ind.and_then(|i| i.level2.clone()),
+            ind.and_then(|i| i.level3.clone()),
+            ind.and_then(|i| i.description.clone()),
+            tv(&|t| Some(t.raw.clone())),
+            tv(&|t| Some(target_kind_name(t.kind, h).to_string())),
+            tv(&|t| t.op.map(|o| o.as_str().to_string())),
+            tv(&|t| t.value.map(|d| d.to_string())),
+            tv(&|t| t.upper.map(|d| d.to_string())),
+            tv(&|t| t.unit.clone()),
+            ind.and_then(|i| d(&i.weight)),
+            ind.and_then(|i| i.actual.as_ref().map(|a| a.raw.clone())),
+            ind.and_then(|i| d(&i.score)),
+            ind.and_then(|i| i.remark.clone()),
+            self.extra(ind),
+            ind.map(|i| i.locator.clone()),
+            join_notes(&notes, h),
+        ]
+    }
+
+    /// The table's and the indicator's extras, merged (a repeated key keeps
+    /// the indicator's value, as a JSON object would).
+    fn extra(&self, ind: Option<&Indicator>) -> Option<String> {
+        let own = ind.map(|i| i.extra.0.as_slice()).unwrap_or_default();
+        let table = &self.t.extra.0;
+        if own.is_empty() && table.is_empty() {
+            return None;
+        }
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(table.len() + own.len());
+        for (k, v) in table.iter().chain(own) {
+            match pairs.iter_mut().find(|(x, _)| *x == k.as_str()) {
+                Some(p) => p.1 = v,
+                None => pairs.push((k, v)),
+            }
+        }
+        Some(match self.extra_style {
+            ExtraStyle::Json => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in pairs {
+                    m.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+                }
+                serde_json::Value::Object(m).to_string()
+            }
+            ExtraStyle::Text => pairs
+                .iter()
+                .map(|(k, v)| format!("{k}：{v}"))
+                .collect::<Vec<_>>()
+                .join("；"),
+        })
+    }
 }
 
 /// Output format.
@@ -188,47 +351,88 @@ fn indented<T: serde::Serialize>(v: &T, by: &str) -> io::Result<String> {
     Ok(out)
 }
 
-/// A table's bytes in the chosen format, without what joins tables.
+/// Appends `s` as a CSV field, quoted when it holds a comma, a quote or a
+/// line break (as the csv crate's `QuoteStyle::Necessary`).
+fn csv_field(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn csv_record<'v>(out: &mut Vec<u8>, values: impl Iterator<Item = &'v Option<String>>) {
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        csv_field(out, v.as_deref().unwrap_or(""));
+    }
+}
+
+fn json_field(out: &mut Vec<u8>, key: &str, v: &Option<String>) -> io::Result<()> {
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
+    match v {
+        None => out.extend_from_slice(b"null"),
+        // Whole numbers stay numbers; everything else is a string.
+        Some(n) if matches!(key, "table" | "seq" | "year") && n.parse::<i64>().is_ok() => {
+            out.extend_from_slice(n.as_bytes())
+        }
+        Some(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::other)?,
+    }
+    Ok(())
+}
+
+/// A table's bytes in the chosen format, without what joins tables. The
+/// table's own columns are rendered once and copied onto each row.
 pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
     let bytes = match opts.format {
-        // A workbook is built whole at the end; see `Output::table`.
+        // A workbook is built by its `Output`; see `Output::table`.
         Format::Xlsx => Vec::new(),
         Format::Json => indented(t, "    ")?.into_bytes(),
         Format::Jsonl => {
-            let mut out = Vec::with_capacity(2048);
-            for row in flat_rows(t) {
-                out.push(b'{');
-                for (i, ((_, key), v)) in FIELDS.iter().zip(row).enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    out.push(b'"');
-                    out.extend_from_slice(key.as_bytes());
-                    out.extend_from_slice(b"\":");
-                    match v {
-                        None => out.extend_from_slice(b"null"),
-                        // Whole numbers stay numbers; everything else is a string.
-                        Some(n)
-                            if matches!(*key, "table" | "seq" | "year")
-                                && n.parse::<i64>().is_ok() =>
-                        {
-                            out.extend_from_slice(n.as_bytes())
-                        }
-                        Some(s) => serde_json::to_writer(&mut out, &s).map_err(io::Error::other)?,
-                    }
+            let flat = FlatTable::new(t, Headers::En, ExtraStyle::Json);
+            let mut head = Vec::with_capacity(1024);
+            for ((_, key), v) in FIELDS.iter().zip(&flat.head) {
+                head.push(if head.is_empty() { b'{' } else { b',' });
+                json_field(&mut head, key, v)?;
+            }
+            let mut out = Vec::with_capacity(head.len() * flat.rows() + 1024);
+            for i in 0..flat.rows() {
+                out.extend_from_slice(&head);
+                for ((_, key), v) in FIELDS[TABLE_COLUMNS..].iter().zip(&flat.row(i)) {
+                    out.push(b',');
+                    json_field(&mut out, key, v)?;
                 }
                 out.extend_from_slice(b"}\n");
             }
             out
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            for row in flat_rows(t) {
-                w.write_record(row.iter().map(|v| v.as_deref().unwrap_or("")))
-                    .map_err(io::Error::other)?;
+            let style = match opts.headers {
+                Headers::Zh => ExtraStyle::Text,
+                Headers::En => ExtraStyle::Json,
+            };
+            let flat = FlatTable::new(t, opts.headers, style);
+            let mut head = Vec::with_capacity(512);
+            csv_record(&mut head, flat.head.iter());
+            let mut out = Vec::with_capacity(head.len() * flat.rows() + 1024);
+            for i in 0..flat.rows() {
+                out.extend_from_slice(&head);
+                out.push(b',');
+                csv_record(&mut out, flat.row(i).iter());
+                out.push(b'\n');
             }
-            w.into_inner()
-                .map_err(|e| io::Error::other(e.to_string()))?
+            out
         }
     };
     Ok(encode(opts, bytes))
@@ -239,8 +443,8 @@ pub struct Output<W: Write> {
     out: W,
     opts: Options,
     tables: usize,
-    /// The tables of an .xlsx output, written when it finishes.
-    kept: Vec<Table>,
+    /// An .xlsx output's workbook, written out when it finishes.
+    book: Option<xlsx::Book>,
 }
 
 impl<W: Write> Output<W> {
@@ -264,11 +468,15 @@ impl<W: Write> Output<W> {
                 out.write_all(&encode(&opts, header))?;
             }
         }
+        let book = match opts.format {
+            Format::Xlsx => Some(xlsx::Book::new(opts.headers, opts.layout)?),
+            _ => None,
+        };
         Ok(Output {
             out,
             opts,
             tables: 0,
-            kept: Vec::new(),
+            book,
         })
     }
 
@@ -282,21 +490,17 @@ impl<W: Write> Output<W> {
         self.out.write_all(rendered)
     }
 
-    /// Takes a table for an .xlsx output (built when the output finishes)
-    /// without copying it; other formats render and write it at once.
+    /// Takes a table for an .xlsx output (its rows written to the workbook
+    /// now); other formats render and write it at once.
     pub fn keep(&mut self, t: Table) -> io::Result<()> {
-        if self.opts.format == Format::Xlsx {
-            self.kept.push(t);
-            return Ok(());
-        }
         self.table(&t)
     }
 
     /// Renders and writes one table.
     pub fn table(&mut self, t: &Table) -> io::Result<()> {
-        if self.opts.format == Format::Xlsx {
-            self.kept.push(t.clone());
-            return Ok(());
+        if let Some(book) = self.book.as_mut() {
+            self.tables += 1;
+            return book.table(t);
         }
         let r = render(&self.opts, t)?;
         self.push(&r)
@@ -304,8 +508,8 @@ impl<W: Write> Output<W> {
 
     /// Closes the stream; JSON lists the files that failed.
     pub fn finish(mut self, errors: &[FileError]) -> io::Result<W> {
-        if self.opts.format == Format::Xlsx {
-            let bytes = xlsx::workbook(&self.kept, self.opts.headers, self.opts.layout)?;
+        if let Some(book) = self.book.take() {
+            let bytes = book.finish()?;
             self.out.write_all(&bytes)?;
         }
         if self.opts.format == Format::Json {

@@ -1,15 +1,17 @@
 //! .xlsx output with rust_xlsxwriter, in two layouts:
 //!
-//! - **flat** (default): sheet 指标, one row per indicator with the 32 CSV
+//! - **flat** (default): sheet 指标, one row per indicator with the 33 CSV
 //!   columns (header frozen, autofilter, readable widths; exact decimals as
 //!   numbers when a double holds them exactly, shown with their own scale),
-//!   and sheet 项目, one row per table;
+//!   sheet 项目, one row per table, and sheet 说明, one row per note. The
+//!   three are constant-memory worksheets: rows go to temporary files as the
+//!   tables arrive, so memory does not grow with the number of files;
 //! - **form** (`--layout form`): each table regenerated as its 绩效目标表 on
-//!   its own sheet, with merged cells — what a clerk prints.
-//!
-//! A workbook is built in memory when the output finishes.
+//!   its own sheet, with merged cells, set up to print — what a clerk prints.
+//!   Form sheets are ordinary (in-memory) worksheets: merging a run of 一级
+//!   cells goes back up the rows, which constant memory cannot.
 
-use super::{flat_rows, Headers, FIELDS};
+use super::{note_text, rule_name, ExtraStyle, FlatTable, Headers, FIELDS, TABLE_COLUMNS};
 use crate::model::Table;
 use rust_decimal::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -31,31 +33,71 @@ fn err(e: XlsxError) -> io::Error {
 const DECIMAL_COLUMNS: &[usize] = &[11, 12, 13, 23, 24, 26, 28];
 const INTEGER_COLUMNS: &[usize] = &[1, 2, 9];
 
+/// One number format per scale (`0`, `0.0`, `0.00` …), made once: a Format
+/// per cell costs a hash and a lookup in the workbook's table every time.
+struct NumberFormats(Vec<Format>);
+
+impl NumberFormats {
+    fn new() -> NumberFormats {
+        NumberFormats(
+            (0..=28)
+                .map(|scale| {
+                    let code = if scale == 0 {
+                        "0".to_string()
+                    } else {
+                        format!("0.{}", "0".repeat(scale))
+                    };
+                    Format::new().set_num_format(code)
+                })
+                .collect(),
+        )
+    }
+
+    /// The format for `scale` with `base`'s borders and alignment.
+    fn with(&self, scale: usize, base: &Format) -> Format {
+        let code = if scale == 0 {
+            "0".to_string()
+        } else {
+            format!("0.{}", "0".repeat(scale))
+        };
+        base.clone().set_num_format(code)
+    }
+}
+
 /// Writes `text` as a number when a double shows it exactly, with a number
 /// format of the same scale (`0.80` stays `0.80`); else as text.
-fn write_decimal(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
-    if let Ok(d) = Decimal::from_str(text) {
-        if let Some(f) = d.to_f64() {
-            let scale = d.scale() as usize;
-            if format!("{f:.scale$}") == text && d.mantissa().unsigned_abs() < (1u128 << 53) {
-                let code = if scale == 0 {
-                    "0".to_string()
-                } else {
-                    format!("0.{}", "0".repeat(scale))
-                };
-                ws.write_number_with_format(row, col, f, &Format::new().set_num_format(code))?;
-                return Ok(());
-            }
+fn write_decimal(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    formats: &[Format],
+) -> Result<(), XlsxError> {
+    if let Some((f, scale)) = exact_double(text) {
+        if let Some(fmt) = formats.get(scale) {
+            ws.write_number_with_format(row, col, f, fmt)?;
+            return Ok(());
         }
     }
     ws.write_string(row, col, text)?;
     Ok(())
 }
 
+/// The double that shows `text` exactly, and its scale.
+fn exact_double(text: &str) -> Option<(f64, usize)> {
+    let d = Decimal::from_str(text).ok()?;
+    let f = d.to_f64()?;
+    let scale = d.scale() as usize;
+    (format!("{f:.scale$}") == text && d.mantissa().unsigned_abs() < (1u128 << 53))
+        .then_some((f, scale))
+}
+
 fn width_of(name: &str) -> f64 {
     match name {
         "表名" | "项目名称" | "三级指标" | "绩效指标描述" | "资金用途" | "绩效目标" | "title"
-        | "project_name" | "level3" | "description" | "fund_use" | "goals" => 32.0,
+        | "project_name" | "level3" | "description" | "fund_use" | "goals" | "说明" | "notes" => {
+            32.0
+        }
         "来源文件" | "单位名称" | "source_file" | "unit_name" | "其他" | "extra" => 24.0,
         "一级指标" | "二级指标" | "指标值（原文）" | "level1" | "level2" | "target_raw" => {
             16.0
@@ -64,97 +106,234 @@ fn width_of(name: &str) -> f64 {
     }
 }
 
-/// The workbook's bytes.
-pub fn workbook(tables: &[Table], headers: Headers, layout: Layout) -> io::Result<Vec<u8>> {
-    let mut wb = Workbook::new();
-    match layout {
-        Layout::Flat => flat(&mut wb, tables, headers).map_err(err)?,
-        Layout::Form => {
-            let mut used = HashSet::new();
-            for t in tables {
-                form(&mut wb, t, &mut used).map_err(err)?;
-            }
-            if tables.is_empty() {
-                wb.add_worksheet().set_name("绩效目标表").map_err(err)?;
+/// The three streamed sheets of the flat layout and their next rows.
+struct FlatSheets {
+    indicators: Worksheet,
+    projects: Worksheet,
+    notes: Worksheet,
+    next: [u32; 3],
+}
+
+/// A workbook being written: tables go in one by one ([`Book::table`]),
+/// the bytes come out at the end ([`Book::finish`]).
+pub struct Book {
+    wb: Workbook,
+    headers: Headers,
+    flat: Option<FlatSheets>,
+    used: HashSet<String>,
+    forms: usize,
+    numbers: NumberFormats,
+}
+
+/// Columns of the 项目 sheet: the table's own, 其他 and 位置.
+const PROJECT_COLUMNS: usize = TABLE_COLUMNS + 2;
+
+fn name(headers: Headers, zh: &'static str, en: &'static str) -> &'static str {
+    if headers == Headers::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+impl Book {
+    pub fn new(headers: Headers, layout: Layout) -> io::Result<Book> {
+        let mut wb = Workbook::new();
+        let flat = match layout {
+            Layout::Form => None,
+            Layout::Flat => Some(flat_sheets(&mut wb, headers).map_err(err)?),
+        };
+        Ok(Book {
+            wb,
+            headers,
+            flat,
+            used: HashSet::new(),
+            forms: 0,
+            numbers: NumberFormats::new(),
+        })
+    }
+
+    /// Adds one table: its rows on the flat sheets, or its form sheet.
+    pub fn table(&mut self, t: &Table) -> io::Result<()> {
+        match &mut self.flat {
+            Some(sheets) => flat_table(sheets, t, self.headers, &self.numbers).map_err(err),
+            None => {
+                self.forms += 1;
+                form(&mut self.wb, t, &mut self.used, &self.numbers).map_err(err)
             }
         }
     }
-    wb.save_to_buffer().map_err(err)
+
+    /// The workbook's bytes.
+    pub fn finish(mut self) -> io::Result<Vec<u8>> {
+        if let Some(mut s) = self.flat.take() {
+            let last = |n: u32| n.saturating_sub(1).max(1);
+            s.indicators
+                .autofilter(0, 0, last(s.next[0]), FIELDS.len() as u16 - 1)
+                .map_err(err)?;
+            s.projects
+                .autofilter(0, 0, last(s.next[1]), PROJECT_COLUMNS as u16 + 1)
+                .map_err(err)?;
+            s.notes.autofilter(0, 0, last(s.next[2]), 6).map_err(err)?;
+            self.wb.push_worksheet(s.indicators);
+            self.wb.push_worksheet(s.projects);
+            self.wb.push_worksheet(s.notes);
+        } else if self.forms == 0 {
+            self.wb
+                .add_worksheet()
+                .set_name("绩效目标表")
+                .map_err(err)?;
+        }
+        self.wb.save_to_buffer().map_err(err)
+    }
 }
 
-fn flat(wb: &mut Workbook, tables: &[Table], headers: Headers) -> Result<(), XlsxError> {
-    let bold = Format::new()
+/// The workbook's bytes for these tables.
+pub fn workbook(tables: &[Table], headers: Headers, layout: Layout) -> io::Result<Vec<u8>> {
+    let mut book = Book::new(headers, layout)?;
+    for t in tables {
+        book.table(t)?;
+    }
+    book.finish()
+}
+
+fn bold() -> Format {
+    Format::new()
         .set_bold()
-        .set_border_bottom(FormatBorder::Thin);
-    let ws = wb.add_worksheet();
-    ws.set_name("指标")?;
-    for (c, (zh, en)) in FIELDS.iter().enumerate() {
-        let name = if headers == Headers::Zh { zh } else { en };
+        .set_border_bottom(FormatBorder::Thin)
+}
+
+fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<(), XlsxError> {
+    let bold = bold();
+    for (c, name) in names.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *name, &bold)?;
         ws.set_column_width(c as u16, width_of(name))?;
     }
-    let mut row = 1u32;
-    for t in tables {
-        for values in flat_rows(t) {
-            for (c, v) in values.iter().enumerate() {
-                let Some(v) = v else { continue };
-                let col = c as u16;
-                if DECIMAL_COLUMNS.contains(&c) {
-                    write_decimal(ws, row, col, v)?;
-                } else if INTEGER_COLUMNS.contains(&c) {
-                    match v.parse::<i64>() {
-                        Ok(n) if n.unsigned_abs() < (1 << 53) => {
-                            ws.write_number(row, col, n as f64)?;
-                        }
-                        _ => {
-                            ws.write_string(row, col, v)?;
-                        }
-                    }
-                } else {
-                    ws.write_string(row, col, v)?;
-                }
-            }
-            row += 1;
-        }
-    }
     ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), FIELDS.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn flat_sheets(wb: &mut Workbook, headers: Headers) -> Result<FlatSheets, XlsxError> {
+    let h = |(zh, en): (&'static str, &'static str)| name(headers, zh, en);
+    let mut indicators = wb.new_worksheet_with_constant_memory()?;
+    indicators.set_name("指标")?;
+    let names: Vec<&str> = FIELDS.iter().map(|f| h(*f)).collect();
+    header_row(&mut indicators, &names)?;
+
+    let mut projects = wb.new_worksheet_with_constant_memory()?;
+    projects.set_name("项目")?;
+    let mut names: Vec<&str> = FIELDS[..TABLE_COLUMNS].iter().map(|f| h(*f)).collect();
+    names.extend([h(FIELDS[30]), h(FIELDS[31])]);
+    names.push(h(("指标数", "indicators")));
+    names.push(h(("说明数", "notes")));
+    header_row(&mut projects, &names)?;
+
+    let mut notes = wb.new_worksheet_with_constant_memory()?;
+    notes.set_name("说明")?;
+    let names = [
+        h(FIELDS[0]),
+        h(FIELDS[1]),
+        h(("字段", "field")),
+        h(("原文", "raw")),
+        h(("规范为", "normalized")),
+        h(("规则", "rule")),
+        h(FIELDS[32]),
+    ];
+    header_row(&mut notes, &names)?;
+    notes.set_column_width(2, 24.0)?;
+    notes.set_column_width(3, 24.0)?;
+    notes.set_column_width(4, 24.0)?;
+    notes.set_column_width(5, 24.0)?;
+    Ok(FlatSheets {
+        indicators,
+        projects,
+        notes,
+        next: [1, 1, 1],
+    })
+}
+
+/// Writes the flat column `c`'s value, typed as the column is.
+fn write_flat(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    c: usize,
+    v: &str,
+    numbers: &NumberFormats,
+) -> Result<(), XlsxError> {
+    if DECIMAL_COLUMNS.contains(&c) {
+        write_decimal(ws, row, col, v, &numbers.0)?;
+    } else if INTEGER_COLUMNS.contains(&c) {
+        match v.parse::<i64>() {
+            Ok(n) if n.unsigned_abs() < (1 << 53) => {
+                ws.write_number(row, col, n as f64)?;
+            }
+            _ => {
+                ws.write_string(row, col, v)?;
+            }
+        }
+    } else {
+        ws.write_string(row, col, v)?;
+    }
+    Ok(())
+}
+
+fn flat_table(
+    s: &mut FlatSheets,
+    t: &Table,
+    headers: Headers,
+    numbers: &NumberFormats,
+) -> Result<(), XlsxError> {
+    // 其他 stays JSON in a workbook, so jixiao reads it back exactly.
+    let flat = FlatTable::new(t, headers, ExtraStyle::Json);
+    for i in 0..flat.rows() {
+        let r = s.next[0];
+        for (c, v) in flat.head.iter().enumerate() {
+            if let Some(v) = v {
+                write_flat(&mut s.indicators, r, c as u16, c, v, numbers)?;
+            }
+        }
+        for (j, v) in flat.row(i).iter().enumerate() {
+            let c = TABLE_COLUMNS + j;
+            if let Some(v) = v {
+                write_flat(&mut s.indicators, r, c as u16, c, v, numbers)?;
+            }
+        }
+        s.next[0] += 1;
+    }
 
     // 项目: one row per table.
-    let ws = wb.add_worksheet();
-    ws.set_name("项目")?;
-    let cols: Vec<usize> = (0..16).chain([30, 31]).collect();
-    for (i, &c) in cols.iter().enumerate() {
-        let (zh, en) = FIELDS[c];
-        let name = if headers == Headers::Zh { zh } else { en };
-        ws.write_string_with_format(0, i as u16, name, &bold)?;
-        ws.set_column_width(i as u16, width_of(name))?;
-    }
-    let n = cols.len() as u16;
-    let (ind, notes) = if headers == Headers::Zh {
-        ("指标数", "说明数")
-    } else {
-        ("indicators", "notes")
-    };
-    ws.write_string_with_format(0, n, ind, &bold)?;
-    ws.write_string_with_format(0, n + 1, notes, &bold)?;
-    for (r, t) in tables.iter().enumerate() {
-        let r = r as u32 + 1;
-        let mut values = super::flat_row(t, None);
-        values[31] = Some(t.source.locator.clone());
-        for (i, &c) in cols.iter().enumerate() {
-            let Some(v) = &values[c] else { continue };
-            if DECIMAL_COLUMNS.contains(&c) {
-                write_decimal(ws, r, i as u16, v)?;
-            } else {
-                ws.write_string(r, i as u16, v)?;
-            }
+    let r = s.next[1];
+    for (c, v) in flat.head.iter().enumerate() {
+        if let Some(v) = v {
+            write_flat(&mut s.projects, r, c as u16, c, v, numbers)?;
         }
-        ws.write_number(r, n, t.indicators.len() as f64)?;
-        ws.write_number(r, n + 1, t.notes.len() as f64)?;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, tables.len().max(1) as u32, n + 1)?;
+    if let Some(extra) = flat.extra(None) {
+        s.projects.write_string(r, TABLE_COLUMNS as u16, extra)?;
+    }
+    s.projects
+        .write_string(r, TABLE_COLUMNS as u16 + 1, t.source.locator.as_str())?;
+    let n = PROJECT_COLUMNS as u16;
+    s.projects.write_number(r, n, t.indicators.len() as f64)?;
+    s.projects.write_number(r, n + 1, t.notes.len() as f64)?;
+    s.next[1] += 1;
+
+    // 说明: one row per note, unplaced cells included.
+    for note in &t.notes {
+        let r = s.next[2];
+        let ws = &mut s.notes;
+        ws.write_string(r, 0, t.source.file.as_str())?;
+        ws.write_number(r, 1, f64::from(t.source.table))?;
+        ws.write_string(r, 2, note.field.as_str())?;
+        ws.write_string(r, 3, note.raw.as_str())?;
+        if let Some(n) = &note.normalized {
+            ws.write_string(r, 4, n.as_str())?;
+        }
+        ws.write_string(r, 5, rule_name(&note.rule, headers))?;
+        ws.write_string(r, 6, note_text(note, headers))?;
+        s.next[2] += 1;
+    }
     Ok(())
 }
 
@@ -189,7 +368,12 @@ fn sheet_name(t: &Table, used: &mut HashSet<String>) -> String {
 }
 
 /// One table as its printed form.
-fn form(wb: &mut Workbook, t: &Table, used: &mut HashSet<String>) -> Result<(), XlsxError> {
+fn form(
+    wb: &mut Workbook,
+    t: &Table,
+    used: &mut HashSet<String>,
+    numbers: &NumberFormats,
+) -> Result<(), XlsxError> {
     let cell = Format::new()
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
@@ -309,7 +493,12 @@ fn form(wb: &mut Workbook, t: &Table, used: &mut HashSet<String>) -> Result<(), 
         if v.is_empty() {
             ws.write_blank(r, c + 1, &cell)?;
         } else {
-            write_decimal(ws, r, c + 1, v)?;
+            match exact_double(v) {
+                Some((f, scale)) => {
+                    ws.write_number_with_format(r, c + 1, f, &numbers.with(scale, &cell))?
+                }
+                None => ws.write_string_with_format(r, c + 1, v, &cell)?,
+            };
         }
         c += 2;
     }
