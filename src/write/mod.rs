@@ -277,6 +277,19 @@ impl<'a> FlatTable<'a> {
     }
 }
 
+/// Every flat row of a table, whole (SCHEMA's English enum values, 其他 as
+/// JSON): for callers that colour or inspect cells rather than stream rows.
+pub fn flat_rows(t: &Table) -> Vec<Vec<Option<String>>> {
+    let f = FlatTable::new(t, Headers::En, ExtraStyle::Json);
+    (0..f.rows())
+        .map(|i| {
+            let mut v = f.head.to_vec();
+            v.extend(f.row(i));
+            v
+        })
+        .collect()
+}
+
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
