@@ -8,8 +8,14 @@
 //! field results, tracked insertions); tracked deletions and moved-from text,
 //! field instructions, and the fallback copy of drawings are dropped.
 //! Elements are matched by local name, so STRICT and odd prefixes work.
+//!
+//! The hot loop works on bytes: quick-xml checks each event is UTF-8 as it
+//! reads it, so the part is not validated a second time; names are matched
+//! without a search for the prefix when it is the usual `w:`; attribute
+//! values are borrowed; each cell's text is one String, paragraphs appended
+//! as they end, their buffers reused.
 
-use super::package::{main_part, xml_text, Package};
+use super::package::{main_part, xml_bytes, Package};
 use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
 use crate::grid::{Block, Grid, Pos, Slot, Span};
@@ -24,13 +30,15 @@ pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
     let bytes = pkg
         .read(&part)?
         .ok_or_else(|| Error::corrupt(format!("{part} is missing")))?;
-    let xml = xml_text(bytes, &part)?;
+    let xml = xml_bytes(bytes, &part)?;
     parse_document(&xml, limits)
 }
 
 #[derive(Default)]
 struct Cell {
-    paragraphs: Vec<String>,
+    /// The cell's paragraphs joined by `\n`, as they end.
+    text: String,
+    paragraphs: u32,
     span: u32,
     vmerge: VMerge,
 }
@@ -82,8 +90,21 @@ enum Elem {
     Other,
 }
 
-fn elem(local: &str) -> Elem {
-    match local.as_bytes() {
+/// The local part of a qualified name: after `w:` without a search (almost
+/// every name), else after the first `:`.
+fn local(name: &str) -> &[u8] {
+    let b = name.as_bytes();
+    if b.len() > 2 && b[1] == b':' {
+        return &b[2..];
+    }
+    match b.iter().position(|&c| c == b':') {
+        Some(i) => &b[i + 1..],
+        None => b,
+    }
+}
+
+fn elem(name: &str) -> Elem {
+    match local(name) {
         b"p" => Elem::P,
         b"r" => Elem::R,
         b"t" => Elem::T,
@@ -104,11 +125,13 @@ fn elem(local: &str) -> Elem {
     }
 }
 
-fn val(e: &BytesStart) -> Option<String> {
+/// The `val` attribute (any prefix), borrowed from the tag.
+fn val<'a>(e: &'a BytesStart) -> Option<std::borrow::Cow<'a, str>> {
     e.attributes()
+        .with_checks(false)
         .flatten()
-        .find(|a| a.key.local_name().as_ref() == "val")
-        .map(|a| a.value.to_string())
+        .find(|a| local(a.key.0) == b"val")
+        .map(|a| a.value)
 }
 
 fn num_val(e: &BytesStart) -> u32 {
@@ -118,7 +141,10 @@ fn num_val(e: &BytesStart) -> u32 {
 struct Parser<'l> {
     limits: &'l Limits,
     blocks: Vec<Block>,
+    /// Open paragraphs (a text box's paragraphs nest inside a run).
     paragraphs: Vec<String>,
+    /// Emptied paragraph buffers, reused.
+    spare: Vec<String>,
     tables: Vec<TableBuilder>,
     table_count: usize,
     in_text: bool,
@@ -131,14 +157,15 @@ struct Parser<'l> {
     text: u64,
 }
 
-/// Parses a WordprocessingML main part.
-pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
-    let mut reader = quick_xml::Reader::from_str(xml);
+/// Parses a WordprocessingML main part (UTF-8, checked as it is read).
+pub fn parse_document(xml: &[u8], limits: &Limits) -> Result<Vec<Block>> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     let mut p = Parser {
         limits,
         blocks: Vec::new(),
         paragraphs: Vec::new(),
+        spare: Vec::new(),
         tables: Vec::new(),
         table_count: 0,
         in_text: false,
@@ -152,10 +179,13 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
     let mut skip_from: Option<usize> = None;
     loop {
         let event = reader.read_event().map_err(|e| {
-            Error::corrupt(format!(
-                "XML error in the document at byte {}: {e}",
-                reader.error_position()
-            ))
+            let at = reader.error_position();
+            match e {
+                quick_xml::Error::Encoding(_) => {
+                    Error::corrupt(format!("the document is not valid UTF-8 (byte {at})"))
+                }
+                e => Error::corrupt(format!("XML error in the document at byte {at}: {e}")),
+            }
         })?;
         match event {
             Event::Start(e) => {
@@ -164,7 +194,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 if skip_from.is_some() {
                     continue;
                 }
-                let el = elem(e.local_name().as_ref());
+                let el = elem(e.name().0);
                 if el == Elem::Skip {
                     skip_from = Some(depth);
                     continue;
@@ -176,7 +206,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 if skip_from.is_some() {
                     continue;
                 }
-                let el = elem(e.local_name().as_ref());
+                let el = elem(e.name().0);
                 // <w:p/> and <w:tc/> are whole elements too.
                 if matches!(el, Elem::P | Elem::Tc | Elem::Tr | Elem::Tbl) {
                     p.start(el, &e)?;
@@ -189,7 +219,7 @@ pub fn parse_document(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                 if skip_from == Some(budget.depth) {
                     skip_from = None;
                 } else if skip_from.is_none() {
-                    p.end(elem(e.local_name().as_ref()))?;
+                    p.end(elem(e.name().0))?;
                 }
                 budget.close();
             }
@@ -229,7 +259,10 @@ impl Parser<'_> {
 
     fn start(&mut self, el: Elem, e: &BytesStart) -> Result<()> {
         match el {
-            Elem::P => self.paragraphs.push(String::new()),
+            Elem::P => {
+                let buf = self.spare.pop().unwrap_or_default();
+                self.paragraphs.push(buf);
+            }
             Elem::R => self.in_run += 1,
             Elem::T => self.in_text = self.in_run > 0 || !self.paragraphs.is_empty(),
             Elem::Tbl => {
@@ -296,7 +329,7 @@ impl Parser<'_> {
     fn end(&mut self, el: Elem) -> Result<()> {
         match el {
             Elem::P => {
-                let Some(text) = self.paragraphs.pop() else {
+                let Some(mut text) = self.paragraphs.pop() else {
                     return Ok(());
                 };
                 self.text += text.len() as u64 + super::text::LINE_COST;
@@ -307,9 +340,18 @@ impl Parser<'_> {
                     ));
                 }
                 if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                    cell.paragraphs.push(text);
+                    if cell.paragraphs > 0 {
+                        cell.text.push('\n');
+                    }
+                    cell.paragraphs += 1;
+                    cell.text.push_str(&text);
+                    text.clear();
+                    self.spare.push(text);
                 } else if !text.trim().is_empty() {
                     self.blocks.push(Block::Paragraph(text));
+                } else {
+                    text.clear();
+                    self.spare.push(text);
                 }
             }
             Elem::R => self.in_run = self.in_run.saturating_sub(1),
@@ -401,7 +443,7 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
                     }
                 }
                 None => {
-                    let mut text = cell.paragraphs.join("\n");
+                    let mut text = cell.text;
                     text.truncate(text.trim_end_matches('\n').len());
                     slots.push(Slot::Anchor {
                         text,
@@ -445,7 +487,7 @@ mod tests {
 
     fn parse(body: &str) -> Vec<Block> {
         let xml = format!(r#"<w:document {W}><w:body>{body}</w:body></w:document>"#);
-        parse_document(&xml, &Limits::default()).unwrap()
+        parse_document(xml.as_bytes(), &Limits::default()).unwrap()
     }
 
     fn tc(props: &str, text: &str) -> String {
@@ -509,13 +551,18 @@ mod tests {
     fn deep_nesting_and_truncation_are_errors_not_crashes() {
         let deep = "<w:tbl><w:tr><w:tc>".repeat(200);
         let xml = format!(r#"<w:document {W}><w:body>{deep}</w:body></w:document>"#);
-        let e = parse_document(&xml, &Limits::default()).unwrap_err();
+        let e = parse_document(xml.as_bytes(), &Limits::default()).unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::TooLarge);
         let e = parse_document(
-            &format!("<w:document {W}><w:body><w:p>"),
+            format!("<w:document {W}><w:body><w:p>").as_bytes(),
             &Limits::default(),
         )
         .unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::Corrupt);
+        let mut bad = format!("<w:document {W}><w:body><w:p><w:r><w:t>").into_bytes();
+        bad.extend_from_slice(b"\xff\xfe</w:t></w:r></w:p></w:body></w:document>");
+        let e = parse_document(&bad, &Limits::default()).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Corrupt);
+        assert!(e.to_string().contains("UTF-8"), "{e}");
     }
 }

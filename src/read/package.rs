@@ -131,6 +131,24 @@ pub fn xml_text(mut bytes: Vec<u8>, part: &str) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::corrupt(format!("{part} is not valid UTF-8")))
 }
 
+/// An XML part as bytes for a reader that lets quick-xml check UTF-8 as it
+/// reads (it validates every event), so the part is not validated twice: a
+/// UTF-8 BOM is dropped, UTF-16 parts are transcoded.
+pub fn xml_bytes(mut bytes: Vec<u8>, part: &str) -> Result<Vec<u8>> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return Ok(bytes);
+    }
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let (s, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if bad {
+            return Err(Error::corrupt(format!("{part} is not valid text")));
+        }
+        return Ok(s.into_owned().into_bytes());
+    }
+    Ok(bytes)
+}
+
 /// Finds the main part of an OOXML package through `_rels/.rels`
 /// (Word Online names it `word/document2.xml`), else `fallback`.
 pub fn main_part(pkg: &mut Package, fallback: &str) -> Result<Option<String>> {
