@@ -67,30 +67,37 @@ fn strip_decorations(s: &str) -> String {
     k
 }
 
+/// At most one substitution, insertion or deletion apart (by characters).
+/// Without allocating: it runs for every first cell of every grid row.
 fn edit_distance_le1(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (short, long, ls, ll) = if la <= lb {
+        (a, b, la, lb)
     } else {
-        (&b, &a)
+        (b, a, lb, la)
     };
-    match long.len() - short.len() {
+    match ll - ls {
         0 => {
             short
-                .iter()
-                .zip(long.iter())
+                .chars()
+                .zip(long.chars())
                 .filter(|(x, y)| x != y)
                 .count()
                 <= 1
         }
         1 => {
-            let i = short
-                .iter()
-                .zip(long.iter())
-                .take_while(|(x, y)| x == y)
-                .count();
-            short[i..] == long[i + 1..]
+            // After the common prefix, the rest of `short` must be the rest
+            // of `long` less its next character.
+            let mut s = short.char_indices();
+            let mut l = long.char_indices();
+            loop {
+                match (s.next(), l.next()) {
+                    (Some((_, x)), Some((_, y))) if x == y => {}
+                    (Some((i, _)), Some((j, y))) => return short[i..] == long[j + y.len_utf8()..],
+                    (None, _) => return true,
+                    (Some(_), None) => return false,
+                }
+            }
         }
         _ => false,
     }
@@ -250,7 +257,31 @@ mod tests {
         assert_eq!(c("成本指标", Level::Two), ("成本指标".into(), None));
     }
 
+    /// The plain definition, over collected characters.
+    fn reference_le1(a: &str, b: &str) -> bool {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let (s, l) = if a.len() <= b.len() {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        match l.len() - s.len() {
+            0 => s.iter().zip(l.iter()).filter(|(x, y)| x != y).count() <= 1,
+            1 => {
+                let i = s.iter().zip(l.iter()).take_while(|(x, y)| x == y).count();
+                s[i..] == l[i + 1..]
+            }
+            _ => false,
+        }
+    }
+
     proptest! {
+        #[test]
+        fn edit_distance_agrees_with_its_definition(a in "[数量质指标a]{0,6}", b in "[数量质指标a]{0,6}") {
+            prop_assert_eq!(edit_distance_le1(&a, &b), reference_le1(&a, &b));
+        }
+
         #[test]
         fn one_typo_in_a_canonical_name_is_corrected(i in 0usize..LEVEL2.len(), pos in 0usize..4, ch in "[甲乙丙丁]") {
             let name = LEVEL2[i];
