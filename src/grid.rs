@@ -45,6 +45,54 @@ pub enum Slot {
     Empty,
 }
 
+/// Lays one cell of word-processor row `r` (docx, doc) at the end of
+/// `slots`, `rows` being the rows laid out so far. A vertical-merge
+/// continuation extends the anchor right above it, when that anchor starts
+/// in the same column; otherwise the cell stands alone with its column span.
+pub fn push_word_cell(
+    rows: &mut [Vec<Slot>],
+    slots: &mut Vec<Slot>,
+    r: u32,
+    cols: u32,
+    continues: bool,
+    text: String,
+) {
+    let col = slots.len() as u32;
+    match continues.then(|| anchor_above(rows, r, col)).flatten() {
+        Some(anchor) => {
+            if let Some(Slot::Anchor { span, .. }) = rows
+                .get_mut(anchor.row as usize)
+                .and_then(|row| row.get_mut(anchor.col as usize))
+            {
+                span.rows = r - anchor.row + 1;
+            }
+            slots.extend((0..cols).map(|_| Slot::Covered { anchor }));
+        }
+        None => {
+            slots.push(Slot::Anchor {
+                text,
+                span: Span { rows: 1, cols },
+            });
+            slots.extend((1..cols).map(|_| Slot::Covered {
+                anchor: Pos { row: r, col },
+            }));
+        }
+    }
+}
+
+/// The anchor of the merge a continuation at (`row`, `col`) joins: the cell
+/// right above, or what that cell is covered by, when it starts in the same
+/// column.
+fn anchor_above(rows: &[Vec<Slot>], row: u32, col: u32) -> Option<Pos> {
+    let above = rows.get(row.checked_sub(1)? as usize)?.get(col as usize)?;
+    let anchor = match above {
+        Slot::Anchor { .. } => Pos { row: row - 1, col },
+        Slot::Covered { anchor } => *anchor,
+        Slot::Empty => return None,
+    };
+    (anchor.col == col).then_some(anchor)
+}
+
 /// One table as the file lays it out, row-major, `rows × cols` slots.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grid {

@@ -12,7 +12,7 @@
 //! against what the streams hold before it is used.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::grid::{push_word_cell, Block, Grid, Slot};
 use crate::limits::Limits;
 use std::io::{Cursor, Read};
 
@@ -799,50 +799,17 @@ fn build_grid(rows: Vec<RowCells>, locator: String, limits: &Limits) -> Result<G
         let mut slots: Vec<Slot> = Vec::new();
         for cell in placed {
             slots.resize(cell.col, Slot::Empty);
-            let col = cell.col as u32;
-            let above = (cell.vmerge == VMerge::Continue)
-                .then(|| anchor_above(&out, r, col))
-                .flatten();
-            match above {
-                Some(anchor) => {
-                    if let Some(Slot::Anchor { span, .. }) = out
-                        .get_mut(anchor.row as usize)
-                        .and_then(|row| row.get_mut(anchor.col as usize))
-                    {
-                        span.rows = r - anchor.row + 1;
-                    }
-                    for _ in 0..cell.cols {
-                        slots.push(Slot::Covered { anchor });
-                    }
-                }
-                None => {
-                    slots.push(Slot::Anchor {
-                        text: cell.text,
-                        span: Span {
-                            rows: 1,
-                            cols: cell.cols as u32,
-                        },
-                    });
-                    for _ in 1..cell.cols {
-                        slots.push(Slot::Covered {
-                            anchor: Pos { row: r, col },
-                        });
-                    }
-                }
-            }
+            let continues = cell.vmerge == VMerge::Continue;
+            push_word_cell(
+                &mut out,
+                &mut slots,
+                r,
+                cell.cols as u32,
+                continues,
+                cell.text,
+            );
         }
         out.push(slots);
     }
     Ok(Grid::from_rows(out, locator))
-}
-
-/// The anchor of the merge a continuation at (`row`, `col`) joins.
-fn anchor_above(rows: &[Vec<Slot>], row: u32, col: u32) -> Option<Pos> {
-    let above = rows.get(row.checked_sub(1)? as usize)?.get(col as usize)?;
-    let anchor = match above {
-        Slot::Anchor { .. } => Pos { row: row - 1, col },
-        Slot::Covered { anchor } => *anchor,
-        Slot::Empty => return None,
-    };
-    (anchor.col == col).then_some(anchor)
 }

@@ -18,7 +18,7 @@
 use super::package::{main_part, xml_bytes, Package};
 use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
-use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::grid::{push_word_cell, Block, Grid, Slot};
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
 
@@ -426,39 +426,10 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
         }
         slots.resize(row.before as usize, Slot::Empty);
         for cell in row.cells {
-            let col = slots.len() as u32;
-            let above = (cell.vmerge == VMerge::Continue)
-                .then(|| anchor_above(&out, r, col))
-                .flatten();
-            match above {
-                Some(anchor) => {
-                    if let Some(Slot::Anchor { span, .. }) = out
-                        .get_mut(anchor.row as usize)
-                        .and_then(|row| row.get_mut(anchor.col as usize))
-                    {
-                        span.rows = r - anchor.row + 1;
-                    }
-                    for _ in 0..cell.span {
-                        slots.push(Slot::Covered { anchor });
-                    }
-                }
-                None => {
-                    let mut text = cell.text;
-                    text.truncate(text.trim_end_matches('\n').len());
-                    slots.push(Slot::Anchor {
-                        text,
-                        span: Span {
-                            rows: 1,
-                            cols: cell.span,
-                        },
-                    });
-                    for _ in 1..cell.span {
-                        slots.push(Slot::Covered {
-                            anchor: Pos { row: r, col },
-                        });
-                    }
-                }
-            }
+            let mut text = cell.text;
+            text.truncate(text.trim_end_matches('\n').len());
+            let continues = cell.vmerge == VMerge::Continue;
+            push_word_cell(&mut out, &mut slots, r, cell.span, continues, text);
         }
         slots.resize(slots.len() + row.after as usize, Slot::Empty);
         out.push(slots);
@@ -466,22 +437,10 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
     super::grid_within(out, locator, limits)
 }
 
-/// The anchor of the merge a `vMerge` continuation at (`row`, `col`) joins:
-/// the cell right above, or what that cell is covered by, when it starts in
-/// the same column.
-fn anchor_above(rows: &[Vec<Slot>], row: u32, col: u32) -> Option<Pos> {
-    let above = rows.get(row.checked_sub(1)? as usize)?.get(col as usize)?;
-    let anchor = match above {
-        Slot::Anchor { .. } => Pos { row: row - 1, col },
-        Slot::Covered { anchor } => *anchor,
-        Slot::Empty => return None,
-    };
-    (anchor.col == col).then_some(anchor)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::Span;
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
