@@ -450,18 +450,10 @@ pub fn project_key_of(name: &str, fund_level: Option<&str>) -> String {
         }
     }
     // A leading `2024年`, `2024年度`.
-    let digits = k.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits == 4 {
-        let rest = &k[4..];
-        let rest = rest
-            .strip_prefix("年度")
-            .or_else(|| rest.strip_prefix('年'))
-            .unwrap_or(rest);
-        if !rest.is_empty() {
-            k = rest.to_string();
-        }
+    match crate::normalize::text::strip_leading_year(&k) {
+        Some(rest) => rest.to_string(),
+        None => k,
     }
-    k
 }
 
 /// `name` without a trailing `2024`, `2024年`, `2024年度`, `（2024年）`.

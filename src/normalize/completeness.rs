@@ -63,9 +63,8 @@ pub fn check(t: &mut Table, f: &Facts) {
     if t.goals.is_empty() && seen(HeaderLabel::Goals) {
         gaps.push(missing("goals", "label without value"));
     }
-    let mut columns: Vec<&String> = f.unknown_columns.iter().collect();
-    columns.dedup();
-    for c in columns {
+    // Each unknown column is listed once where it is first met.
+    for c in &f.unknown_columns {
         gaps.push(Gap {
             field: "indicators[].extra".into(),
             problem: GapKind::NotUnderstood,

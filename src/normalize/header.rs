@@ -5,7 +5,7 @@
 //! cell that fits nowhere to `notes`.
 
 use super::lexicon::{header_label, HeaderLabel, Matched, MONEY_UNITS};
-use super::notes::{number_note, unplaced_note};
+use super::notes::{number_note, unknown_label, unplaced_note};
 use super::target::parse_amount;
 use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering};
 
@@ -613,12 +613,7 @@ pub fn read_header(
             {
                 if let Some(v) = value(v) {
                     acc.unknown.push(clean(t));
-                    acc.notes.push(Note {
-                        field: format!("extra.{}", clean(t)),
-                        raw: clean(t),
-                        normalized: None,
-                        rule: "unknown label".into(),
-                    });
+                    acc.notes.push(unknown_label(&clean(t)));
                     acc.extra.insert(&clean(t), v);
                 }
                 j += 2;

@@ -3,7 +3,9 @@
 //! filled down through vertical merges and empty text-dump cells.
 
 use super::lexicon::{column, Column};
-use super::notes::{number_note, unknown_empty_column, unplaced_note, UNKNOWN_EMPTY_COLUMN};
+use super::notes::{
+    number_note, unknown_column, unknown_empty_column, unplaced_note, UNKNOWN_EMPTY_COLUMN,
+};
 use super::target::{parse_amount, parse_target};
 use super::text::{clean, label_key, value};
 use super::vocab::{canonical, Level, LEVEL1, LEVEL2};
@@ -408,12 +410,7 @@ pub fn read_rows(
                         let known = column(key).is_some();
                         if !known && !facts.unknown_columns.iter().any(|k| k == key) {
                             facts.unknown_columns.push(key.to_string());
-                            notes.push(Note {
-                                field: "indicators[].extra".into(),
-                                raw: key.to_string(),
-                                normalized: None,
-                                rule: "unknown column".into(),
-                            });
+                            notes.push(unknown_column(key));
                         }
                         ind.extra.insert(key, v);
                     }
@@ -527,29 +524,43 @@ fn is_direction(v: &str) -> bool {
 /// value (评价结论 | 优, 审核意见 | …), signatures (`填表人：张三  审核人：李四`),
 /// a footnote (`注：…`). Returns its `extra` entries.
 fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
+    // Cheap test first, on every grid row: a trailer's first cell names a
+    // footnote or a closing label, else nothing is collected.
+    let first = (0..g.cols()).find_map(|c| match g.slot(r, c) {
+        Slot::Anchor { text, .. } if !text.trim().is_empty() => Some(text.as_str()),
+        _ => None,
+    })?;
+    let key = label_key(first);
+    let footnote = key.starts_with("注:") || key.starts_with("注、") || key.starts_with("说明:");
+    if !footnote && !TRAILERS.iter().any(|t| key.contains(t)) {
+        return None;
+    }
     let cells: Vec<String> = anchors(g, r)
         .into_iter()
         .filter_map(|(_, t)| value(t))
         .collect();
-    let first = cells.first()?;
-    let key = label_key(first);
-    if key.starts_with("注:") || key.starts_with("注、") || key.starts_with("说明:") {
-        let (label, rest) = first.split_once(['：', ':']).unwrap_or((first, ""));
-        let mut text = vec![rest.trim().to_string()];
-        text.extend(cells[1..].iter().cloned());
-        return Some(vec![(clean(label), text.join(" | ").trim().to_string())]);
+    let (first, rest) = cells.split_first()?;
+    if footnote {
+        let (label, text) = first.split_once(['：', ':']).unwrap_or((first, ""));
+        let mut parts = vec![text.trim().to_string()];
+        parts.extend(rest.iter().cloned());
+        return Some(vec![(
+            label.to_string(),
+            parts.join(" | ").trim().to_string(),
+        )]);
     }
     if column(first).is_some() || super::vocab::is_level_label(first) {
         return None;
     }
-    let m = super::lexicon::header_label(first).filter(|m| {
-        m.label == super::lexicon::HeaderLabel::Known && TRAILERS.iter().any(|t| key.contains(t))
-    });
-    if m.is_some() {
-        let rest = cells[1..].join(" | ");
-        return Some(vec![(clean(first), rest)])
-            .filter(|v| !v[0].1.is_empty())
-            .or(Some(Vec::new()));
+    let closing = super::lexicon::header_label(first)
+        .is_some_and(|m| m.label == super::lexicon::HeaderLabel::Known);
+    if closing {
+        let value = rest.join(" | ");
+        return Some(if value.is_empty() {
+            Vec::new()
+        } else {
+            vec![(first.clone(), value)]
+        });
     }
     // `填表人：张三  审核人：李四`: every cell a signature pair.
     let pairs: Vec<(String, String)> = anchors(g, r)

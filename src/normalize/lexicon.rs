@@ -2,7 +2,7 @@
 //! columns, each with the synonyms met across provinces (LAYOUTS.md). A label
 //! is matched on its key (`text::label_key`), never on its position.
 
-use super::text::{label_key, split_bracket, strip_numbering};
+use super::text::{label_key, split_bracket, strip_leading_year, strip_numbering};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -316,8 +316,7 @@ const SUFFIXES: &[&str] = &["说明", "及单位", "(必填)"];
 /// What was read around the core term.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Qualifiers {
-    pub year: bool,
-    pub yearly: bool,
+    /// A period that names more than the year (中期, 实施期 …).
     pub multi_year: bool,
     /// Bracketed remarks and instructions removed (`定量填数字…`, `万元`).
     pub brackets: Vec<String>,
@@ -352,7 +351,6 @@ fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Quali
         if let Some(i) = rest.find(')') {
             if rest[..i].starts_with(|ch: char| ch.is_ascii_digit()) {
                 k = &rest[i + 1..];
-                q.year = true;
                 if let Some(t) = hit(k) {
                     return Some((t, q));
                 }
@@ -360,33 +358,18 @@ fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Quali
         }
     }
     // A leading year: `2024年度…`, `2024年…`.
-    let digits = k.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 4 {
-        let rest = &k[4..];
-        let rest = rest
-            .strip_prefix("年度")
-            .or_else(|| rest.strip_prefix('年'))
-            .unwrap_or(rest);
-        if !rest.is_empty() {
-            k = rest;
-            q.year = true;
-            q.yearly = true;
-            if let Some(t) = hit(k) {
-                return Some((t, q));
-            }
+    if let Some(rest) = strip_leading_year(k) {
+        k = rest;
+        if let Some(t) = hit(k) {
+            return Some((t, q));
         }
     }
     // Period and kind prefixes, as many as there are: `年度目标指标值`.
     'prefixes: loop {
-        for (list, yearly, multi) in [
-            (YEARLY, true, false),
-            (MULTI_YEAR, false, true),
-            (KIND, false, false),
-        ] {
+        for (list, multi) in [(YEARLY, false), (MULTI_YEAR, true), (KIND, false)] {
             for p in list {
                 if let Some(rest) = k.strip_prefix(p).filter(|r| !r.is_empty()) {
                     k = rest;
-                    q.yearly |= yearly;
                     q.multi_year |= multi;
                     if let Some(t) = hit(k) {
                         return Some((t, q));

@@ -26,6 +26,27 @@ pub fn number_note(field: &str, raw: &str, d: rust_decimal::Decimal) -> Option<N
     })
 }
 
+/// A header-block label the lexicon does not know: its value is in `extra`.
+pub fn unknown_label(label: &str) -> Note {
+    Note {
+        field: format!("extra.{label}"),
+        raw: label.to_string(),
+        normalized: None,
+        rule: "unknown label".into(),
+    }
+}
+
+/// A grid column the lexicon does not know: its values are in each
+/// indicator's `extra`.
+pub fn unknown_column(header: &str) -> Note {
+    Note {
+        field: "indicators[].extra".into(),
+        raw: header.to_string(),
+        normalized: None,
+        rule: "unknown column".into(),
+    }
+}
+
 /// A column header the lexicon does not know, over no values at all.
 pub fn unknown_empty_column(header: &str) -> Note {
     Note {

@@ -106,6 +106,20 @@ pub fn label_key(s: &str) -> String {
     k
 }
 
+/// `s` without a leading year (`2024年度…`, `2024年…`, `2024…`), when
+/// something follows it.
+pub fn strip_leading_year(s: &str) -> Option<&str> {
+    if s.bytes().take_while(u8::is_ascii_digit).count() != 4 {
+        return None;
+    }
+    let rest = &s[4..];
+    let rest = rest
+        .strip_prefix("年度")
+        .or_else(|| rest.strip_prefix('年'))
+        .unwrap_or(rest);
+    (!rest.is_empty()).then_some(rest)
+}
+
 /// Splits a trailing bracketed part off: `项目资金(万元)` → (`项目资金`, `万元`).
 pub fn split_bracket(key: &str) -> (&str, Option<&str>) {
     if let Some(stripped) = key.strip_suffix(')') {
@@ -208,6 +222,10 @@ mod tests {
     fn label_keys_fold_decorations() {
         assert_eq!(label_key("*其中：财政    资金："), "其中:财政资金");
         assert_eq!(split_bracket("项目资金(万元)"), ("项目资金", Some("万元")));
+        assert_eq!(strip_leading_year("2024年度指标值"), Some("指标值"));
+        assert_eq!(strip_leading_year("2024年某项目"), Some("某项目"));
+        assert_eq!(strip_leading_year("2024年"), None);
+        assert_eq!(strip_leading_year("20241人"), None);
     }
 
     proptest! {
