@@ -76,12 +76,12 @@ struct ConvertArgs {
     /// In folders, only files whose path under the folder matches (repeatable)
     #[arg(long, value_name = "PATTERN")]
     glob: Vec<String>,
-    /// Output format; else from -o's extension; else JSON
+    /// Output format; else from -o's extension (which must agree); else JSON
     #[arg(long, value_enum)]
     to: Option<To>,
-    /// .xlsx layout: one row per indicator (flat), or each table as its printed form
-    #[arg(long, value_enum, default_value = "flat")]
-    layout: LayoutArg,
+    /// .xlsx layout: one row per indicator (flat, the default), or each table as its printed form
+    #[arg(long, value_enum)]
+    layout: Option<LayoutArg>,
     /// Output file (written atomically); default stdout
     #[arg(short, long, conflicts_with = "out_dir")]
     output: Option<PathBuf>,
@@ -275,55 +275,25 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
     for l in &a.limit {
         limits.set(l)?;
     }
-    let ext = a
-        .output
-        .as_ref()
-        .and_then(|o| o.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase);
-    let sqlite = match (a.to, &a.output) {
-        (Some(To::Sqlite), Some(o)) => Some(o.clone()),
-        (Some(To::Sqlite), None) => {
-            return Err(
-                "sqlite 需要数据库文件：请加 -o 档案.db (sqlite output needs -o FILE.db)".into(),
-            )
-        }
-        (None, Some(o)) if matches!(ext.as_deref(), Some("db" | "sqlite" | "sqlite3")) => {
-            Some(o.clone())
-        }
-        _ => None,
-    };
+    let (format, sqlite) = output_format(a.to, a.output.as_deref())?;
     if sqlite.is_some() && a.out_dir.is_some() {
         return Err(
             "sqlite 输出不能与 --out-dir 同用 (sqlite output cannot be combined with --out-dir)"
                 .into(),
         );
     }
-    let format = match (a.to, &a.output) {
-        (Some(To::Sqlite), _) => Format::Json,
-        (None, Some(_)) if sqlite.is_some() => Format::Json,
-        (Some(To::Json), _) => Format::Json,
-        (Some(To::Jsonl), _) => Format::Jsonl,
-        (Some(To::Csv), _) => Format::Csv,
-        (Some(To::Xlsx), _) => Format::Xlsx,
-        (None, Some(o)) => match o
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_lowercase)
-            .as_deref()
-        {
-            Some("csv") => Format::Csv,
-            Some("xlsx") => Format::Xlsx,
-            Some("jsonl") | Some("ndjson") => Format::Jsonl,
-            Some("json") | None => Format::Json,
-            Some(other) => {
-                return Err(format!(
-                    "cannot tell the format from “.{other}”: use --to json|jsonl|csv|xlsx"
-                ))
-            }
-        },
-        (None, None) => Format::Json,
-    };
+    if let Some(layout) = a.layout {
+        if format != Format::Xlsx || sqlite.is_some() {
+            let name = match layout {
+                LayoutArg::Flat => "flat",
+                LayoutArg::Form => "form",
+            };
+            return Err(format!(
+                "--layout {name} 只用于 xlsx 输出：请加 -o 结果.xlsx，或去掉 --layout \
+                 (--layout {name} applies to xlsx output only: use -o FILE.xlsx or drop --layout)"
+            ));
+        }
+    }
     let (files, walk_skipped) = inputs(
         &a.inputs,
         a.files_from.as_deref(),
@@ -361,7 +331,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
                 EncodingArg::Utf8 => Encoding::Utf8,
                 EncodingArg::Gbk => Encoding::Gbk,
             },
-            layout: match a.layout {
+            layout: match a.layout.unwrap_or(LayoutArg::Flat) {
                 LayoutArg::Flat => crate::write::xlsx::Layout::Flat,
                 LayoutArg::Form => crate::write::xlsx::Layout::Form,
             },
@@ -376,6 +346,91 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         limits,
         check: a.check.then(crate::check::RuleSet::default),
         sqlite,
+    })
+}
+
+/// What `-o`'s extension names, if it names a format.
+fn format_of_extension(path: &Path) -> Option<To> {
+    let ext = path.extension()?.to_str()?.to_lowercase();
+    Some(match ext.as_str() {
+        "json" => To::Json,
+        "jsonl" | "ndjson" => To::Jsonl,
+        "csv" => To::Csv,
+        "xlsx" => To::Xlsx,
+        "db" | "sqlite" | "sqlite3" => To::Sqlite,
+        _ => return None,
+    })
+}
+
+impl To {
+    fn name(self) -> &'static str {
+        match self {
+            To::Json => "json",
+            To::Jsonl => "jsonl",
+            To::Csv => "csv",
+            To::Xlsx => "xlsx",
+            To::Sqlite => "sqlite",
+        }
+    }
+
+    /// The extension a file of this format is given.
+    fn extension(self) -> &'static str {
+        match self {
+            To::Sqlite => "db",
+            other => other.name(),
+        }
+    }
+}
+
+/// The output format from `--to` and `-o`, which must agree: a file is never
+/// named for one format and holding another. Also the database for sqlite.
+fn output_format(
+    to: Option<To>,
+    output: Option<&Path>,
+) -> Result<(Format, Option<PathBuf>), String> {
+    let named = output.and_then(format_of_extension);
+    let to = match (to, output, named) {
+        (Some(t), Some(o), Some(n)) if t != n => {
+            let renamed = o.with_extension(t.extension());
+            return Err(format!(
+                "--to {} 与输出文件 {} 的扩展名（{}）不符：请去掉 --to，或把文件名改为 {} \
+                 (--to {} disagrees with -o {}, which names {} output: drop --to or use -o {})",
+                t.name(),
+                o.display(),
+                n.name(),
+                renamed.display(),
+                t.name(),
+                o.display(),
+                n.name(),
+                renamed.display()
+            ));
+        }
+        (Some(t), _, _) => t,
+        (None, Some(_), Some(n)) => n,
+        (None, Some(o), None) => {
+            return Err(format!(
+                "看不出输出文件 {} 要写成哪种格式：请用 .csv、.xlsx、.json、.jsonl 或 .db 结尾，或加 --to csv|xlsx|json|jsonl|sqlite \
+                 (cannot tell the format of -o {}: end it in .csv, .xlsx, .json, .jsonl or .db, or add --to)",
+                o.display(),
+                o.display()
+            ))
+        }
+        (None, None, _) => To::Json,
+    };
+    Ok(match to {
+        To::Json => (Format::Json, None),
+        To::Jsonl => (Format::Jsonl, None),
+        To::Csv => (Format::Csv, None),
+        To::Xlsx => (Format::Xlsx, None),
+        To::Sqlite => match output {
+            Some(o) => (Format::Json, Some(o.to_path_buf())),
+            None => {
+                return Err(
+                    "sqlite 需要数据库文件：请加 -o 档案.db (sqlite output needs -o FILE.db)"
+                        .into(),
+                )
+            }
+        },
     })
 }
 
@@ -425,6 +480,23 @@ pub(crate) fn inputs(
 }
 
 fn run(p: Plan) -> i32 {
+    if let (true, Some(out)) = (p.files.is_empty(), &p.output) {
+        // Nothing to convert: no header-only file that looks like a result.
+        let (zh, en) = match p.walk_skipped {
+            0 => (String::new(), String::new()),
+            n => (
+                format!("（文件夹里有 {n} 个其他文件，不是 Word、Excel、WPS 或文本格式，或不合 --glob）"),
+                format!(" ({n} other files are not Word, Excel, WPS or text, or outside --glob)"),
+            ),
+        };
+        eprintln!(
+            "jixiao: 没有找到可转换的文件{zh}，未写出 {}：请检查输入路径和 --glob \
+             (no convertible files found{en}; {} not written: check the inputs and --glob)",
+            out.display(),
+            out.display()
+        );
+        return 1;
+    }
     if let Some(db) = &p.sqlite {
         return match rayon::ThreadPoolBuilder::new().num_threads(p.jobs).build() {
             Ok(pool) => crate::write::sqlite::run(&p.files, db, &p.limits, &pool, p.quiet),
