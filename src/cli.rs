@@ -31,7 +31,7 @@ enum Command {
     Convert(ConvertArgs),
     /// 显示读到的表格 (show each table grid as read, with spans and the paragraphs around it)
     Inspect {
-        /// The file to show
+        /// The file to show; a folder shows each of its files in turn
         file: PathBuf,
     },
     /// 检查绩效目标表的常见问题 (audit the tables: missing fields, sums, levels, placeholders…)
@@ -179,6 +179,10 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
+            // Chinese first, then clap's own English (with its usage line).
+            if let Some(zh) = clap_error_zh(&e) {
+                eprintln!("jixiao: {zh}");
+            }
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }
@@ -201,6 +205,72 @@ pub fn main() -> i32 {
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve(args),
     }
+}
+
+/// The Chinese line put before one of clap's usage errors: what is wrong
+/// and what to do. `None` for help and version, which are not errors.
+fn clap_error_zh(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as K};
+    let get = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let hint = |k: ContextKind| {
+        let s = get(k);
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!("（是不是想用 {s}？）")
+        }
+    };
+    let arg = get(ContextKind::InvalidArg);
+    let msg = match e.kind() {
+        K::DisplayHelp | K::DisplayVersion => return None,
+        K::DisplayHelpOnMissingArgumentOrSubcommand | K::MissingSubcommand => {
+            "请给出要做的事，例如 jixiao convert 文件夹 -o 结果.xlsx；下面是全部命令".to_string()
+        }
+        K::UnknownArgument => format!(
+            "不认识的选项 {arg}{}；用 --help 查看全部选项",
+            hint(ContextKind::SuggestedArg)
+        ),
+        K::InvalidSubcommand => format!(
+            "没有 {} 这个命令{}；可用的命令：convert、inspect、check、diff、serve",
+            get(ContextKind::InvalidSubcommand),
+            hint(ContextKind::SuggestedSubcommand)
+        ),
+        K::InvalidValue => {
+            let value = get(ContextKind::InvalidValue);
+            let valid = get(ContextKind::ValidValue);
+            if value.is_empty() {
+                format!("{arg} 后面要跟一个值，可选：{valid}")
+            } else {
+                format!("{arg} 不能是 “{value}”，可选：{valid}")
+            }
+        }
+        K::ValueValidation => format!(
+            "{arg} 的值 “{}” 不对，请看下面的说明",
+            get(ContextKind::InvalidValue)
+        ),
+        K::MissingRequiredArgument => format!("缺少必须给出的参数：{arg}"),
+        K::ArgumentConflict => {
+            let prior = get(ContextKind::PriorArg);
+            if prior.is_empty() || prior == arg {
+                format!("{arg} 只能给一次")
+            } else {
+                format!("{arg} 不能与 {prior} 同用，请去掉其中一个")
+            }
+        }
+        K::NoEquals => format!("{arg} 的值要用等号写，例如 {arg}=值"),
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
+            format!("{arg} 的值的个数不对")
+        }
+        K::InvalidUtf8 => "参数里有无法识别的字符（不是 UTF-8）".to_string(),
+        _ => "命令行有误".to_string(),
+    };
+    Some(msg)
 }
 
 #[cfg(feature = "serve")]
@@ -292,6 +362,24 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
                 "--layout {name} 只用于 xlsx 输出：请加 -o 结果.xlsx，或去掉 --layout \
                  (--layout {name} applies to xlsx output only: use -o FILE.xlsx or drop --layout)"
             ));
+        }
+    }
+    for (out, flag) in a
+        .output
+        .iter()
+        .map(|o| (o, "-o"))
+        .chain(a.report.iter().map(|r| (r, "--report")))
+    {
+        if let Some(folder) = out.parent().filter(|f| !f.as_os_str().is_empty()) {
+            if !folder.is_dir() {
+                return Err(format!(
+                    "{flag} {} 所在的文件夹 {} 不存在：请先建好这个文件夹，或换一个路径 \
+                     (the folder {} does not exist: create it first or choose another {flag} path)",
+                    out.display(),
+                    folder.display(),
+                    folder.display()
+                ));
+            }
         }
     }
     let (files, walk_skipped) = inputs(
@@ -450,18 +538,29 @@ pub(crate) fn inputs(
         } else {
             fs::read_to_string(list).map(|t| text = t)
         };
-        read.map_err(|e| format!("--files-from {}: {e}", list.display()))?;
+        read.map_err(|e| {
+            format!(
+                "无法读取文件清单 --files-from {}：请检查路径 (cannot read the list: {e})",
+                list.display()
+            )
+        })?;
         paths.extend(batch::read_list(&text));
     }
     if paths.is_empty() {
-        return Err("没有输入文件 (give files or folders, or --files-from)".into());
+        return Err(
+            "没有输入文件：请给出文件或文件夹，例如 jixiao convert 文件夹 -o 结果.xlsx \
+             (no inputs: give files or folders, or --files-from)"
+                .into(),
+        );
     }
     let globs = if glob.is_empty() {
         None
     } else {
         let mut b = globset::GlobSetBuilder::new();
         for g in glob {
-            b.add(globset::Glob::new(g).map_err(|e| format!("--glob {g}: {e}"))?);
+            b.add(globset::Glob::new(g).map_err(|e| {
+                format!("--glob {g}：写法有误，例如 --glob '**/*2024*.docx' (bad pattern: {e})")
+            })?);
         }
         Some(b.build().map_err(|e| format!("--glob: {e}"))?)
     };
@@ -473,7 +572,12 @@ pub(crate) fn inputs(
             .split_once('/')
             .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
             .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k))
-            .ok_or_else(|| format!("--shard wants K/N with 1 ≤ K ≤ N, got {spec:?}"))?;
+            .ok_or_else(|| {
+                format!(
+                    "--shard 要写成 K/N（1 ≤ K ≤ N），例如 --shard 3/8 表示 8 份中的第 3 份；收到 “{spec}” \
+                     (--shard wants K/N with 1 ≤ K ≤ N, got {spec:?})"
+                )
+            })?;
         files = batch::shard(files, k, n);
     }
     Ok((files, skipped))
@@ -770,14 +874,47 @@ fn summary(c: &Counts) -> String {
     )
 }
 
+/// `inspect FILE`, or every readable file in a folder, one after another.
 fn inspect(path: &Path) -> i32 {
+    if !path.is_dir() {
+        return inspect_file(path);
+    }
+    let files = match batch::collect(&[path.to_path_buf()], None) {
+        Ok(i) => i.files,
+        Err(msg) => return usage(msg),
+    };
+    if files.is_empty() {
+        eprintln!(
+            "jixiao: 文件夹 {} 里没有 Word、Excel、WPS 或文本文件：请给出一个文件，例如 jixiao inspect {}/表.docx \
+             (the folder holds no office or text files: give one file)",
+            path.display(),
+            path.display()
+        );
+        return 1;
+    }
+    files
+        .iter()
+        .map(|f| inspect_file(&f.path))
+        .max()
+        .unwrap_or(0)
+}
+
+fn inspect_file(path: &Path) -> i32 {
     let bytes = match fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return usage(format!(
-                "{}: 无法读取文件 (cannot read the file): {e}",
+                "找不到文件 {}：请检查路径和文件名 (no such file: {})",
+                path.display(),
                 path.display()
             ))
+        }
+        Err(e) => {
+            eprintln!(
+                "jixiao: {}: 无法读取文件 (cannot read the file): {e}",
+                path.display()
+            );
+            return 1;
         }
     };
     let label = path.to_string_lossy().to_string();

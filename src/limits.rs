@@ -56,15 +56,34 @@ impl Limits {
         )
     }
 
+    /// The names `--limit` accepts, as spelt on the command line.
+    pub const NAMES: [&'static str; 9] = [
+        "max_file_bytes",
+        "max_entry_bytes",
+        "max_total_bytes",
+        "max_ratio",
+        "max_entries",
+        "max_xml_depth",
+        "max_xml_elements",
+        "max_cells",
+        "max_text_bytes",
+    ];
+
     /// Sets one limit from `name=value`, as given to `--limit`.
     pub fn set(&mut self, spec: &str) -> Result<(), String> {
-        let (name, value) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--limit wants NAME=N, got {spec:?}"))?;
-        let n: u64 = value
-            .trim()
-            .parse()
-            .map_err(|_| format!("--limit {name}: {value:?} is not a whole number"))?;
+        let names = Self::NAMES.join(", ");
+        let (name, value) = spec.split_once('=').ok_or_else(|| {
+            format!(
+                "--limit 要写成 名称=数值，例如 --limit max_file_bytes=1000000000；可用的名称：{names} \
+                 (--limit wants NAME=N, got {spec:?})"
+            )
+        })?;
+        let n: u64 = value.trim().parse().map_err(|_| {
+            format!(
+                "--limit {name}：“{value}” 不是整数，请写成 {name}=数值 \
+                 (--limit {name}: {value:?} is not a whole number)"
+            )
+        })?;
         match name.trim() {
             "max_file_bytes" => self.max_file_bytes = n,
             "max_entry_bytes" => self.max_entry_bytes = n,
@@ -75,7 +94,12 @@ impl Limits {
             "max_xml_elements" => self.max_xml_elements = n,
             "max_cells" => self.max_cells = n,
             "max_text_bytes" => self.max_text_bytes = n,
-            other => return Err(format!("--limit: no limit named {other:?}")),
+            other => {
+                return Err(format!(
+                    "--limit：没有名为 “{other}” 的限制；可用的名称：{names} \
+                     (--limit: no limit named {other:?}; the names are those listed)"
+                ))
+            }
         }
         Ok(())
     }

@@ -179,8 +179,12 @@ fn a_failed_write_leaves_no_file() {
         dir.path(),
         &["convert", "in/seed.txt", "-o", "no/such/dir/out.json"],
     );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("无法写出结果"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("所在的文件夹 no/such/dir 不存在"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!dir.path().join("no").exists());
 }
 

@@ -166,3 +166,160 @@ fn an_empty_input_set_writes_nothing() {
     assert!(stderr(&o).starts_with("jixiao: 没有找到可转换的文件（文件夹里有 1 个其他文件"));
     assert_eq!(names(dir.path()), before);
 }
+
+#[test]
+fn clap_errors_read_in_chinese_first() {
+    refused(
+        &["convert", "--bogus", "in"],
+        2,
+        "jixiao: 不认识的选项 --bogus；用 --help 查看全部选项\n\
+         error: unexpected argument '--bogus' found\n\
+         \n  tip: to pass '--bogus' as a value, use '-- --bogus'\n\
+         \nUsage: jixiao convert [OPTIONS] [INPUTS]...\n\
+         \nFor more information, try '--help'.\n",
+    );
+    refused(
+        &["conver", "in"],
+        2,
+        "jixiao: 没有 conver 这个命令（是不是想用 convert？）；可用的命令：convert、inspect、check、diff、serve\n\
+         error: unrecognized subcommand 'conver'\n\
+         \n  tip: a similar subcommand exists: 'convert'\n\
+         \nUsage: jixiao <COMMAND>\n\
+         \nFor more information, try '--help'.\n",
+    );
+    refused(
+        &["convert", "in", "--to", "yaml"],
+        2,
+        "jixiao: --to <TO> 不能是 “yaml”，可选：json、jsonl、csv、xlsx、sqlite\n\
+         error: invalid value 'yaml' for '--to <TO>'\n  [possible values: json, jsonl, csv, xlsx, sqlite]\n\
+         \nFor more information, try '--help'.\n",
+    );
+    refused(
+        &["convert", "in", "-j", "abc"],
+        2,
+        "jixiao: --jobs <N> 的值 “abc” 不对，请看下面的说明\n\
+         error: invalid value 'abc' for '--jobs <N>': invalid digit found in string\n\
+         \nFor more information, try '--help'.\n",
+    );
+    refused(
+        &["convert", "in", "-o", "a.csv", "--out-dir", "x"],
+        2,
+        "jixiao: --output <OUTPUT> 不能与 --out-dir <DIR> 同用，请去掉其中一个\n\
+         error: the argument '--output <OUTPUT>' cannot be used with '--out-dir <DIR>'\n\
+         \nUsage: jixiao convert --output <OUTPUT> <INPUTS>...\n\
+         \nFor more information, try '--help'.\n",
+    );
+    refused(
+        &["inspect"],
+        2,
+        "jixiao: 缺少必须给出的参数：<FILE>\n\
+         error: the following required arguments were not provided:\n  <FILE>\n\
+         \nUsage: jixiao inspect <FILE>\n\
+         \nFor more information, try '--help'.\n",
+    );
+    // No command at all: the Chinese line, then the list of commands.
+    let dir = setup();
+    let o = jixiao(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "jixiao: 请给出要做的事，例如 jixiao convert 文件夹 -o 结果.xlsx；下面是全部命令\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("  convert  转换文件或文件夹"), "{err}");
+    // Help is not an error: no Chinese error line, exit 0.
+    let o = jixiao(dir.path(), &["convert", "--help"]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn limit_errors_list_the_valid_names() {
+    let names = "max_file_bytes, max_entry_bytes, max_total_bytes, max_ratio, max_entries, \
+                 max_xml_depth, max_xml_elements, max_cells, max_text_bytes";
+    refused(
+        &["convert", "in", "--limit", "bogus=3"],
+        2,
+        &format!(
+            "jixiao: --limit：没有名为 “bogus” 的限制；可用的名称：{names} \
+             (--limit: no limit named \"bogus\"; the names are those listed)\n"
+        ),
+    );
+    refused(
+        &["convert", "in", "--limit", "max_cells"],
+        2,
+        &format!(
+            "jixiao: --limit 要写成 名称=数值，例如 --limit max_file_bytes=1000000000；可用的名称：{names} \
+             (--limit wants NAME=N, got \"max_cells\")\n"
+        ),
+    );
+    refused(
+        &["convert", "in", "--limit", "max_cells=lots"],
+        2,
+        "jixiao: --limit max_cells：“lots” 不是整数，请写成 max_cells=数值 \
+         (--limit max_cells: \"lots\" is not a whole number)\n",
+    );
+    refused(
+        &["convert", "in", "--shard", "9/2"],
+        2,
+        "jixiao: --shard 要写成 K/N（1 ≤ K ≤ N），例如 --shard 3/8 表示 8 份中的第 3 份；收到 “9/2” \
+         (--shard wants K/N with 1 ≤ K ≤ N, got \"9/2\")\n",
+    );
+}
+
+#[test]
+fn a_missing_output_folder_is_named() {
+    refused(
+        &["convert", "in", "-o", "missing/dir/out.csv"],
+        2,
+        "jixiao: -o missing/dir/out.csv 所在的文件夹 missing/dir 不存在：请先建好这个文件夹，或换一个路径 \
+         (the folder missing/dir does not exist: create it first or choose another -o path)\n",
+    );
+    refused(
+        &["convert", "in", "-o", "out.csv", "--report", "logs/report.json"],
+        2,
+        "jixiao: --report logs/report.json 所在的文件夹 logs 不存在：请先建好这个文件夹，或换一个路径 \
+         (the folder logs does not exist: create it first or choose another --report path)\n",
+    );
+}
+
+#[test]
+fn inspect_on_a_folder_shows_each_file_or_says_what_to_do() {
+    let dir = setup();
+    std::fs::copy(
+        dir.path().join("in/seed.txt"),
+        dir.path().join("in/again.txt"),
+    )
+    .unwrap();
+    let o = jixiao(dir.path(), &["inspect", "in"]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let heads: Vec<&str> = out.lines().filter(|l| l.starts_with("# in/")).collect();
+    assert_eq!(
+        heads,
+        [
+            "# in/again.txt: txt (21 blocks)",
+            "# in/seed.txt: txt (21 blocks)"
+        ]
+    );
+    // The same text as inspecting each file alone.
+    let one = jixiao(dir.path(), &["inspect", "in/seed.txt"]);
+    assert!(out.ends_with(std::str::from_utf8(&one.stdout).unwrap()));
+    std::fs::create_dir(dir.path().join("scans")).unwrap();
+    std::fs::write(dir.path().join("scans/a.pdf"), b"%PDF").unwrap();
+    refused(
+        &["inspect", "nothere.docx"],
+        2,
+        "jixiao: 找不到文件 nothere.docx：请检查路径和文件名 (no such file: nothere.docx)\n",
+    );
+    let o = jixiao(dir.path(), &["inspect", "scans"]);
+    assert_eq!(
+        (o.status.code(), stderr(&o).as_str()),
+        (
+            Some(1),
+            "jixiao: 文件夹 scans 里没有 Word、Excel、WPS 或文本文件：请给出一个文件，例如 jixiao inspect scans/表.docx \
+             (the folder holds no office or text files: give one file)\n"
+        )
+    );
+}
