@@ -4,7 +4,7 @@
 //! free text beside it. Whatever is not recognised goes to `extra`, and a
 //! cell that fits nowhere to `notes`.
 
-use super::lexicon::{header_label, HeaderLabel, Matched, MONEY_UNITS};
+use super::lexicon::{header_label, header_label_in, HeaderLabel, Matched, MONEY_UNITS};
 use super::notes::{number_note, unknown_label, unplaced_note};
 use super::target::parse_amount;
 use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering};
@@ -425,8 +425,11 @@ pub fn read_header(
                 let below_heading = heading.is_some() && header_label(text).is_none();
                 section = if below_heading { heading } else { None };
                 if let Some(m) = header_label(text) {
+                    let money = m.label == HeaderLabel::Section;
                     let next_is_label = cells.get(1).is_some_and(|(_, t)| {
-                        t.trim().is_empty() || header_label(t).is_some() || inline_pair(t).is_some()
+                        t.trim().is_empty()
+                            || header_label_in(t, money).is_some()
+                            || inline_pair(t).is_some()
                     });
                     if let Some(s) = section_of(&m) {
                         section = Some(s);
@@ -548,7 +551,8 @@ pub fn read_header(
                         && label_and_amount(nt).is_none()
                 })
                 .map(|(_, nt)| *nt);
-            if let Some(m) = header_label(t) {
+            let in_money = matches!(section, Some((HeaderLabel::Section, _)));
+            if let Some(m) = header_label_in(t, in_money) {
                 // 资金总额 | 合计 | 80.00: the 合计 line of a money block is the
                 // label's own amount.
                 let money = matches!(
@@ -612,9 +616,14 @@ pub fn read_header(
                 next_value.filter(|v| label_like && !free_text_section && !v.trim().is_empty())
             {
                 if let Some(v) = value(v) {
-                    acc.unknown.push(clean(t));
-                    acc.notes.push(unknown_label(&clean(t)));
-                    acc.extra.insert(&clean(t), v);
+                    // A label's trailing colon is punctuation, not part of its name.
+                    let label = clean(t)
+                        .trim_end_matches(['：', ':'])
+                        .trim_end()
+                        .to_string();
+                    acc.unknown.push(label.clone());
+                    acc.notes.push(unknown_label(&label));
+                    acc.extra.insert(&label, v);
                 }
                 j += 2;
                 continue;
@@ -639,7 +648,16 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
     let Slot::Anchor { text: name, span } = g.slot(r, 0) else {
         return None;
     };
-    if span.rows < 2 || header_label(name).is_some() || value(name).is_none() {
+    if span.rows < 2 || value(name).is_none() {
+        return None;
+    }
+    // A money section may be such a table too (总体资金情况（万元） over
+    // 收入构成 | 当年金额 | 占比): its money lines feed the budget.
+    let section = header_label(name);
+    if section
+        .as_ref()
+        .is_some_and(|m| m.label != HeaderLabel::Section)
+    {
         return None;
     }
     let labels: Vec<(u32, String)> = anchors(g, r)
@@ -655,7 +673,31 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
     if labels.len() < 2 || !labels.iter().all(|(_, t)| label_like(t)) {
         return None;
     }
+    // A money matrix (an empty corner, then 年初预算数 | 全年预算数 …) is read
+    // by `read_header`; a money sub-table names its item column (收入构成).
+    if section.is_some()
+        && labels
+            .first()
+            .is_none_or(|(c, t)| *c != span.cols || header_label(t).is_some())
+    {
+        return None;
+    }
     let name = clean(name);
+    // The column holding a money line's amount: the one labelled as an
+    // amount (当年金额), else the first after the item names.
+    let amount_col = section.as_ref().map(|_| {
+        labels
+            .iter()
+            .skip(1)
+            .find(|(_, t)| header_label(t).is_some_and(|m| m.label == HeaderLabel::Total))
+            .or_else(|| labels.get(1))
+            .map_or(u32::MAX, |(c, _)| *c)
+    });
+    if let Some(m) = &section {
+        if acc.money_unit.is_none() {
+            acc.money_unit = m.money_unit.clone();
+        }
+    }
     let mut consumed = 0;
     for rr in next {
         let below = rr.grid == grid
@@ -668,8 +710,21 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
             .first()
             .and_then(|(c, _)| g.text_at(rr.row, *c))
             .and_then(value);
+        let money = amount_col.and_then(|ac| {
+            let m = header_label_in(item.as_deref()?, true).filter(|m| {
+                matches!(
+                    m.label,
+                    HeaderLabel::Total | HeaderLabel::Fiscal | HeaderLabel::Other
+                )
+            })?;
+            Some((ac, m))
+        });
         let item = item.unwrap_or_else(|| format!("{}", consumed + 1));
         for (c, label) in labels.iter().skip(1) {
+            if let Some((ac, m)) = money.as_ref().filter(|(ac, _)| ac == c) {
+                acc.apply(m, &item, g.text_at(rr.row, *ac).unwrap_or(""), *ac);
+                continue;
+            }
             if let Some(v) = g
                 .text_at(rr.row, *c)
                 .filter(|_| matches!(g.slot(rr.row, *c), Slot::Anchor { .. }))

@@ -2,7 +2,7 @@
 //! meaning), and each row below it as an [`Indicator`], with 一级/二级
 //! filled down through vertical merges and empty text-dump cells.
 
-use super::lexicon::{column, Column};
+use super::lexicon::{column, column_reading, Column};
 use super::notes::{
     number_note, unknown_column, unknown_empty_column, unplaced_note, UNKNOWN_EMPTY_COLUMN,
 };
@@ -26,6 +26,9 @@ pub struct ColumnMap {
     pub columns: Vec<(Option<Column>, String)>,
     /// Flat exports: the header-block fields given as columns.
     pub fields: Vec<(u32, super::lexicon::Matched)>,
+    /// A grid under a multi-year label (长期绩效指标 beside 年度绩效指标): its
+    /// rows are context, kept in the table's extra under this label.
+    pub long_term: Option<String>,
 }
 
 impl ColumnMap {
@@ -136,6 +139,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             cols: grid.cols(),
             columns,
             fields,
+            long_term: None,
         });
     }
     // Flat exports: header-block fields as columns (项目名称, 单位代码, 资金总额 …).
@@ -167,6 +171,11 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             }
         }
     }
+    let long_term = columns
+        .iter()
+        .filter(|(r, _)| *r == Some(Column::GridLabel))
+        .find(|(_, t)| column_reading(t).is_some_and(|(_, q)| q.multi_year))
+        .map(|(_, t)| t.clone());
     Some(ColumnMap {
         grid: usize::MAX,
         row,
@@ -174,6 +183,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         cols: grid.cols(),
         columns,
         fields,
+        long_term,
     })
 }
 
@@ -249,6 +259,7 @@ pub fn read_rows(
     let Levels { l1, l2 } = levels;
     let c1 = map.col(Column::Level1);
     let c2 = map.col(Column::Level2);
+    let mut raw_levels: [Option<String>; 2] = [None, None];
     for rr in rows {
         let g = grids[rr.grid];
         let r = rr.row;
@@ -285,6 +296,10 @@ pub fn read_rows(
             for (k, v) in pairs {
                 table.extra.insert(&k, v);
             }
+            continue;
+        }
+        if let Some(label) = &map.long_term {
+            long_term_row(map, label, &cell, &mut raw_levels, &mut table.extra);
             continue;
         }
         let mut new1 = false;
@@ -513,6 +528,48 @@ pub fn read_rows(
 }
 
 /// 正向/反向 (and 越大越好 …) name a direction, not a comparator.
+/// A row of a multi-year grid: each value under `label/一级/二级/三级/column`,
+/// the names as written (filled down through merges).
+fn long_term_row<'g>(
+    map: &ColumnMap,
+    label: &str,
+    cell: &dyn Fn(u32) -> (Slot, Option<&'g str>),
+    raw_levels: &mut [Option<String>; 2],
+    extra: &mut crate::model::Extra,
+) {
+    let mut path = vec![label.to_string()];
+    for (i, role) in [Column::Level1, Column::Level2].into_iter().enumerate() {
+        if let Some(c) = map.col(role) {
+            if let (Slot::Anchor { .. }, Some(t)) = cell(c) {
+                if let Some(v) = value(t) {
+                    raw_levels[i] = Some(v);
+                    if i == 0 {
+                        raw_levels[1] = None;
+                    }
+                }
+            }
+        }
+        if let Some(v) = &raw_levels[i] {
+            path.push(v.clone());
+        }
+    }
+    let mut values = Vec::new();
+    for (c, (role, header)) in map.columns.iter().enumerate() {
+        let (slot, t) = cell(c as u32);
+        let Slot::Anchor { .. } = slot else { continue };
+        let Some(v) = t.and_then(value) else { continue };
+        match role {
+            Some(Column::Level1 | Column::Level2 | Column::GridLabel) => {}
+            Some(Column::Level3) => path.push(v),
+            _ => values.push((header.clone(), v)),
+        }
+    }
+    let path = path.join("/");
+    for (header, v) in values {
+        extra.insert(&format!("{path}/{header}"), v);
+    }
+}
+
 fn is_direction(v: &str) -> bool {
     matches!(
         v,

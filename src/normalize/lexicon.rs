@@ -144,6 +144,8 @@ const LEXICON: &[Term] = &[
     f("部门名称", H::Unit, 4),
     f("单位代码", H::UnitCode, 1),
     f("单位编码", H::UnitCode, 1),
+    f("预算编码", H::UnitCode, 2),
+    f("单位预算编码", H::UnitCode, 1),
     fc("单位", H::MoneyUnit, 1, C::Unit),
     f("金额单位", H::MoneyUnit, 1),
     f("资金单位", H::MoneyUnit, 1),
@@ -168,6 +170,8 @@ const LEXICON: &[Term] = &[
     f("财政资金", H::Fiscal, 2),
     f("财政拨款", H::Fiscal, 2),
     f("财政拨款资金", H::Fiscal, 2),
+    f("一般公共预算拨款", H::Fiscal, 3),
+    f("当年金额", H::Total, 3),
     f("其他资金", H::Other, 1),
     f("资金用途", H::FundUse, 1),
     f("预算规模及资金用途", H::FundUse, 1),
@@ -180,11 +184,18 @@ const LEXICON: &[Term] = &[
     f("预期目标", H::Goals, 1),
     f("年初设定目标", H::Goals, 1),
     f("总体目标", H::Goals, 2),
+    f("项目绩效目标", H::Goals, 2),
     f("项目资金", H::Section, 1),
     f("资金情况", H::Section, 1),
     f("项目资金情况", H::Section, 1),
     f("预算规模", H::Section, 1),
     f("资金来源", H::Section, 1),
+    f("项目资金申请", H::Section, 1),
+    f("资金申请", H::Section, 1),
+    f("总体资金情况", H::Section, 1),
+    f("资金总额及构成", H::Section, 1),
+    f("资金构成", H::Section, 1),
+    f("资金来源及构成", H::Section, 1),
     // Recognised, kept in extra.
     f("项目属性", H::Known, 1),
     f("项目期", H::Known, 1),
@@ -455,6 +466,43 @@ pub fn header_label(text: &str) -> Option<Matched> {
     })
 }
 
+/// Words that name money only inside a money section (项目资金申请（万元） |
+/// 总额 / 其他): alone, 合计 or 其他 could be anything.
+const IN_MONEY_SECTION: &[(&str, HeaderLabel, u8)] = &[
+    ("总额", H::Total, 3),
+    ("合计", H::Total, 3),
+    ("总计", H::Total, 3),
+    ("资金合计", H::Total, 3),
+    ("其他", H::Other, 1),
+    ("其它", H::Other, 1),
+    ("其他来源", H::Other, 1),
+];
+
+/// [`header_label`], and inside a money section also the words that only
+/// there name money.
+pub fn header_label_in(text: &str, money_section: bool) -> Option<Matched> {
+    header_label(text).or_else(|| {
+        if !money_section || text.len() > 40 {
+            return None;
+        }
+        let key = label_key(text);
+        let (k, sub_item) = match key.strip_prefix("其中") {
+            Some(rest) => (rest.trim_start_matches(':'), true),
+            None => (key.as_str(), false),
+        };
+        let k = strip_numbering(k);
+        IN_MONEY_SECTION
+            .iter()
+            .find(|(w, _, _)| *w == k)
+            .map(|&(_, label, priority)| Matched {
+                label,
+                priority,
+                sub_item,
+                money_unit: None,
+            })
+    })
+}
+
 /// Ideographs that occur in some term or qualifier, as a bitmap over the
 /// CJK block: the cheap test before the full match.
 static TERM_CHARS: LazyLock<Vec<u64>> = LazyLock::new(|| {
@@ -660,6 +708,32 @@ mod tests {
         assert_eq!(
             header_label("中期目标(2024年—2026年)").unwrap().label,
             HeaderLabel::Known
+        );
+        // Words that name money only inside a money section.
+        assert_eq!(header_label("其他："), None);
+        assert_eq!(
+            header_label_in("其他：", true).unwrap().label,
+            HeaderLabel::Other
+        );
+        assert_eq!(
+            header_label_in("总额", true).unwrap().label,
+            HeaderLabel::Total
+        );
+        assert_eq!(header_label_in("合计", false), None);
+        assert_eq!(
+            header_label("项目资金申请(万元)")
+                .unwrap()
+                .money_unit
+                .as_deref(),
+            Some("万元")
+        );
+        assert_eq!(
+            header_label("年度资金总额及构成(万元)").unwrap().label,
+            HeaderLabel::Section
+        );
+        assert_eq!(
+            header_label("预算编码").unwrap().label,
+            HeaderLabel::UnitCode
         );
         assert_eq!(header_label("267101天津市武清区人民检察院"), None);
         assert_eq!(header_label("0.80"), None);
