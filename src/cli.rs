@@ -9,7 +9,7 @@ use crate::write::{Encoding, Format, Headers, Options, Output};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -388,23 +388,17 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         &a.glob,
         a.shard.as_deref(),
     )?;
-    for out in a.output.iter().chain(a.report.iter()) {
-        if let Ok(o) = fs::canonicalize(out) {
-            if files
-                .iter()
-                .any(|f| fs::canonicalize(&f.path).is_ok_and(|c| c == o))
-            {
-                return Err(format!(
-                    "输出文件 {} 也是输入文件 (the output is also an input: choose another path)",
-                    out.display()
-                ));
-            }
-        }
+    let out_ext = format.extension();
+    crate::output::check_outputs(
+        a.output.as_deref(),
+        a.report.as_deref(),
+        a.out_dir.as_deref().map(|d| (d, out_ext)),
+        &files,
+    )?;
+    let (jobs, too_many) = batch::jobs(a.jobs);
+    if let Some(w) = too_many {
+        eprintln!("jixiao: {w}");
     }
-    let jobs = a
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
     Ok(Plan {
         files,
         walk_skipped,
@@ -530,23 +524,11 @@ pub(crate) fn inputs(
     glob: &[String],
     shard: Option<&str>,
 ) -> Result<(Vec<Input>, usize), String> {
-    let mut paths = paths.to_vec();
-    if let Some(list) = &files_from {
-        let mut text = String::new();
-        let read = if list.as_os_str() == "-" {
-            io::stdin().read_to_string(&mut text).map(|_| ())
-        } else {
-            fs::read_to_string(list).map(|t| text = t)
-        };
-        read.map_err(|e| {
-            format!(
-                "无法读取文件清单 --files-from {}：请检查路径 (cannot read the list: {e})",
-                list.display()
-            )
-        })?;
-        paths.extend(batch::read_list(&text));
-    }
-    if paths.is_empty() {
+    let listed = match files_from {
+        Some(list) => batch::read_files_from(list)?,
+        None => Vec::new(),
+    };
+    if paths.is_empty() && listed.is_empty() {
         return Err(
             "没有输入文件：请给出文件或文件夹，例如 jixiao convert 文件夹 -o 结果.xlsx \
              (no inputs: give files or folders, or --files-from)"
@@ -564,7 +546,10 @@ pub(crate) fn inputs(
         }
         Some(b.build().map_err(|e| format!("--glob: {e}"))?)
     };
-    let inputs = batch::collect(&paths, globs.as_ref())?;
+    let inputs = batch::collect_with(paths, &listed, globs.as_ref())?;
+    if let Some(w) = batch::own_outputs_warning(&inputs.own_outputs) {
+        eprintln!("jixiao: {w}");
+    }
     let skipped = inputs.skipped;
     let mut files = inputs.files;
     if let Some(spec) = &shard {
@@ -900,24 +885,27 @@ fn inspect(path: &Path) -> i32 {
 }
 
 fn inspect_file(path: &Path) -> i32 {
-    let bytes = match fs::read(path) {
+    if fs::symlink_metadata(path).is_err() {
+        return usage(format!(
+            "找不到文件 {}：请检查路径和文件名 (no such file: {})",
+            path.display(),
+            path.display()
+        ));
+    }
+    let label = path.to_string_lossy().to_string();
+    let input = Input {
+        path: path.to_path_buf(),
+        label: label.clone(),
+        rel: PathBuf::new(),
+    };
+    // Bounded, and never blocked by a FIFO or /dev/zero.
+    let bytes = match batch::read_bytes(&input, &Limits::default()) {
         Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return usage(format!(
-                "找不到文件 {}：请检查路径和文件名 (no such file: {})",
-                path.display(),
-                path.display()
-            ))
-        }
         Err(e) => {
-            eprintln!(
-                "jixiao: {}: 无法读取文件 (cannot read the file): {e}",
-                path.display()
-            );
+            eprintln!("jixiao: {label}: {e}");
             return 1;
         }
     };
-    let label = path.to_string_lossy().to_string();
     // The same containment as convert: a panic is a `corrupt` error, exit 1.
     let read = crate::convert::guarded(|| {
         let doc = crate::read::read(&bytes, &Limits::default())?;

@@ -13,6 +13,7 @@ pub mod grid;
 pub mod limits;
 pub mod model;
 pub mod normalize;
+pub mod output;
 pub mod read;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -113,10 +113,10 @@ pub fn main(a: CheckArgs) -> i32 {
     if style == Style::Xlsx && a.output.is_none() {
         return usage("xlsx 需要输出文件：请加 -o 问题.xlsx (xlsx output needs -o FILE.xlsx)");
     }
-    let jobs = a
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let (jobs, too_many) = batch::jobs(a.jobs);
+    if let Some(w) = too_many {
+        eprintln!("jixiao: {w}");
+    }
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(p) => p,
         Err(e) => return usage(e),

@@ -299,6 +299,18 @@ pub enum Format {
     Xlsx,
 }
 
+impl Format {
+    /// The file extension of an output in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
 /// CSV text encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -329,12 +341,7 @@ impl Options {
 
     /// The file extension for outputs written one per input.
     pub fn extension(&self) -> &'static str {
-        match self.format {
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-        }
+        self.format.extension()
     }
 }
 
