@@ -151,7 +151,7 @@ fn an_output_device_stays_a_device() {
         return;
     }
     for args in [
-        &["convert", "-q", "in/seed.txt", "-o", "null"][..],
+        &["convert", "-q", "in/seed.txt", "--to", "json", "-o", "null"][..],
         &["convert", "-q", "in/seed.txt", "--report", "null"][..],
         &["convert", "-q", "in", "--to", "xlsx", "-o", "null"][..],
     ] {
