@@ -4,6 +4,7 @@
 
 use super::Hit;
 use crate::model::{Indicator, Op, Table, TableKind, TargetKind};
+use crate::normalize::lexicon::{column, Column};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -682,12 +683,23 @@ pub fn score_total(t: &Table) -> Vec<Hit> {
     if !is_self_evaluation(t) {
         return Vec::new();
     }
-    let Some((_, v)) = t.extra.0.iter().find(|(k, _)| k.starts_with("总分")) else {
-        return Vec::new();
+    // 总分 under its columns (`总分/得分`), or written `分值 | 得分 | 评级`, or
+    // the score alone.
+    let under_score = t.extra.0.iter().find(|(k, _)| {
+        k.strip_prefix("总分/")
+            .is_some_and(|col| column(col) == Some(Column::Score))
+    });
+    let stated = match under_score {
+        Some((_, v)) => numbers(v).first().copied(),
+        None => {
+            let Some((_, v)) = t.extra.0.iter().find(|(k, _)| k.starts_with("总分")) else {
+                return Vec::new();
+            };
+            let ns = numbers(v);
+            (if ns.len() >= 2 { ns.get(1) } else { ns.first() }).copied()
+        }
     };
-    // 总分 is written `分值 | 得分 | 评级`, or the score alone.
-    let ns = numbers(v);
-    let Some(stated) = (if ns.len() >= 2 { ns.get(1) } else { ns.first() }).copied() else {
+    let Some(stated) = stated else {
         return Vec::new();
     };
     let scores: Vec<Decimal> = t.indicators.iter().filter_map(|i| i.score).collect();

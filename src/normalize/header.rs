@@ -431,9 +431,23 @@ pub fn read_header(
                             || header_label_in(t, money).is_some()
                             || inline_pair(t).is_some()
                     });
+                    // 年初设定目标 | 年度总体目标完成情况综述 over their texts: the
+                    // first label heads a column, it does not own the row.
+                    let labels_in_row = cells.iter().filter(|(_, t)| !t.trim().is_empty()).count();
+                    let heads_a_column = next_is_label
+                        && labels_in_row >= 2
+                        && rows
+                            .get(i + 1)
+                            .filter(|n| n.grid == grid && n.row == r + 1)
+                            .is_some_and(|n| match g.slot(n.row, 0) {
+                                Slot::Anchor { text, .. } => {
+                                    value(text).is_some() && header_label(text).is_none()
+                                }
+                                _ => false,
+                            });
                     if let Some(s) = section_of(&m) {
                         section = Some(s);
-                        if next_is_label || cells.len() == 1 {
+                        if (next_is_label || cells.len() == 1) && !heads_a_column {
                             acc.apply(&m, text, "", 0);
                             start = 1;
                         }

@@ -482,8 +482,29 @@ pub fn read_rows(
                 .first()
                 .filter(|f| matches!(label_key(f).as_str(), "合计" | "总分" | "总计"))
             {
-                if cells.len() > 1 {
-                    table.extra.insert(first, cells[1..].join(" | "));
+                // One figure is the total itself; several stand under their
+                // columns (总分 | 100 | 98 | 优 under 分值 | 得分 | 评价).
+                let under: Vec<(String, String)> = anchors(g, r)
+                    .into_iter()
+                    .skip_while(|(_, t)| label_key(t) != label_key(first))
+                    .skip(1)
+                    .filter_map(|(c, t)| {
+                        let header = map.columns.get(c as usize).map(|(_, h)| h.as_str());
+                        Some((header.unwrap_or("").to_string(), value(t)?))
+                    })
+                    .collect();
+                match under.as_slice() {
+                    [] => {}
+                    [(_, v)] => table.extra.insert(first, v.clone()),
+                    many if many.iter().all(|(h, _)| !h.is_empty()) => {
+                        for (h, v) in many {
+                            table.extra.insert(&format!("{first}/{h}"), v.clone());
+                        }
+                    }
+                    many => {
+                        let joined: Vec<&str> = many.iter().map(|(_, v)| v.as_str()).collect();
+                        table.extra.insert(first, joined.join(" | "));
+                    }
                 }
                 continue;
             }
@@ -527,7 +548,6 @@ pub fn read_rows(
     }
 }
 
-/// 正向/反向 (and 越大越好 …) name a direction, not a comparator.
 /// A row of a multi-year grid: each value under `label/一级/二级/三级/column`,
 /// the names as written (filled down through merges).
 fn long_term_row<'g>(
@@ -570,6 +590,7 @@ fn long_term_row<'g>(
     }
 }
 
+/// 正向/反向 (and 越大越好 …) name a direction, not a comparator.
 fn is_direction(v: &str) -> bool {
     matches!(
         v,
@@ -609,35 +630,88 @@ fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
     if column(first).is_some() || super::vocab::is_level_label(first) {
         return None;
     }
-    let closing = super::lexicon::header_label(first)
-        .is_some_and(|m| m.label == super::lexicon::HeaderLabel::Known);
-    if closing {
-        let value = rest.join(" | ");
-        return Some(if value.is_empty() {
-            Vec::new()
-        } else {
-            vec![(first.clone(), value)]
-        });
-    }
-    // `填表人：张三  审核人：李四`: every cell a signature pair.
-    let pairs: Vec<(String, String)> = anchors(g, r)
+    // Signatures are split on the spaces between them, so the raw text.
+    let raw: Vec<&str> = anchors(g, r)
         .into_iter()
-        .flat_map(|(_, t)| t.split_whitespace())
+        .map(|(_, t)| t)
+        .filter(|t| value(t).is_some())
+        .collect();
+    if closing_label(first) {
+        return Some(closing_pairs(&raw));
+    }
+    // `填表人：张三  审核人：李四`: every cell signature pairs.
+    let mut pairs = Vec::new();
+    for cell in &raw {
+        pairs.extend(signatures(cell)?);
+    }
+    Some(
+        pairs
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(l, v)| (clean(l), clean(v)))
+            .collect(),
+    )
+}
+
+/// `填表人：张三  审核人：李四`: a cell of signature pairs, values may be empty.
+fn signatures(cell: &str) -> Option<Vec<(&str, &str)>> {
+    cell.split_whitespace()
         .map(|seg| {
-            seg.split_once(['：', ':'])
-                .map(|(l, v)| (clean(l), clean(v)))
+            let (l, v) = seg.split_once(['：', ':'])?;
+            let k = label_key(l);
+            TRAILERS
+                .iter()
+                .any(|t| k.contains(t))
+                .then_some((l.trim(), v.trim()))
         })
-        .collect::<Option<Vec<_>>>()?;
-    let signatures = pairs.iter().all(|(l, _)| {
-        let k = label_key(l);
-        TRAILERS.iter().any(|t| k.contains(t))
-    });
-    signatures.then(|| pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+        .collect()
+}
+
+/// A label of a closing row: known to the lexicon, or a signature label
+/// (项目负责人:), its colon as written.
+fn closing_label(cell: &str) -> bool {
+    let key = label_key(cell);
+    if key.contains(':') {
+        return false; // `填表人：张三` holds its value
+    }
+    super::lexicon::header_label(cell)
+        .is_some_and(|m| m.label == super::lexicon::HeaderLabel::Known)
+        || (TRAILERS.iter().any(|t| key.contains(t)) && key.chars().count() <= 12)
+}
+
+/// A closing row as label | value pairs: `评价结论 | 优`, `单位负责人 |
+/// （签章） | 填表人 | 李某`. A cell that is a closing label starts a pair, the
+/// cells after it are its value; a prompt (（签章）) or nothing is no value.
+fn closing_pairs(cells: &[&str]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for cell in cells {
+        if closing_label(cell) {
+            pairs.push((clean(cell), Vec::new()));
+        } else if let Some(signed) = signatures(cell) {
+            for (label, v) in signed {
+                pairs.push((clean(label), value(v).into_iter().collect()));
+            }
+        } else if let (Some((_, v)), Some(x)) = (pairs.last_mut(), value(cell)) {
+            v.push(x);
+        }
+    }
+    pairs
+        .into_iter()
+        .filter_map(|(label, v)| {
+            let v: Vec<String> = v
+                .into_iter()
+                .filter(|x| !super::text::is_prompt(x))
+                .collect();
+            (!v.is_empty()).then(|| (label, v.join(" | ")))
+        })
+        .collect()
 }
 
 /// Labels of the rows that close a form.
 const TRAILERS: &[&str] = &[
     "评价结论",
+    "存在问题",
+    "存在的问题",
     "自评结论",
     "审核意见",
     "改进措施",
