@@ -207,3 +207,38 @@ fn word_saved_files_give_their_merges_and_nested_tables() {
 "
     );
 }
+
+/// `poi__47950_*.doc` pad their FAT past the end of the file with
+/// end-of-chain marks, which the `cfb` crate refuses; those entries are
+/// read as free (src/read/ole.rs). The same padding written into a sample
+/// gives the sample's records unchanged.
+#[test]
+fn a_fat_padded_with_end_of_chain_marks_is_read() {
+    let good = std::fs::read("samples/word-seed-merged.doc").unwrap();
+    assert!(jixiao::read::ole::fat_tail_freed(&good).is_none());
+    let mut padded = good.clone();
+    let sectors = good.len().div_ceil(512) - 1;
+    let fat = 512 * (1 + u32::from_le_bytes(good[76..80].try_into().unwrap()) as usize);
+    for entry in sectors..128 {
+        padded[fat + 4 * entry..fat + 4 * entry + 4].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    }
+    assert!(cfb::CompoundFile::open(std::io::Cursor::new(&padded[..])).is_err());
+    assert_eq!(
+        jixiao::read::ole::fat_tail_freed(&padded).as_deref(),
+        Some(&good[..])
+    );
+    let limits = Limits::default();
+    let read = |b: &[u8]| format!("{:?}", jixiao::read::read(b, &limits).map(|d| d.blocks));
+    assert_eq!(read(&padded), read(&good));
+    if !Path::new(CORPUS).exists() {
+        return;
+    }
+    // Stream names in lower and in upper case (`1table`, `WORDDOCUMENT`).
+    for name in ["poi__47950_lower.doc", "poi__47950_upper.doc"] {
+        assert_eq!(
+            rendered(name),
+            "¶ This is a sample Word document\n",
+            "{name}"
+        );
+    }
+}

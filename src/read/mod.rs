@@ -6,6 +6,7 @@ pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod ods;
+pub mod ole;
 pub mod package;
 pub mod text;
 pub mod xls;
@@ -218,6 +219,14 @@ fn odf_kind(pkg: &mut Package) -> std::result::Result<Format, Error> {
 /// OLE2 containers: a BIFF workbook or a Word binary document is read;
 /// anything else (encrypted files, damaged containers) is the error `cfb_problem` names.
 fn read_cfb(bytes: &[u8], limits: &Limits) -> Result<Document> {
+    // A FAT padded past the file's end with marks `cfb` refuses (issue 12).
+    if let Some(fixed) = ole::fat_tail_freed(bytes) {
+        return read_cfb_as_is(&fixed, limits);
+    }
+    read_cfb_as_is(bytes, limits)
+}
+
+fn read_cfb_as_is(bytes: &[u8], limits: &Limits) -> Result<Document> {
     if let Some(e) = cfb_problem(bytes) {
         return Err(e);
     }
