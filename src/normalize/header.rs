@@ -7,7 +7,7 @@
 use super::lexicon::{header_label, header_label_in, HeaderLabel, Matched, MONEY_UNITS};
 use super::notes::{number_note, unknown_label, unplaced_note};
 use super::target::parse_amount;
-use super::text::{clean, is_cjk, label_key, split_bracket, strip_numbering};
+use super::text::{clean, is_cjk, label_key, split_bracket, strip_leading_year, strip_numbering};
 
 /// A header value: not empty, not a placeholder, and not a template prompt
 /// (`XX`, `（签章）`), which are never a value.
@@ -662,16 +662,21 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
     let Slot::Anchor { text: name, span } = g.slot(r, 0) else {
         return None;
     };
-    if span.rows < 2 || value(name).is_none() {
-        return None;
-    }
+    value(name)?;
     // A money section may be such a table too (总体资金情况（万元） over
-    // 收入构成 | 当年金额 | 占比): its money lines feed the budget.
+    // 收入构成 | 当年金额 | 占比), or the budget itself (项目预算 over 成本构成 |
+    // 金额 | …, its 合计 the total): its money lines feed the budget.
     let section = header_label(name);
     if section
         .as_ref()
-        .is_some_and(|m| m.label != HeaderLabel::Section)
+        .is_some_and(|m| !matches!(m.label, HeaderLabel::Section | HeaderLabel::Total))
     {
+        return None;
+    }
+    // The name is merged down its rows; a money name may instead stand over
+    // empty cells (text dumps, forms without merges).
+    let merged = span.rows >= 2;
+    if !merged && section.is_none() {
         return None;
     }
     let labels: Vec<(u32, String)> = anchors(g, r)
@@ -682,6 +687,7 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
     let label_like = |t: &str| {
         let k = label_key(t);
         let (head, _) = split_bracket(&k);
+        let head = strip_leading_year(head).unwrap_or(head);
         (2..=16).contains(&head.chars().count()) && !head.chars().any(|c| c.is_ascii_digit())
     };
     if labels.len() < 2 || !labels.iter().all(|(_, t)| label_like(t)) {
@@ -716,7 +722,20 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
     for rr in next {
         let below = rr.grid == grid
             && rr.row == r + 1 + consumed as u32
-            && matches!(g.slot(rr.row, 0), Slot::Covered { anchor } if anchor.row == r && anchor.col == 0);
+            && match g.slot(rr.row, 0) {
+                Slot::Covered { anchor } => merged && anchor.row == r && anchor.col == 0,
+                slot => {
+                    let empty = match slot {
+                        Slot::Anchor { text, .. } => text.trim().is_empty(),
+                        _ => true,
+                    };
+                    !merged
+                        && empty
+                        && labels
+                            .first()
+                            .is_some_and(|(c, _)| g.text_at(rr.row, *c).and_then(value).is_some())
+                }
+            };
         if !below {
             break;
         }

@@ -100,6 +100,21 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             }
         }
     }
+    // A level header spanning two columns (二级指标 over the 二级 name and the
+    // indicator name): its second column is the next level down.
+    for c in 1..grid.cols() as usize {
+        let spans_here = matches!(grid.slot(row, c as u32), Slot::Covered { anchor } if anchor.row == row && anchor.col as usize == c - 1);
+        let next_level = match columns[c - 1].0 {
+            Some(Column::Level1) => Some(Column::Level2),
+            Some(Column::Level2) => Some(Column::Level3),
+            _ => None,
+        };
+        if let Some(l) =
+            next_level.filter(|l| spans_here && !columns.iter().any(|(r, _)| *r == Some(*l)))
+        {
+            columns[c].0 = Some(l);
+        }
+    }
     let mut header_rows = 1;
     // Two-row header: the next row names sub-columns only.
     if row + 1 < grid.rows() {
@@ -107,7 +122,15 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         let named: Vec<_> = next.iter().filter(|(_, _, t)| !t.is_empty()).collect();
         if !named.is_empty() && named.iter().all(|(_, r, _)| r.is_some()) {
             for (c, role, text) in next {
-                if role.is_some() {
+                // 指标性质 | 指标值 | 度量单位 under 实际完成值 make the actual value.
+                let under_actual = grid.text_at(row, c).and_then(column) == Some(Column::Actual)
+                    && matches!(
+                        role,
+                        Some(Column::Comparator | Column::Target | Column::Unit)
+                    );
+                if under_actual {
+                    columns[c as usize] = (Some(Column::ActualPart), text);
+                } else if role.is_some() {
                     columns[c as usize] = (role, text);
                 }
             }
@@ -166,7 +189,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         if let Some(r) = *role {
             let better =
                 (0..roles.len()).any(|k| k != i && roles[k] == Some(r) && ranks[k] < ranks[i]);
-            if r != Column::Field && better {
+            if !matches!(r, Column::Field | Column::ActualPart) && better {
                 *role = None;
             }
         }
@@ -325,6 +348,7 @@ pub fn read_rows(
         let mut kind_word: Option<String> = None;
         let mut unit = None;
         let mut target_text = None;
+        let mut actual_parts: (Option<String>, Option<String>, Option<String>) = (None, None, None);
         let mut unplaced = Vec::new();
         let mut number_notes = Vec::new();
         for (c, (role, header)) in map.columns.iter().enumerate() {
@@ -382,6 +406,11 @@ pub fn read_rows(
                     v => comparator = v,
                 },
                 Some(Column::Unit) => unit = v,
+                Some(Column::ActualPart) => match column(header) {
+                    Some(Column::Comparator) => actual_parts.0 = v,
+                    Some(Column::Target) => actual_parts.1 = v,
+                    _ => actual_parts.2 = v,
+                },
                 Some(Column::Actual) => ind.actual = parse_target(t),
                 Some(Column::Remark) => ind.remark = v,
                 Some(Column::Weight) | Some(Column::Score) => {
@@ -437,22 +466,24 @@ pub fn read_rows(
             .filter(|c| matches!(*c, "定性" | "定量"))
             .or(kind_word.as_deref());
         if let Some(v) = &target_text {
-            let mut raw = String::new();
-            if let Some(op) = comparator
-                .as_deref()
-                .filter(|c| !matches!(*c, "定性" | "定量"))
-            {
-                raw.push_str(op);
-            }
-            raw.push_str(v);
-            if let Some(u) = unit.as_deref().filter(|u| !v.ends_with(u)) {
-                raw.push_str(u);
-            }
-            ind.target = parse_target(&raw);
+            ind.target = parse_target(&compose(comparator.as_deref(), v, unit.as_deref()));
         } else {
             for (label, x) in [("指标性质", &comparator), ("度量单位", &unit)] {
                 if let Some(x) = x {
                     ind.extra.insert(label, x.clone());
+                }
+            }
+        }
+        match actual_parts {
+            (op, Some(v), u) => {
+                ind.actual = parse_target(&compose(op.as_deref(), &v, u.as_deref()))
+            }
+            (op, None, u) => {
+                for (label, x) in [("实际完成值/指标性质", op), ("实际完成值/度量单位", u)]
+                {
+                    if let Some(x) = x {
+                        ind.extra.insert(label, x);
+                    }
                 }
             }
         }
@@ -546,6 +577,21 @@ pub fn read_rows(
             notes.push(unknown_empty_column(header));
         }
     }
+}
+
+/// A value written from its columns: comparator, figure, unit (`≥` `12000`
+/// `人` → `≥12000人`); 定性/定量 in the comparator column is a kind, not an
+/// operator.
+fn compose(op: Option<&str>, v: &str, unit: Option<&str>) -> String {
+    let mut raw = String::new();
+    if let Some(op) = op.filter(|c| !matches!(*c, "定性" | "定量")) {
+        raw.push_str(op);
+    }
+    raw.push_str(v);
+    if let Some(u) = unit.filter(|u| !v.ends_with(u)) {
+        raw.push_str(u);
+    }
+    raw
 }
 
 /// A row of a multi-year grid: each value under `label/一级/二级/三级/column`,

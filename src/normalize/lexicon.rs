@@ -61,6 +61,9 @@ pub enum Column {
     Derived,
     /// jixiao's own output: `其他`, the extras as JSON.
     OwnExtra,
+    /// Under a two-row 实际完成值 header, one of its 指标性质 | 指标值 | 度量单位
+    /// sub-columns: together they make the actual value.
+    ActualPart,
     /// A header-block field as a column of a flat export (项目名称, 单位代码,
     /// 资金总额 …): its label is in `ColumnMap::fields`.
     Field,
@@ -200,6 +203,8 @@ const LEXICON: &[Term] = &[
     f("项目属性", H::Known, 1),
     f("项目期", H::Known, 1),
     f("项目性质", H::Known, 1),
+    f("立项依据", H::Known, 1),
+    f("项目立项依据", H::Known, 1),
     f("项目类别", H::Known, 1),
     f("项目类型", H::Known, 1),
     f("项目代码", H::Known, 1),
@@ -275,6 +280,7 @@ const LEXICON: &[Term] = &[
     c("指标值", C::Target),
     c("目标值", C::Target),
     c("指标目标值", C::Target),
+    c("预期实现值", C::Target),
     c("指标值内容", C::TargetText),
     c("指标性质", C::Comparator),
     c("计算符号", C::Comparator),
@@ -296,6 +302,7 @@ const LEXICON: &[Term] = &[
     c("自评完成值", C::Actual),
     c("全年实际值", C::Actual),
     c("实际完成指标值", C::Actual),
+    c("实际实现值", C::Actual),
     c("备注", C::Remark),
     c("偏差原因", C::Remark),
     c("未完成原因", C::Remark),

@@ -64,11 +64,27 @@ pub fn is_placeholder(s: &str) -> bool {
 pub fn is_prompt(s: &str) -> bool {
     let k = label_key(s);
     let k = k.trim_start_matches('(').trim_end_matches(')');
+    // `单位公章：年月日`, `（盖章）年 月 日`: a seal and a blank date.
+    let seal = k.trim_end_matches("年月日").trim_end_matches(':');
+    let seal = seal.trim_start_matches('(').trim_end_matches(')');
     k.chars().all(|c| matches!(c, 'X' | 'x' | '×' | '*')) && !k.is_empty()
         || matches!(
             k,
-            "签章" | "盖章" | "签字" | "签名" | "签字盖章" | "单位盖章" | "请填写" | "填写"
+            "签章"
+                | "盖章"
+                | "签字"
+                | "签名"
+                | "签字盖章"
+                | "单位盖章"
+                | "请填写"
+                | "填写"
+                | "年月日"
         )
+        || (seal.len() < k.len() || k.starts_with("单位"))
+            && seal.chars().count() <= 6
+            && ["公章", "盖章", "签章", "签字"]
+                .iter()
+                .any(|w| seal.ends_with(w))
 }
 
 /// Maps full-width ASCII forms to ASCII and the box-drawing `═` to `=`, for
@@ -197,10 +213,20 @@ mod tests {
         for v in ["无锡", "0", "保障"] {
             assert!(!is_placeholder(v), "{v}");
         }
-        for p in ["XX", "xx", "××", "（签章）", "(盖章)", "（请填写）"] {
+        for p in [
+            "XX",
+            "xx",
+            "××",
+            "（签章）",
+            "(盖章)",
+            "（请填写）",
+            "单位公章：年月日",
+            "（单位盖章）年 月 日",
+            "年  月  日",
+        ] {
             assert!(is_prompt(p), "{p}");
         }
-        for v in ["X光机", "签章管理系统", "95%"] {
+        for v in ["X光机", "签章管理系统", "95%", "已加盖公章", "2024年1月1日"] {
             assert!(!is_prompt(v), "{v}");
         }
     }
