@@ -6,6 +6,7 @@
 
 use super::{Finding, Severity};
 use crate::model::{FileError, Table};
+use crate::write::xlsx::fit_cell;
 use crate::write::{flat_rows, Format as OutFormat, Options, FIELDS};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};
 use std::io::{self, Write};
@@ -302,7 +303,7 @@ fn workbook(files: &[Checked]) -> Result<Vec<u8>, XlsxError> {
                     for (c, v) in values.iter().enumerate() {
                         let c16 = c as u16;
                         let mark = marks.iter().find(|m| m.0 == row && m.1 == c16);
-                        let text = v.as_deref().unwrap_or("");
+                        let text: &str = &fit_cell(v.as_deref().unwrap_or(""));
                         match mark {
                             Some(m) => {
                                 let fmt = Format::new().set_background_color(colour(m.2));
@@ -353,13 +354,13 @@ fn workbook(files: &[Checked]) -> Result<Vec<u8>, XlsxError> {
                     &Format::new().set_background_color(colour(x.severity)),
                 )?;
                 ws.write_string(row, 1, x.rule)?;
-                ws.write_string(row, 2, &x.file)?;
+                ws.write_string(row, 2, fit_cell(&x.file))?;
                 ws.write_number(row, 3, f64::from(x.table))?;
-                ws.write_string(row, 4, &x.locator)?;
-                ws.write_string(row, 5, &x.field)?;
-                ws.write_string(row, 6, &x.message_zh)?;
-                ws.write_string(row, 7, &x.message_en)?;
-                ws.write_string(row, 8, x.values.join(" | "))?;
+                ws.write_string(row, 4, fit_cell(&x.locator))?;
+                ws.write_string(row, 5, fit_cell(&x.field))?;
+                ws.write_string(row, 6, fit_cell(&x.message_zh))?;
+                ws.write_string(row, 7, fit_cell(&x.message_en))?;
+                ws.write_string(row, 8, fit_cell(&x.values.join(" | ")))?;
                 if let Some((r, c)) = place.next() {
                     let cell = rust_xlsxwriter::utility::row_col_to_cell(*r, *c);
                     ws.write_url_with_text(

@@ -64,6 +64,33 @@ impl NumberFormats {
     }
 }
 
+/// Excel's limit on one cell, in UTF-16 units (what rust_xlsxwriter counts).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// What ends a cell cut at Excel's limit: the clerk sees it was cut and
+/// where the whole text is.
+pub const TRUNCATED: &str = "…〔超出 Excel 单元格 32767 字的上限，已截断；全文见 JSON 或 CSV 输出〕(over Excel's 32,767-character cell limit: cut; the whole text is in JSON or CSV output)";
+
+/// `text`, cut to fit one Excel cell with [`TRUNCATED`] at its end, so one
+/// long cell never fails the whole workbook.
+pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    // UTF-16 units never exceed UTF-8 bytes: most cells need no count.
+    if text.len() <= MAX_CELL_CHARS || text.encode_utf16().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let room = MAX_CELL_CHARS - TRUNCATED.encode_utf16().count();
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if used + c.len_utf16() > room {
+            break;
+        }
+        used += c.len_utf16();
+        end = i + c.len_utf8();
+    }
+    std::borrow::Cow::Owned(format!("{}{TRUNCATED}", &text[..end]))
+}
+
 /// Writes `text` as a number when a double shows it exactly, with a number
 /// format of the same scale (`0.80` stays `0.80`); else as text.
 fn write_decimal(
@@ -79,7 +106,7 @@ fn write_decimal(
             return Ok(());
         }
     }
-    ws.write_string(row, col, text)?;
+    ws.write_string(row, col, fit_cell(text))?;
     Ok(())
 }
 
@@ -269,11 +296,11 @@ fn write_flat(
                 ws.write_number(row, col, n as f64)?;
             }
             _ => {
-                ws.write_string(row, col, v)?;
+                ws.write_string(row, col, fit_cell(v))?;
             }
         }
     } else {
-        ws.write_string(row, col, v)?;
+        ws.write_string(row, col, fit_cell(v))?;
     }
     Ok(())
 }
@@ -310,10 +337,11 @@ fn flat_table(
         }
     }
     if let Some(extra) = flat.extra(None) {
-        s.projects.write_string(r, TABLE_COLUMNS as u16, extra)?;
+        s.projects
+            .write_string(r, TABLE_COLUMNS as u16, fit_cell(&extra))?;
     }
     s.projects
-        .write_string(r, TABLE_COLUMNS as u16 + 1, t.source.locator.as_str())?;
+        .write_string(r, TABLE_COLUMNS as u16 + 1, fit_cell(&t.source.locator))?;
     let n = PROJECT_COLUMNS as u16;
     s.projects.write_number(r, n, t.indicators.len() as f64)?;
     s.projects.write_number(r, n + 1, t.notes.len() as f64)?;
@@ -323,15 +351,15 @@ fn flat_table(
     for note in &t.notes {
         let r = s.next[2];
         let ws = &mut s.notes;
-        ws.write_string(r, 0, t.source.file.as_str())?;
+        ws.write_string(r, 0, fit_cell(&t.source.file))?;
         ws.write_number(r, 1, f64::from(t.source.table))?;
-        ws.write_string(r, 2, note.field.as_str())?;
-        ws.write_string(r, 3, note.raw.as_str())?;
+        ws.write_string(r, 2, fit_cell(&note.field))?;
+        ws.write_string(r, 3, fit_cell(&note.raw))?;
         if let Some(n) = &note.normalized {
-            ws.write_string(r, 4, n.as_str())?;
+            ws.write_string(r, 4, fit_cell(n))?;
         }
         ws.write_string(r, 5, rule_name(&note.rule, headers))?;
-        ws.write_string(r, 6, note_text(note, headers))?;
+        ws.write_string(r, 6, fit_cell(&note_text(note, headers)))?;
         s.next[2] += 1;
     }
     Ok(())
@@ -449,6 +477,7 @@ fn form(
                 text: &str,
                 fmt: &Format|
      -> Result<(), XlsxError> {
+        let text: &str = &fit_cell(text);
         if first >= last {
             ws.write_string_with_format(r, first, text, fmt)?;
         } else {
@@ -468,13 +497,13 @@ fn form(
         t.unit_code.as_deref().unwrap_or(""),
         t.unit_name.as_deref().unwrap_or("")
     );
-    ws.merge_range(r, 0, r, 2, &unit, &cell)?;
+    ws.merge_range(r, 0, r, 2, &fit_cell(&unit), &cell)?;
     let money = t
         .money_unit
         .as_deref()
         .map(|m| format!("单位：{m}"))
         .unwrap_or_default();
-    ws.merge_range(r, 3, r, last, &money, &cell)?;
+    ws.merge_range(r, 3, r, last, &fit_cell(&money), &cell)?;
     r += 1;
     ws.merge_range(r, 0, r, 1, "项目名称", &label)?;
     span(ws, r, 2, t.project_name.as_deref().unwrap_or(""), &cell)?;
@@ -497,7 +526,7 @@ fn form(
                 Some((f, scale)) => {
                     ws.write_number_with_format(r, c + 1, f, &numbers.with(scale, &cell))?
                 }
-                None => ws.write_string_with_format(r, c + 1, v, &cell)?,
+                None => ws.write_string_with_format(r, c + 1, fit_cell(v), &cell)?,
             };
         }
         c += 2;
@@ -518,7 +547,7 @@ fn form(
     span(ws, r, 2, &goals.join("\n"), &cell)?;
     r += 1;
     for (k, v) in &t.extra.0 {
-        ws.merge_range(r, 0, r, 1, k, &label)?;
+        ws.merge_range(r, 0, r, 1, &fit_cell(k), &label)?;
         span(ws, r, 2, v, &cell)?;
         r += 1;
     }
@@ -529,7 +558,8 @@ fn form(
     let first = r;
     for ind in &t.indicators {
         for (c, (_, get)) in grid.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, get(ind).unwrap_or_default(), &cell)?;
+            let v = get(ind).unwrap_or_default();
+            ws.write_string_with_format(r, c as u16, fit_cell(&v), &cell)?;
         }
         r += 1;
     }
@@ -583,7 +613,7 @@ fn merge_runs(
                 col,
                 first + end as u32,
                 col,
-                text.as_deref().unwrap_or(""),
+                &fit_cell(text.as_deref().unwrap_or("")),
                 fmt,
             )?;
         }
