@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# LibreOffice Calc (headless) and poppler's pdftoppm for scripts/test.d/50-form-print.sh:
+# LibreOffice Calc (headless) and poppler's pdftoppm for scripts/check-form-print.sh (run by scripts/test.d/70-form-print.sh):
 # the printable form is checked by converting it to PDF and rendering the pages.
 set -euo pipefail
 if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then

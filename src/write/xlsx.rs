@@ -410,7 +410,9 @@ fn form(
     let title_fmt = Format::new()
         .set_bold()
         .set_font_size(14)
-        .set_align(FormatAlign::Center);
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
 
     // The grid's columns: the five of the sample, then what this table has.
     let mut grid: Vec<GridColumn> = vec![
@@ -460,56 +462,55 @@ fn form(
             }),
         ));
     }
+    // At least the seven columns the budget row needs; the last grid column
+    // spans what is left.
     let width = grid.len().max(7) as u16;
     let last = width - 1;
+    let widths: Vec<f64> = (0..width as usize)
+        .map(|c| grid.get(c).map_or(12.0, |(h, _)| form_width(h)))
+        .collect();
 
     let name = sheet_name(t, used);
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
-    for c in 0..width {
-        ws.set_column_width(c, if (2..4).contains(&c) { 28.0 } else { 14.0 })?;
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
     }
-    let mut r = 0u32;
-    // A value that spans the rest of the row after a label.
-    let span = |ws: &mut Worksheet,
-                r: u32,
-                first: u16,
-                text: &str,
-                fmt: &Format|
-     -> Result<(), XlsxError> {
-        let text: &str = &fit_cell(text);
-        if first >= last {
-            ws.write_string_with_format(r, first, text, fmt)?;
-        } else {
-            ws.merge_range(r, first, r, last, text, fmt)?;
-        }
-        Ok(())
+    print_setup(ws, &widths);
+    let mut sheet = FormSheet {
+        ws,
+        widths,
+        lines: Vec::new(),
     };
+    let mut r = 0u32;
     let title = match (t.seq, &t.title) {
         (Some(n), Some(s)) => format!("{n}.{s}"),
         (None, Some(s)) => s.clone(),
         _ => "绩效目标表".into(),
     };
-    span(ws, r, 0, &title, &title_fmt)?;
+    // The title alone on its merged row, in a larger font.
+    sheet.put_scaled(r, 0, last, &title, &title_fmt, 14.0 / 11.0)?;
     r += 1;
     let unit = format!(
         "{}{}",
         t.unit_code.as_deref().unwrap_or(""),
         t.unit_name.as_deref().unwrap_or("")
     );
-    ws.merge_range(r, 0, r, 2, &fit_cell(&unit), &cell)?;
+    sheet.put(r, 0, 2, &unit, &cell)?;
     let money = t
         .money_unit
         .as_deref()
         .map(|m| format!("单位：{m}"))
         .unwrap_or_default();
-    ws.merge_range(r, 3, r, last, &fit_cell(&money), &cell)?;
+    sheet.put(r, 3, last, &money, &cell)?;
     r += 1;
-    ws.merge_range(r, 0, r, 1, "项目名称", &label)?;
-    span(ws, r, 2, t.project_name.as_deref().unwrap_or(""), &cell)?;
+    sheet.put(r, 0, 1, "项目名称", &label)?;
+    sheet.put(r, 2, last, t.project_name.as_deref().unwrap_or(""), &cell)?;
     r += 1;
     // 预算规模及资金用途 over its two rows.
-    ws.merge_range(r, 0, r + 1, 0, "预算规模及资金用途", &label)?;
+    sheet
+        .ws
+        .merge_range(r, 0, r + 1, 0, "预算规模及资金用途", &label)?;
     let d = |x: Option<Decimal>| x.map(|d| d.to_string()).unwrap_or_default();
     let money_cells = [
         ("预算数", d(t.budget.total)),
@@ -518,51 +519,75 @@ fn form(
     ];
     let mut c = 1u16;
     for (l, v) in &money_cells {
-        ws.write_string_with_format(r, c, *l, &label)?;
+        sheet.put(r, c, c, l, &label)?;
         if v.is_empty() {
-            ws.write_blank(r, c + 1, &cell)?;
+            sheet.ws.write_blank(r, c + 1, &cell)?;
         } else {
             match exact_double(v) {
                 Some((f, scale)) => {
-                    ws.write_number_with_format(r, c + 1, f, &numbers.with(scale, &cell))?
+                    sheet
+                        .ws
+                        .write_number_with_format(r, c + 1, f, &numbers.with(scale, &cell))?;
                 }
-                None => ws.write_string_with_format(r, c + 1, fit_cell(v), &cell)?,
+                None => {
+                    sheet.put(r, c + 1, c + 1, v, &cell)?;
+                }
             };
         }
         c += 2;
     }
     for c in 7..width {
-        ws.write_blank(r, c, &cell)?;
+        sheet.ws.write_blank(r, c, &cell)?;
     }
     r += 1;
-    span(ws, r, 1, t.fund_use.as_deref().unwrap_or(""), &cell)?;
+    sheet.put(r, 1, last, t.fund_use.as_deref().unwrap_or(""), &cell)?;
     r += 1;
-    ws.merge_range(r, 0, r, 1, "绩效目标", &label)?;
+    sheet.put(r, 0, 1, "绩效目标", &label)?;
     let goals: Vec<String> = t
         .goals
         .iter()
         .enumerate()
         .map(|(i, g)| format!("{}.{g}", i + 1))
         .collect();
-    span(ws, r, 2, &goals.join("\n"), &cell)?;
+    sheet.put(r, 2, last, &goals.join("\n"), &cell)?;
     r += 1;
-    for (k, v) in &t.extra.0 {
-        ws.merge_range(r, 0, r, 1, &fit_cell(k), &label)?;
-        span(ws, r, 2, v, &cell)?;
+    // The other header fields as label | value: those the lexicon knows
+    // first, then labels it did not understand; a label that is really a
+    // paragraph is never set as a label, but as one full-width line.
+    let unknown = |k: &str| {
+        t.notes
+            .iter()
+            .any(|n| n.rule == "unknown label" && n.field.strip_prefix("extra.") == Some(k))
+    };
+    let mut fields: Vec<&(String, String)> = t.extra.0.iter().collect();
+    fields.sort_by_key(|(k, _)| (is_paragraph(k), unknown(k)));
+    for (k, v) in fields {
+        if is_paragraph(k) {
+            sheet.put(r, 0, last, &format!("{k}：{v}"), &cell)?;
+        } else {
+            sheet.put(r, 0, 1, k, &label)?;
+            sheet.put(r, 2, last, v, &cell)?;
+        }
         r += 1;
     }
+    let grid_last = grid.len() as u16 - 1;
+    let end_of = |c: u16| if c == grid_last { last } else { c };
     for (c, (h, _)) in grid.iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, h, &label)?;
+        let c = c as u16;
+        sheet.put(r, c, end_of(c), h, &label)?;
     }
+    // The grid's header row is printed again at the top of every page.
+    sheet.ws.set_repeat_rows(r, r)?;
     r += 1;
     let first = r;
     for ind in &t.indicators {
         for (c, (_, get)) in grid.iter().enumerate() {
-            let v = get(ind).unwrap_or_default();
-            ws.write_string_with_format(r, c as u16, fit_cell(&v), &cell)?;
+            let c = c as u16;
+            sheet.put(r, c, end_of(c), &get(ind).unwrap_or_default(), &cell)?;
         }
         r += 1;
     }
+    let FormSheet { ws, .. } = sheet.fit_rows()?;
     // 一级 merged over its run of rows, 二级 over its run within the 一级.
     merge_runs(
         ws,
@@ -581,6 +606,116 @@ fn form(
         &cell,
     )?;
     Ok(())
+}
+
+/// A form column's width, in Excel's units (about one digit; a Chinese
+/// character takes about two).
+fn form_width(header: &str) -> f64 {
+    match header {
+        "一级指标" => 10.0,
+        "二级指标" => 12.0,
+        "三级指标" | "绩效指标描述" => 26.0,
+        "指标值" | "实际完成值" | "备注" => 14.0,
+        "分值" | "得分" => 8.0,
+        _ => 12.0,
+    }
+}
+
+/// A header label longer than this, or on several lines, is a paragraph.
+fn is_paragraph(key: &str) -> bool {
+    key.contains('\n') || key.chars().count() > 20
+}
+
+/// Page set-up for printing: A4, portrait or landscape by the form's width,
+/// one page wide, centred, with the sheet's name and page in the footer.
+fn print_setup(ws: &mut Worksheet, widths: &[f64]) {
+    // About 100 units fit across portrait A4 at 100%, 145 landscape: the
+    // seven-column form stays portrait (a little smaller), wider ones turn.
+    if widths.iter().sum::<f64>() > 125.0 {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
+    ws.set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.5, 0.5, 0.6, 0.7, 0.3, 0.3)
+        .set_print_center_horizontally(true)
+        .set_footer("&L&A&R第 &P 页");
+}
+
+/// Width of a text in column units: a CJK character about two (1.8 is what
+/// LibreOffice's CJK fonts take; Excel's a little more, hence a margin), ASCII one.
+fn text_units(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 1.1 } else { 1.8 })
+        .sum()
+}
+
+/// Lines a text takes once wrapped in a cell `width` units wide.
+fn wrapped_lines(text: &str, width: f64) -> f64 {
+    let usable = (width - 1.0).max(2.0);
+    text.split('\n')
+        .map(|l| (text_units(l) / usable).ceil().max(1.0))
+        .sum()
+}
+
+/// A form sheet being written: each cell's wrapped text sets the height its
+/// row needs, so a long goal or 三级指标 is not cut or spilled over.
+struct FormSheet<'a> {
+    ws: &'a mut Worksheet,
+    widths: Vec<f64>,
+    /// Per row: lines needed and the line height factor (the title's font).
+    lines: Vec<(f64, f64)>,
+}
+
+impl<'a> FormSheet<'a> {
+    /// Writes `text` over columns `first..=last` of row `r` (merged when wider than one).
+    fn put(
+        &mut self,
+        r: u32,
+        first: u16,
+        last: u16,
+        text: &str,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
+        self.put_scaled(r, first, last, text, fmt, 1.0)
+    }
+
+    /// As [`FormSheet::put`], in a font `factor` times the body's (the title).
+    fn put_scaled(
+        &mut self,
+        r: u32,
+        first: u16,
+        last: u16,
+        text: &str,
+        fmt: &Format,
+        factor: f64,
+    ) -> Result<(), XlsxError> {
+        let text: &str = &fit_cell(text);
+        if first >= last {
+            self.ws.write_string_with_format(r, first, text, fmt)?;
+        } else {
+            self.ws.merge_range(r, first, r, last, text, fmt)?;
+        }
+        let width: f64 = self.widths[first as usize..=last as usize].iter().sum();
+        let n = wrapped_lines(text, width / factor);
+        let row = r as usize;
+        if self.lines.len() <= row {
+            self.lines.resize(row + 1, (1.0, 1.0));
+        }
+        let l = &mut self.lines[row];
+        *l = (l.0.max(n), l.1.max(factor));
+        Ok(())
+    }
+
+    /// Sets each row's height from its longest cell (Excel's limit is 409 pt).
+    fn fit_rows(self) -> Result<FormSheet<'a>, XlsxError> {
+        for (r, (n, factor)) in self.lines.iter().enumerate() {
+            let height = (n * 15.0 * factor + 4.0).min(409.0);
+            self.ws.set_row_height(r as u32, height)?;
+        }
+        Ok(self)
+    }
 }
 
 type Key = (Option<String>, Option<String>);
