@@ -432,3 +432,40 @@ fn inspect_shows_the_percent_of_the_largest_decimal() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains(&format!("{big}00%")), "{stdout}");
 }
+
+/// .xls: calamine lays every sheet out densely inside `Xls::new`, sized
+/// from the cells' positions and reserved from DIMENSIONS. Two numbers at
+/// A1 and (65535, 65535) asked for 4.3e9 cells (137 GB: an abort that no
+/// panic guard catches); DIMENSIONS with 2^32-1 rows reserved 1.1e12.
+#[test]
+fn xls_dense_ranges_are_bounded_before_calamine_allocates() {
+    let near = gen::xls(&[[gen::biff_number(0, 0, 1.0), gen::biff_number(3, 3, 2.0)].concat()]);
+    let e = convert_guarded(&near, "near.xls", &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NoTables, "the control reads: {e}");
+
+    let far = gen::xls(&[[
+        gen::biff_number(0, 0, 1.0),
+        gen::biff_number(65535, 65535, 2.0),
+    ]
+    .concat()]);
+    let e = convert_guarded(&far, "far.xls", &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+    assert!(e.message.contains("max_cells"), "{e}");
+
+    for dims in [
+        gen::biff_dimensions(0, u32::MAX, 0, 256),
+        // rows 100..1: calamine's `end - start + 1` wraps to 2^32 - 100.
+        gen::biff_dimensions(100, 1, 0, 1),
+    ] {
+        let declared = gen::xls(&[[dims, gen::biff_number(0, 0, 1.0)].concat()]);
+        let e = convert_guarded(&declared, "dims.xls", &Limits::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+    }
+
+    // Each sheet within the limit, all of them together past it.
+    let e =
+        convert_guarded(&gen::far_cells_xls(3_000), "many.xls", &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+    let e = convert_guarded(&gen::far_cells_xls(1_000), "one.xls", &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NoTables, "{e}");
+}

@@ -109,3 +109,8 @@ fn far_apart_cells_on_many_sheets_scale() {
 fn grid_before_on_many_rows_scales() {
     scales("grid-before-docx", 100);
 }
+
+#[test]
+fn far_apart_cells_in_xls_scale() {
+    scales("far-cells-xls", 1_000);
+}

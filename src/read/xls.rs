@@ -18,8 +18,11 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
 }
 
 fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Vec<Block>> {
-    let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
+    // calamine lays out every sheet densely inside Xls::new: the declared
+    // and the used areas are checked first, from the records themselves.
     let formats = BiffFormats::read(bytes);
+    formats.check_extents(limits)?;
+    let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut blocks = Vec::new();
     let mut budget = CellBudget::new(limits);
     for name in wb.sheet_names() {
@@ -76,6 +79,48 @@ fn xls_error(e: calamine::XlsError) -> Error {
 pub struct BiffFormats {
     /// Per sheet name: (row, col) → the cell's format.
     cells: std::collections::HashMap<String, std::collections::HashMap<(u32, u32), NumberFormat>>,
+    /// Per sheet: what calamine will allocate for it.
+    extents: Vec<Extent>,
+}
+
+/// The cells calamine allocates for one sheet: `declared`, reserved from
+/// the DIMENSIONS record (computed as calamine does, wrapping included),
+/// and `used`, the dense range over every cell record's position.
+#[derive(Debug, Default, Clone, Copy)]
+struct Extent {
+    declared: u64,
+    used: u64,
+}
+
+impl Extent {
+    fn from_dimensions(b: &[u8]) -> u64 {
+        let (rf, rl, mut cf, cl) = match b.len() {
+            10 => (
+                u32::from(u16_at(b, 0).unwrap_or(0)),
+                u32::from(u16_at(b, 2).unwrap_or(0)),
+                u32::from(u16_at(b, 4).unwrap_or(0)),
+                u32::from(u16_at(b, 6).unwrap_or(0)),
+            ),
+            14 | 16 => (
+                u32_at(b, 0).unwrap_or(0),
+                u32_at(b, 4).unwrap_or(0),
+                u32::from(u16_at(b, 8).unwrap_or(0)),
+                u32::from(u16_at(b, 10).unwrap_or(0)),
+            ),
+            _ => return 0,
+        };
+        if 0xFF < cf || cl < cf {
+            cf = 0;
+        }
+        let (start, end) = if 1 <= rl && 1 <= cl {
+            ((rf, cf), (rl - 1, cl - 1))
+        } else {
+            ((rf, cf), (rf, cf))
+        };
+        let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
+        let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
+        rows.saturating_mul(cols)
+    }
 }
 
 impl BiffFormats {
@@ -97,6 +142,20 @@ impl BiffFormats {
                 Some(buf)
             });
         stream.map(|s| parse_biff(&s)).unwrap_or_default()
+    }
+
+    /// `too_large` when one sheet's declared area, or all sheets' used
+    /// areas together, pass `max_cells`: refused before calamine
+    /// allocates them (an abort, not a panic, would kill the batch).
+    pub fn check_extents(&self, limits: &Limits) -> Result<()> {
+        let mut used = 0u64;
+        for e in &self.extents {
+            used = used.saturating_add(e.used);
+            if e.declared > limits.max_cells || used > limits.max_cells {
+                return Err(Limits::exceeded("max_cells", limits.max_cells));
+            }
+        }
+        Ok(())
     }
 
     pub fn get(&self, sheet: &str, row: u32, col: u32) -> Option<&NumberFormat> {
@@ -153,6 +212,7 @@ fn parse_biff(s: &[u8]) -> BiffFormats {
     let mut custom = std::collections::HashMap::new();
     let mut xfs: Vec<u16> = Vec::new();
     let mut sheets: Vec<(usize, String)> = Vec::new();
+    let mut encrypted = false;
     for (kind, body) in records(s, 0) {
         match kind {
             0x041E => {
@@ -172,6 +232,9 @@ fn parse_biff(s: &[u8]) -> BiffFormats {
                     sheets.push((pos as usize, name));
                 }
             }
+            // FILEPASS: the sheets' record bodies are encrypted; calamine
+            // says so before reading them.
+            0x002F => encrypted = true,
             0x000A => break,
             _ => {}
         }
@@ -186,6 +249,52 @@ fn parse_biff(s: &[u8]) -> BiffFormats {
     let mut out = BiffFormats::default();
     for (pos, name) in sheets {
         let mut cells = std::collections::HashMap::new();
+        let mut extent = Extent::default();
+        // Bounds of the cell positions: (min row, max row, min col, max col).
+        let mut bounds: Option<(u32, u32, u32, u32)> = None;
+        let mut at = |r: u32, c: u32| {
+            let b = bounds.get_or_insert((r, r, c, c));
+            *b = (b.0.min(r), b.1.max(r), b.2.min(c), b.3.max(c));
+        };
+        // Nested substreams (charts) are skipped, as calamine skips them.
+        let mut depth = 0usize;
+        for (kind, b) in records(s, pos).skip(1) {
+            if depth > 0 {
+                match kind {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match kind {
+                0x0809 => depth += 1,
+                0x0200 => {
+                    extent.declared = extent.declared.max(Extent::from_dimensions(b));
+                }
+                // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(r), Some(c)) = (u16_at(b, 0), u16_at(b, 2)) {
+                        at(u32::from(r), u32::from(c));
+                    }
+                }
+                0x00BD if b.len() >= 6 => {
+                    if let (Some(r), Some(first), Some(last)) =
+                        (u16_at(b, 0), u16_at(b, 2), u16_at(b, b.len() - 2))
+                    {
+                        at(u32::from(r), u32::from(first));
+                        at(u32::from(r), u32::from(last.max(first)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((r0, r1, c0, c1)) = bounds {
+            extent.used = u64::from(r1 - r0 + 1).saturating_mul(u64::from(c1 - c0 + 1));
+        }
+        if !encrypted {
+            out.extents.push(extent);
+        }
         for (kind, b) in records(s, pos).skip(1) {
             let cell = |b: &[u8]| {
                 Some((

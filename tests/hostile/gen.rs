@@ -81,6 +81,12 @@ pub const FAMILIES: &[Family] = &[
         ext: "docx",
         make: grid_before_docx,
     },
+    Family {
+        name: "far-cells-xls",
+        what: "n/1000 .xls sheets, each two cells 1000×1000 apart (dense range)",
+        ext: "xls",
+        make: far_cells_xls,
+    },
 ];
 
 pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
@@ -305,4 +311,84 @@ pub fn far_cells_xlsx(n: usize) -> Vec<u8> {
 pub fn grid_before_docx(n: usize) -> Vec<u8> {
     let row = r#"<w:tr><w:trPr><w:gridBefore w:val="16383"/></w:trPr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#;
     docx(&format!("<w:tbl>{}</w:tbl>", row.repeat(n)))
+}
+
+/// One BIFF record: type, length, body.
+pub fn biff_record(kind: u16, body: &[u8]) -> Vec<u8> {
+    let mut r = kind.to_le_bytes().to_vec();
+    r.extend_from_slice(&(body.len() as u16).to_le_bytes());
+    r.extend_from_slice(body);
+    r
+}
+
+fn biff_bof(dt: u16) -> Vec<u8> {
+    let mut b = vec![0x00, 0x06];
+    b.extend_from_slice(&dt.to_le_bytes());
+    b.extend_from_slice(&[0; 12]);
+    biff_record(0x0809, &b)
+}
+
+/// A BIFF8 DIMENSIONS body: rows `first..last` (exclusive), columns likewise.
+pub fn biff_dimensions(first_row: u32, last_row: u32, first_col: u16, last_col: u16) -> Vec<u8> {
+    let mut b = first_row.to_le_bytes().to_vec();
+    b.extend_from_slice(&last_row.to_le_bytes());
+    b.extend_from_slice(&first_col.to_le_bytes());
+    b.extend_from_slice(&last_col.to_le_bytes());
+    b.extend_from_slice(&[0, 0]);
+    biff_record(0x0200, &b)
+}
+
+/// A BIFF8 NUMBER record at (row, col).
+pub fn biff_number(row: u16, col: u16, v: f64) -> Vec<u8> {
+    let mut b = row.to_le_bytes().to_vec();
+    b.extend_from_slice(&col.to_le_bytes());
+    b.extend_from_slice(&[0, 0]);
+    b.extend_from_slice(&v.to_le_bytes());
+    biff_record(0x0203, &b)
+}
+
+/// An Excel 97-2003 workbook (OLE2 holding a BIFF8 `Workbook` stream), one
+/// sheet per entry of `sheets`, each the records between its BOF and EOF.
+pub fn xls(sheets: &[Vec<u8>]) -> Vec<u8> {
+    // Globals: BOF, one BOUNDSHEET per sheet (positions patched in), EOF.
+    let bound = |pos: u32, k: usize| {
+        let name = format!("S{k}");
+        let mut b = pos.to_le_bytes().to_vec();
+        b.extend_from_slice(&[0, 0, name.len() as u8, 0]);
+        b.extend_from_slice(name.as_bytes());
+        biff_record(0x0085, &b)
+    };
+    let globals_len = biff_bof(5).len()
+        + (0..sheets.len()).map(|k| bound(0, k).len()).sum::<usize>()
+        + biff_record(0x000A, &[]).len();
+    let mut stream = biff_bof(5);
+    let mut pos = globals_len;
+    let mut bodies = Vec::new();
+    for (k, records) in sheets.iter().enumerate() {
+        stream.extend(bound(pos as u32, k));
+        let mut sheet = biff_bof(0x10);
+        sheet.extend_from_slice(records);
+        sheet.extend(biff_record(0x000A, &[]));
+        pos += sheet.len();
+        bodies.push(sheet);
+    }
+    stream.extend(biff_record(0x000A, &[]));
+    for b in bodies {
+        stream.extend(b);
+    }
+    let mut cfb = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
+
+/// n/1000 sheets of .xls, each two numbers 1000×1000 apart (calamine's
+/// dense range); the used area is counted before calamine allocates it.
+pub fn far_cells_xls(n: usize) -> Vec<u8> {
+    let side = SIDE as u16 - 1;
+    let sheet = [biff_number(0, 0, 1.0), biff_number(side, side, 2.0)].concat();
+    xls(&vec![sheet; n.div_ceil(1000)])
 }
