@@ -18,3 +18,6 @@ pub mod read;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod write;
+
+/// The library's version (the Python package reports the same).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -56,6 +56,9 @@ pub const TABLE_COLUMNS: usize = 16;
 /// The rest: the indicator's fields, 其他, 位置 and 说明.
 pub const ROW_COLUMNS: usize = FIELDS.len() - TABLE_COLUMNS;
 
+/// Flat columns that JSONL (and the Python rows) carry as numbers, not strings.
+pub const WHOLE_NUMBER_FIELDS: [&str; 3] = ["table", "seq", "year"];
+
 /// Which header names the flat outputs use. Chinese headers also give
 /// Chinese enum values (表类型 项目, 指标类型 定量); English keep SCHEMA's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,7 +407,7 @@ fn json_field(out: &mut Vec<u8>, key: &str, v: &Option<String>) -> io::Result<()
     match v {
         None => out.extend_from_slice(b"null"),
         // Whole numbers stay numbers; everything else is a string.
-        Some(n) if matches!(key, "table" | "seq" | "year") && n.parse::<i64>().is_ok() => {
+        Some(n) if WHOLE_NUMBER_FIELDS.contains(&key) && n.parse::<i64>().is_ok() => {
             out.extend_from_slice(n.as_bytes())
         }
         Some(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::other)?,
