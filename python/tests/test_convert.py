@@ -235,3 +235,10 @@ def test_every_corpus_file_gives_what_the_cli_gives(cli):
         assert name not in want_errors, name
         assert got == want_tables[name], name
     assert kinds["encrypted"] > 5 and kinds["corrupt"] > 5, dict(kinds)
+
+
+def test_the_engine_examples_compile():
+    """The PySpark and Ray examples are not run here (Java, large packages),
+    but they must at least be valid Python."""
+    for p in sorted((REPO / "python" / "examples").glob("*.py")):
+        compile(p.read_text(encoding="utf-8"), str(p), "exec")
