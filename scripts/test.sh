@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, README's test command (and all CI runs after its
 # install steps): style gates, cargo test, then every suite in scripts/test.d/
-# (sqlite CLI, browser), in order.
+# (sqlite CLI, Python package, browser), in order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
