@@ -205,6 +205,16 @@ def test_too_large_and_io(tmp_path):
         jixiao.convert(b"", limits={"max_file_bytes": -1})
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    # The CLI's own read: only regular files, so a worker never blocks on a pipe.
+    fifo = tmp_path / "pipe.docx"
+    os.mkfifo(fifo)
+    with pytest.raises(jixiao.ConvertError) as e:
+        jixiao.convert(fifo)
+    assert e.value.kind == "unsupported"
+
+
 def test_convert_error_pickles_for_worker_processes():
     with pytest.raises(jixiao.ConvertError) as e:
         jixiao.convert(b"\x00\x01garbage", name="x.bin")
