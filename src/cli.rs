@@ -9,7 +9,7 @@ use crate::write::{Encoding, Format, Headers, Options, Output};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -18,7 +18,8 @@ use std::time::Instant;
 #[command(
     name = "jixiao",
     version,
-    about = "把绩效目标表（Word、文本）转换为 JSON / JSONL / CSV — converts budget performance target tables to structured data"
+    about = "把绩效目标表（Word、Excel、WPS、文本）转换为 CSV / Excel / JSON — converts budget performance target tables to structured data",
+    after_help = FORMATS_AND_EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -66,10 +67,34 @@ struct ServeArgs {
     limit: Vec<String>,
 }
 
+/// What `--help` ends with: every format read and written, and three examples.
+const FORMATS_AND_EXAMPLES: &str = "\
+读取 (reads, found from the content, not the name):
+  Word .docx .docm .dotx .dotm, Word 97-2003 .doc, WPS .wps, OpenDocument .odt,
+  Excel .xlsx .xlsm, Excel 97-2003 .xls, WPS .et, OpenDocument .ods,
+  财务系统导出的 XML/HTML (.xls .xml .htm .html; SpreadsheetML), 文本 .txt .text (UTF-8/GBK);
+  convert - 从标准输入读一个文件，--name 给它命名 (`-`: one file on stdin, named by --name)
+写出 (writes, from -o's extension or --to):
+  .csv (UTF-8 带 BOM，Excel 可直接打开；--encoding gbk), .xlsx (每行一个指标；--layout form 为可打印的表),
+  .json, .jsonl (每行一个指标), .db (SQLite，追加)
+
+例子 (examples):
+  jixiao convert 绩效目标表/ -o 结果.csv
+      一个文件夹转为一个 CSV (a folder to one CSV)
+  jixiao convert 绩效目标表/ -o 打印.xlsx --layout form
+      每个项目还原成一张可打印的表 (each table as a printable form)
+  jixiao convert 档案/ -o 全部.jsonl --report 报告.json
+      批量转换，报告每个文件的结果 (a batch, with a report per file)";
+
 #[derive(clap::Args, Debug)]
+#[command(after_help = FORMATS_AND_EXAMPLES)]
 struct ConvertArgs {
-    /// Files or folders (folders are walked recursively, in path order)
+    /// Files or folders (folders are walked recursively, in path order); `-` reads one file's bytes from stdin
     inputs: Vec<PathBuf>,
+    /// The file name records carry for `convert -` (default `stdin`); the
+    /// format is always found from the content
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
     /// Read more input paths from FILE, one per line (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     files_from: Option<PathBuf>,
@@ -167,6 +192,66 @@ struct Plan {
     check: Option<crate::check::RuleSet>,
     /// `--to sqlite` (or `-o *.db`): the database appended to.
     sqlite: Option<PathBuf>,
+    /// `convert -`: stdin's bytes, held in a temporary file for the run.
+    _stdin: Option<StdinFile>,
+}
+
+/// The file read from stdin (`convert -`), in a temporary file removed on drop.
+struct StdinFile {
+    input: Input,
+}
+
+impl StdinFile {
+    fn read(name: Option<&str>, limits: &Limits) -> Result<StdinFile, String> {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .take(limits.max_file_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("无法读取标准输入 (cannot read stdin): {e}"))?;
+        if bytes.is_empty() {
+            return Err(
+                "标准输入是空的：请把文件接进来，例如 jixiao convert - --name 表.docx < 表.docx -o 结果.csv \
+                 (stdin is empty: pipe a file in)"
+                    .into(),
+            );
+        }
+        if bytes.len() as u64 > limits.max_file_bytes {
+            return Err(Limits::exceeded("max_file_bytes", limits.max_file_bytes).message);
+        }
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path =
+            std::env::temp_dir().join(format!("jixiao-stdin-{}-{stamp}.tmp", std::process::id()));
+        let written = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(&bytes));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&path);
+            return Err(format!(
+                "无法写临时文件 {} (cannot write a temporary file for stdin): {e}",
+                path.display()
+            ));
+        }
+        // The format is found from the content; the name is what records carry.
+        let label = name.unwrap_or("stdin").to_string();
+        Ok(StdinFile {
+            input: Input {
+                path,
+                rel: PathBuf::from(&label),
+                label,
+            },
+        })
+    }
+}
+
+impl Drop for StdinFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.input.path);
+    }
 }
 
 pub(crate) fn usage(msg: impl std::fmt::Display) -> i32 {
@@ -382,12 +467,35 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
             }
         }
     }
-    let (files, walk_skipped) = inputs(
-        &a.inputs,
-        a.files_from.as_deref(),
-        &a.glob,
-        a.shard.as_deref(),
-    )?;
+    // `convert -`: the bytes on stdin are one file, kept in a temporary
+    // file for the run (removed when the plan is dropped).
+    let from_stdin = a.inputs.iter().any(|i| i.as_os_str() == "-");
+    let stdin_file = if from_stdin {
+        if a.inputs.len() > 1 || a.files_from.is_some() {
+            return Err(
+                "“-”（从标准输入读一个文件）不能与其他输入或 --files-from 同用 \
+                 (`-` reads one file from stdin: give no other inputs)"
+                    .into(),
+            );
+        }
+        Some(StdinFile::read(a.name.as_deref(), &limits)?)
+    } else {
+        if a.name.is_some() {
+            return Err(
+                "--name 只用于从标准输入读取（convert -） (--name is for `convert -` only)".into(),
+            );
+        }
+        None
+    };
+    let (files, walk_skipped) = match &stdin_file {
+        Some(s) => (vec![s.input.clone()], 0),
+        None => inputs(
+            &a.inputs,
+            a.files_from.as_deref(),
+            &a.glob,
+            a.shard.as_deref(),
+        )?,
+    };
     let out_ext = format.extension();
     crate::output::check_outputs(
         a.output.as_deref(),
@@ -428,6 +536,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         limits,
         check: a.check.then(crate::check::RuleSet::default),
         sqlite,
+        _stdin: stdin_file,
     })
 }
 

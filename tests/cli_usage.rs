@@ -323,3 +323,129 @@ fn inspect_on_a_folder_shows_each_file_or_says_what_to_do() {
         )
     );
 }
+
+#[test]
+fn help_lists_every_format_and_three_examples() {
+    let dir = setup();
+    for args in [&["--help"][..], &["convert", "--help"]] {
+        let o = jixiao(dir.path(), args);
+        assert_eq!(o.status.code(), Some(0));
+        let help = String::from_utf8(o.stdout).unwrap();
+        for ext in jixiao::batch::FOLDER_EXTENSIONS {
+            assert!(
+                help.contains(&format!(".{ext}")),
+                "{args:?}: .{ext} missing\n{help}"
+            );
+        }
+        for out in [
+            ".csv",
+            ".xlsx",
+            ".json",
+            ".jsonl",
+            ".db",
+            "--layout form",
+            "convert -",
+        ] {
+            assert!(help.contains(out), "{args:?}: {out} missing");
+        }
+        for example in [
+            "jixiao convert 绩效目标表/ -o 结果.csv\n",
+            "jixiao convert 绩效目标表/ -o 打印.xlsx --layout form\n",
+            "jixiao convert 档案/ -o 全部.jsonl --report 报告.json\n",
+        ] {
+            assert!(help.contains(example), "{args:?}: {example} missing");
+        }
+    }
+}
+
+fn stdin_temp_files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("jixiao-stdin-"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn jixiao_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    o
+}
+
+#[test]
+fn convert_dash_reads_one_file_from_stdin() {
+    let before = stdin_temp_files();
+    let dir = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docx = std::fs::read(root.join("samples/word-seed-merged.docx")).unwrap();
+    // Named by --name; the format found from the bytes.
+    let o = jixiao_stdin(
+        dir.path(),
+        &["convert", "-q", "-", "--name", "表.docx", "--to", "jsonl"],
+        &docx,
+    );
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let piped = String::from_utf8(o.stdout).unwrap();
+    let named = jixiao(
+        root,
+        &[
+            "convert",
+            "-q",
+            "samples/word-seed-merged.docx",
+            "--to",
+            "jsonl",
+        ],
+    );
+    assert_eq!(
+        piped,
+        String::from_utf8(named.stdout)
+            .unwrap()
+            .replace("samples/word-seed-merged.docx", "表.docx")
+    );
+    // Without --name the records say stdin; -o is written as usual.
+    let text = std::fs::read(dir.path().join("in/seed.txt")).unwrap();
+    let o = jixiao_stdin(dir.path(), &["convert", "-q", "-", "-o", "s.csv"], &text);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    let csv = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 43);
+    assert!(csv.lines().nth(1).unwrap().starts_with("stdin,1,1,"));
+    // No temporary file is left behind.
+    assert_eq!(stdin_temp_files(), before);
+    let o = jixiao_stdin(dir.path(), &["convert", "-", "-o", "e.csv"], b"");
+    assert_eq!(
+        (o.status.code(), stderr(&o).as_str()),
+        (
+            Some(2),
+            "jixiao: 标准输入是空的：请把文件接进来，例如 jixiao convert - --name 表.docx < 表.docx -o 结果.csv \
+             (stdin is empty: pipe a file in)\n"
+        )
+    );
+    assert!(!dir.path().join("e.csv").exists());
+    refused(
+        &["convert", "-", "in"],
+        2,
+        "jixiao: “-”（从标准输入读一个文件）不能与其他输入或 --files-from 同用 \
+         (`-` reads one file from stdin: give no other inputs)\n",
+    );
+    refused(
+        &["convert", "in", "--name", "x.docx"],
+        2,
+        "jixiao: --name 只用于从标准输入读取（convert -） (--name is for `convert -` only)\n",
+    );
+}
