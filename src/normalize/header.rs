@@ -102,7 +102,7 @@ pub fn classify_row(grid: &Grid, row: u32) -> (bool, bool) {
         )
     };
     let (mut labelled, mut strong) = (false, false);
-    for (_, t) in anchors(grid, row) {
+    for (_, t) in super::each_anchor(grid, row) {
         if t.trim().is_empty() {
             continue;
         }

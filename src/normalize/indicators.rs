@@ -50,11 +50,10 @@ fn row_roles(grid: &Grid, row: u32) -> Vec<(u32, Option<Column>, String)> {
 /// The column map when `row` is an indicator header row, else `None`.
 pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
     // Roles first, cheaply: most rows name no column at all.
-    let found: Vec<Column> = anchors(grid, row)
-        .into_iter()
+    let found = super::each_anchor(grid, row)
         .filter_map(|(_, t)| column(t))
-        .collect();
-    let has = |c: Column| found.contains(&c);
+        .fold(0u32, |bits, c| bits | 1 << c as u32);
+    let has = |c: Column| found & (1 << c as u32) != 0;
     let levels = [Column::Level1, Column::Level2, Column::Level3]
         .into_iter()
         .filter(|c| has(*c))
@@ -648,8 +647,12 @@ fn is_direction(v: &str) -> bool {
 /// value (评价结论 | 优, 审核意见 | …), signatures (`填表人：张三  审核人：李四`),
 /// a footnote (`注：…`). Returns its `extra` entries.
 fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
-    // Cheap test first, on every grid row: a trailer's first cell names a
-    // footnote or a closing label, else nothing is collected.
+    // Cheap tests first, on every grid row: a row under a label merged down
+    // is inside the grid; a trailer's first cell names a footnote or a
+    // closing label, else nothing is collected.
+    if matches!(g.slot(r, 0), Slot::Covered { .. }) {
+        return None;
+    }
     let first = (0..g.cols()).find_map(|c| match g.slot(r, c) {
         Slot::Anchor { text, .. } if !text.trim().is_empty() => Some(text.as_str()),
         _ => None,

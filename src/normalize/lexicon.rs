@@ -410,8 +410,12 @@ fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Quali
 
 /// Matches a header-block label, or `None` for a value.
 pub fn header_label(text: &str) -> Option<Matched> {
-    // Labels are short; long cells are values (and most cells are values).
-    if text.len() > 160 || (!text.contains("下达") && !could_be(text)) {
+    // Labels are short; long cells are values (and most cells are values);
+    // no field is named …指标 (产出指标, 数量指标: the grid's level names).
+    if text.len() > 160
+        || text.trim_end().ends_with("指标")
+        || (!could_be(text) && !text.contains("下达"))
+    {
         return None;
     }
     let key = label_key(text);
@@ -538,11 +542,13 @@ fn cjk_index(ch: char) -> Option<usize> {
     (i < CJK_LEN).then_some(i)
 }
 
-/// Every ideograph outside brackets must occur in some term:
-/// `硬件设备维护数量` fails at its first character.
+/// Every ideograph outside brackets must occur in some term, and there must
+/// be one (every term has): `硬件设备维护数量` fails at its first character,
+/// `≥95%` for having none.
 fn could_be(text: &str) -> bool {
     let bits = &*TERM_CHARS;
     let mut depth = 0u32;
+    let mut any = false;
     for ch in text.chars() {
         match ch {
             '(' | '（' | '[' | '【' => depth += 1,
@@ -552,24 +558,54 @@ fn could_be(text: &str) -> bool {
                     if bits[i / 64] & (1 << (i % 64)) == 0 {
                         return false;
                     }
+                    any = true;
                 }
             }
             _ => {}
         }
     }
-    true
+    any
 }
 
 fn lookup(k: &str) -> Option<&'static Term> {
-    static MAP: LazyLock<HashMap<&'static str, &'static Term>> =
+    static MAP: LazyLock<HashMap<&'static str, &'static Term, BuildFnv>> =
         LazyLock::new(|| LEXICON.iter().rev().map(|t| (t.key, t)).collect());
     MAP.get(k).copied()
+}
+
+/// FNV-1a: the lexicon's keys are a few short fixed strings, looked up
+/// several times per cell; SipHash's DoS resistance buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct BuildFnv;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Matches an indicator-grid column header, with the qualifiers read
 /// around it. A multi-year value column (中期指标值) is kept, not the target.
 pub fn column_reading(text: &str) -> Option<(Column, Qualifiers)> {
-    if text.len() > 240 {
+    // Most cells are values: the character test before any allocation.
+    // A remark name read by its first words (below) may hold characters no
+    // term has; each of them holds 原因.
+    let terms = could_be(text);
+    if text.len() > 240 || (!terms && !text.contains("原因")) {
         return None;
     }
     let key = label_key(text);
@@ -580,7 +616,7 @@ pub fn column_reading(text: &str) -> Option<(Column, Qualifiers)> {
             return Some((C::Remark, Qualifiers::default()));
         }
     }
-    if !could_be(text) {
+    if !terms {
         return None;
     }
     if let Some((t, q)) = read(k, |t| t.column.is_some()) {

@@ -32,12 +32,15 @@ pub(crate) struct RowRef {
 
 /// The cells of a row that the file wrote (anchors), left to right.
 pub(crate) fn anchors(grid: &Grid, row: u32) -> Vec<(u32, &str)> {
-    (0..grid.cols())
-        .filter_map(|c| match grid.slot(row, c) {
-            Slot::Anchor { text, .. } => Some((c, text.as_str())),
-            _ => None,
-        })
-        .collect()
+    each_anchor(grid, row).collect()
+}
+
+/// [`anchors`] without collecting them: for the tests run on every row.
+pub(crate) fn each_anchor(grid: &Grid, row: u32) -> impl Iterator<Item = (u32, &str)> {
+    (0..grid.cols()).filter_map(move |c| match grid.slot(row, c) {
+        Slot::Anchor { text, .. } => Some((c, text.as_str())),
+        _ => None,
+    })
 }
 
 /// What the layout detection needs to know of a row, worked out once.
