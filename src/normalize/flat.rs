@@ -72,6 +72,18 @@ pub fn projects(
         let total_row = values.iter().any(|(_, _, v)| {
             matches!(super::text::label_key(v).as_str(), "合计" | "总计" | "小计")
         });
+        // A row with nothing of its own (its project cells merged down from
+        // the row above, its indicator cells empty) stays in its project.
+        let own_cells = map
+            .fields
+            .iter()
+            .any(|(c, _)| matches!(g.slot(r, *c), Slot::Anchor { .. }) && text(*c).is_some());
+        if !is_indicator && !own_cells {
+            if let Some(p) = out.last_mut() {
+                p.rows.push(rr);
+            }
+            continue;
+        }
         if !is_indicator {
             // A unit row: context for the projects below it (a total row is not).
             if !values.is_empty() && !total_row {
@@ -125,6 +137,15 @@ pub fn projects(
         }
         if new_project {
             let mut fields = context.clone();
+            // A project row naming its own unit: the unit row's name is context.
+            if values.iter().any(|(m, _, _)| m.label == HeaderLabel::Unit) {
+                for (m, h, _) in &mut fields {
+                    if m.label == HeaderLabel::Unit {
+                        m.label = HeaderLabel::Known;
+                        *h = format!("{h}（单位）");
+                    }
+                }
+            }
             fields.extend(values);
             out.push(Project {
                 rows: Vec::new(),
