@@ -20,6 +20,10 @@ fn is_space(c: char) -> bool {
 /// SCHEMA's whitespace normalisation: trimmed; runs of whitespace between two
 /// CJK characters removed; other runs folded to one space.
 pub fn clean(s: &str) -> String {
+    // Most cells hold no whitespace at all: a copy.
+    if !s.chars().any(is_space) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
