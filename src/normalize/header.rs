@@ -34,7 +34,7 @@ pub fn names_a_table(text: &str) -> bool {
 /// A cell holding a label and its value: `单位：万元`, `部门:505_某局`.
 fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
     let t = text.trim();
-    let i = t.find(['：', ':'])?;
+    let i = super::text::find_colon(t)?;
     let (label, rest) = (&t[..i], &t[i..]);
     let value = rest.trim_start_matches(['：', ':']).trim();
     let m = header_label(label)?;

@@ -414,7 +414,10 @@ pub fn header_label(text: &str) -> Option<Matched> {
     // no field is named …指标 (产出指标, 数量指标: the grid's level names).
     if text.len() > 160
         || text.trim_end().ends_with("指标")
-        || (!could_be(text) && !text.contains("下达"))
+        || (!could_be(text)
+            && !text
+                .find('下')
+                .is_some_and(|i| text[i..].starts_with("下达")))
     {
         return None;
     }
@@ -601,6 +604,9 @@ impl std::hash::Hasher for Fnv {
 /// Matches an indicator-grid column header, with the qualifiers read
 /// around it. A multi-year value column (中期指标值) is kept, not the target.
 pub fn column_reading(text: &str) -> Option<(Column, Qualifiers)> {
+    if names_a_level(text) {
+        return None;
+    }
     // Most cells are values: the character test before any allocation.
     // A remark name read by its first words (below) may hold characters no
     // term has; each of them holds 原因.
@@ -628,6 +634,31 @@ pub fn column_reading(text: &str) -> Option<(Column, Qualifiers)> {
         return Some((col, q));
     }
     None
+}
+
+/// 产出指标, 数量指标, 服务对象满意度指标: a name ending in 指标 that no
+/// column term ends like (一级指标, 具体指标, 绩效指标 …): the grid's level
+/// names, never a column header. Cheap, for every cell of every row.
+fn names_a_level(text: &str) -> bool {
+    static BEFORE: LazyLock<Vec<char>> = LazyLock::new(|| {
+        LEXICON
+            .iter()
+            .filter(|t| t.column.is_some())
+            .filter_map(|t| t.key.strip_suffix("指标"))
+            .filter_map(|head| head.chars().next_back())
+            .collect()
+    });
+    match text.trim_end().strip_suffix("指标") {
+        Some(head) => head
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_ideograph(c) && !BEFORE.contains(&c)),
+        None => false,
+    }
+}
+
+fn is_ideograph(c: char) -> bool {
+    cjk_index(c).is_some()
 }
 
 /// Column names that say exactly what their column holds, ranked first when
@@ -793,6 +824,20 @@ mod tests {
         assert_eq!(column("三 级 指 标"), Some(Column::Level3));
         assert_eq!(column("评(扣分标准)"), Some(Column::Known));
         assert_eq!(column("硬件设备维护数量"), None);
+        for level in ["产出指标", "数量指标", "服务对象满意度指标", "社会效益指标"]
+        {
+            assert_eq!(column(level), None, "{level}");
+        }
+        for col in [
+            "一级指标",
+            "具体指标",
+            "指标",
+            "年度绩效指标",
+            "长期绩效指标",
+            "2024年度绩效指标",
+        ] {
+            assert!(column(col).is_some(), "{col}");
+        }
     }
 
     #[test]

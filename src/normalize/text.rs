@@ -43,6 +43,22 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// The byte offset of the first `:` or `：`, by a byte scan (it runs on
+/// every cell of a row being classified).
+pub fn find_colon(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b':' => return Some(i),
+            // `：` is EF BC 9A in UTF-8.
+            0xEF if b.get(i + 1) == Some(&0xBC) && b.get(i + 2) == Some(&0x9A) => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// `clean`, but `None` for empty cells and placeholders (`—`, `/`, `无` …).
 pub fn value(s: &str) -> Option<String> {
     let c = clean(s);
@@ -232,6 +248,15 @@ mod tests {
         }
         for v in ["X光机", "签章管理系统", "95%", "已加盖公章", "2024年1月1日"] {
             assert!(!is_prompt(v), "{v}");
+        }
+        for (t, i) in [
+            ("单位：万元", Some(6)),
+            ("部门:505", Some(6)),
+            ("万元", None),
+            ("", None),
+        ] {
+            assert_eq!(find_colon(t), i, "{t}");
+            assert_eq!(find_colon(t), t.find(['：', ':']), "{t}");
         }
     }
 
