@@ -793,12 +793,12 @@ fn progress_bar(p: &Plan) -> ProgressBar {
         ProgressDrawTarget::stderr_with_hz(4),
     );
     if let Ok(style) = ProgressStyle::with_template(
-        "{pos}/{len} files  {rate}  errors: {msg}  ETA {eta}  {wide_bar}",
+        "{pos}/{len} 个文件 (files)  {rate}  错误 (errors): {msg}  剩余 (ETA) {eta}  {wide_bar}",
     ) {
         bar.set_style(style.with_key(
             "rate",
             |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0} files/s", state.per_sec());
+                let _ = write!(w, "{:.0} 个/秒 (files/s)", state.per_sec());
             },
         ));
     }

@@ -568,7 +568,10 @@ fn verbose_says_which_tables_were_skipped() {
     assert_eq!(o.status.code(), Some(0));
     let err = stderr(&o);
     assert!(
-        err.contains("jixiao: samples/word-messy-continued.docx: 2 header rows without an indicator grid skipped"),
+        err.contains(
+            "jixiao: samples/word-messy-continued.docx: 2 行表头信息后面没有指标表，已跳过（单位或项目行本身不是一张表） \
+             (2 header rows without an indicator grid skipped (a unit or project row is not a table))\n"
+        ),
         "{err}"
     );
     let quiet = jixiao(

@@ -154,10 +154,11 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 }
             }
             out.skipped.push(format!(
-                "{} ({} rows × {} columns) skipped: not a 绩效目标表 (no header block or indicator labels)",
-                grid.locator,
-                grid.rows(),
-                grid.cols()
+                "{loc}（{r} 行 × {c} 列）不是绩效目标表，已跳过：没有表头信息，也没有指标名称 \
+                 ({loc} ({r} rows × {c} columns) skipped: not a 绩效目标表 (no header block or indicator labels))",
+                loc = grid.locator,
+                r = grid.rows(),
+                c = grid.cols()
             ));
             continue;
         }
@@ -169,9 +170,10 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 .any(|rr| info[rr.grid][rr.row as usize].strong)
         {
             out.skipped.push(format!(
-                "{} rows of {} skipped: labels, but no header block or indicator grid",
-                pending_rows.len(),
-                grids[pending_rows[0].grid].locator
+                "{loc} 中的 {n} 行已跳过：有标签，但没有表头信息或指标表 \
+                 ({n} rows of {loc} skipped: labels, but no header block or indicator grid)",
+                n = pending_rows.len(),
+                loc = grids[pending_rows[0].grid].locator
             ));
             pending_rows.clear();
         }
@@ -238,8 +240,9 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
     drafts.extend(current.take());
     if !pending_rows.is_empty() {
         out.skipped.push(format!(
-            "{} header rows without an indicator grid skipped (a unit or project row is not a table)",
-            pending_rows.len()
+            "{n} 行表头信息后面没有指标表，已跳过（单位或项目行本身不是一张表） \
+             ({n} header rows without an indicator grid skipped (a unit or project row is not a table))",
+            n = pending_rows.len()
         ));
     }
 
