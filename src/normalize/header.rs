@@ -195,7 +195,9 @@ struct Acc {
     unknown: Vec<String>,
     titles: Vec<String>,
     project_name: Option<String>,
-    units: Vec<(u8, String, String)>,
+    /// (priority, label, value, its place in `extra`): every labelled unit
+    /// is kept in extra in reading order, and the one chosen taken out.
+    units: Vec<(u8, String, String, Option<usize>)>,
     unit_code: Option<String>,
     money_unit: Option<String>,
     totals: Vec<(u8, String, String)>,
@@ -254,7 +256,9 @@ impl Acc {
             }
             HeaderLabel::Unit => {
                 if let Some(v) = value(&v) {
-                    self.units.push((p, label, v));
+                    let slot = self.extra.0.len();
+                    self.extra.insert(&label, v.clone());
+                    self.units.push((p, label, v, Some(slot)));
                 }
             }
             HeaderLabel::UnitCode => {
@@ -335,7 +339,7 @@ impl Acc {
             _ if self.units.iter().all(|u| u.0 != 3)
                 && (parse_unit(&v).is_some() || looks_like_unit_name(&v)) =>
             {
-                self.units.push((3, String::new(), v));
+                self.units.push((3, String::new(), v, None));
             }
             _ => self.notes.push(unplaced_note(g, r, c, v)),
         }
@@ -357,7 +361,7 @@ impl Acc {
             && self.units.iter().all(|u| u.0 != 3)
             && (parse_unit(p).is_some() || looks_like_unit_name(p))
         {
-            self.units.push((3, String::new(), p.to_string()));
+            self.units.push((3, String::new(), p.to_string(), None));
         }
         if !found {
             self.titles.push(p.to_string());
@@ -839,17 +843,16 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     acc.units.sort_by_key(|u| u.0);
     let mut unit_name = None;
     let mut unit_code = None;
-    for (i, (_, label, v)) in acc.units.iter().enumerate() {
-        if i == 0 {
-            match parse_unit(v) {
-                Some((code, name)) => {
-                    unit_code = code;
-                    unit_name = Some(name);
-                }
-                None => unit_name = Some(v.clone()),
+    if let Some((_, _, v, slot)) = acc.units.first() {
+        match parse_unit(v) {
+            Some((code, name)) => {
+                unit_code = code;
+                unit_name = Some(name);
             }
-        } else if !label.is_empty() {
-            extra.insert(label, v.clone());
+            None => unit_name = Some(v.clone()),
+        }
+        if let Some(i) = *slot {
+            extra.0.remove(i);
         }
     }
     if unit_code.is_none() {

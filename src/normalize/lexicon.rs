@@ -128,6 +128,10 @@ const LEXICON: &[Term] = &[
     f("项目名称", H::ProjectName, 1),
     f("专项名称", H::ProjectName, 1),
     f("项目全称", H::ProjectName, 1),
+    f("二级项目名称", H::ProjectName, 1),
+    f("资金名称", H::ProjectName, 2),
+    f("专项资金名称", H::ProjectName, 2),
+    f("一级项目名称", H::Known, 1),
     f("实施单位", H::Unit, 1),
     f("项目实施单位", H::Unit, 1),
     f("预算单位", H::Unit, 2),
@@ -143,6 +147,8 @@ const LEXICON: &[Term] = &[
     f("主管部门", H::Unit, 4),
     f("主管部门及代码", H::Unit, 4),
     f("主管单位", H::Unit, 4),
+    f("业务主管部门", H::Unit, 4),
+    f("省级业务主管部门", H::Unit, 4),
     f("部门", H::Unit, 4),
     f("部门名称", H::Unit, 4),
     f("单位代码", H::UnitCode, 1),
@@ -176,6 +182,7 @@ const LEXICON: &[Term] = &[
     f("一般公共预算拨款", H::Fiscal, 3),
     f("当年金额", H::Total, 3),
     f("其他资金", H::Other, 1),
+    f("其它资金", H::Other, 1),
     f("资金用途", H::FundUse, 1),
     f("预算规模及资金用途", H::FundUse, 1),
     f("项目资金用途", H::FundUse, 1),
@@ -186,6 +193,9 @@ const LEXICON: &[Term] = &[
     f("年度总体目标", H::Goals, 1),
     f("预期目标", H::Goals, 1),
     f("年初设定目标", H::Goals, 1),
+    f("年度主要目标和成果", H::Goals, 1),
+    f("年度主要目标", H::Goals, 1),
+    f("项目总目标", H::Known, 1),
     f("总体目标", H::Goals, 2),
     f("项目绩效目标", H::Goals, 2),
     f("项目资金", H::Section, 1),
@@ -255,6 +265,7 @@ const LEXICON: &[Term] = &[
     fc("分值", H::Known, 1, C::Weight),
     fc("得分", H::Known, 1, C::Score),
     fc("自评得分", H::Known, 1, C::Score),
+    c("指标得分", C::Score),
     f("评价结论", H::Known, 1),
     f("自评结论", H::Known, 1),
     f("审核意见", H::Known, 1),
@@ -326,7 +337,7 @@ const LEXICON: &[Term] = &[
 /// Qualifiers read around a core term, in the order they are tried.
 /// Periods that name more than the year (中期, 实施期 …) change what a
 /// yearly term means, so they are told apart.
-const YEARLY: &[&str] = &["本年度", "年度", "本年", "全年", "当年"];
+const YEARLY: &[&str] = &["本年度", "年度", "本年", "全年", "当年", "年初"];
 const MULTI_YEAR: &[&str] = &["中期", "实施期", "项目期", "长期", "整体"];
 const KIND: &[&str] = &["预期", "计划", "绩效", "目标"];
 const SUFFIXES: &[&str] = &["说明", "及单位", "(必填)"];
