@@ -200,9 +200,10 @@ struct Acc {
     units: Vec<(u8, String, String, Option<usize>)>,
     unit_code: Option<String>,
     money_unit: Option<String>,
-    totals: Vec<(u8, String, String)>,
-    fiscal: Vec<(u8, String, String)>,
-    other: Vec<(String, String)>,
+    /// Money lines as units are: (priority, label, value, place in `extra`).
+    totals: Vec<(u8, String, String, Option<usize>)>,
+    fiscal: Vec<(u8, String, String, Option<usize>)>,
+    other: Vec<(u8, String, String, Option<usize>)>,
     fund_use: Vec<String>,
     goals: Vec<(u8, String, String)>,
     extra: Extra,
@@ -256,9 +257,8 @@ impl Acc {
             }
             HeaderLabel::Unit => {
                 if let Some(v) = value(&v) {
-                    let slot = self.extra.0.len();
-                    self.extra.insert(&label, v.clone());
-                    self.units.push((p, label, v, Some(slot)));
+                    let slot = self.keep(&label, &v);
+                    self.units.push((p, label, v, slot));
                 }
             }
             HeaderLabel::UnitCode => {
@@ -278,15 +278,22 @@ impl Acc {
             HeaderLabel::Total => {
                 self.totals_by_col.insert(col, (false, label.clone()));
                 self.last_total = Some((false, label.clone()));
-                self.totals.push((p, label, v));
+                let slot = self.keep(&label, &v);
+                self.totals.push((p, label, v, slot));
             }
             HeaderLabel::MultiYearTotal => {
                 self.totals_by_col.insert(col, (true, label.clone()));
                 self.last_total = Some((true, label.clone()));
                 self.extra_money(&label, &v);
             }
-            HeaderLabel::Fiscal => self.fiscal.push((p, label, v)),
-            HeaderLabel::Other => self.other.push((label, v)),
+            HeaderLabel::Fiscal => {
+                let slot = self.keep(&label, &v);
+                self.fiscal.push((p, label, v, slot));
+            }
+            HeaderLabel::Other => {
+                let slot = self.keep(&label, &v);
+                self.other.push((1, label, v, slot));
+            }
             HeaderLabel::FundUse => {
                 if let Some(v) = value(&v) {
                     self.fund_use.push(v);
@@ -314,6 +321,15 @@ impl Acc {
         }
     }
 
+    /// Keeps a value in extra where it was read; `resolve` takes out the
+    /// ones that become fields. Returns its place.
+    fn keep(&mut self, label: &str, v: &str) -> Option<usize> {
+        let v = value(v)?;
+        let slot = self.extra.0.len();
+        self.extra.insert(label, v);
+        Some(slot)
+    }
+
     fn extra_money(&mut self, label: &str, v: &str) {
         if let Some(v) = value(v) {
             self.extra.insert(label, v);
@@ -333,7 +349,11 @@ impl Acc {
             Some((HeaderLabel::Goals, p)) => {
                 self.goals.push((p, String::new(), text.trim().to_string()))
             }
-            _ if names_a_table(&v) || v.contains("绩效目标") || v.contains("绩效自评") => {
+            _ if names_a_table(&v)
+                || v.contains("绩效目标")
+                || v.contains("绩效自评")
+                || is_attachment_mark(&v) =>
+            {
                 self.titles.push(v)
             }
             _ if self.units.iter().all(|u| u.0 != 3)
@@ -531,6 +551,54 @@ pub fn read_header(
                 continue;
             }
         }
+        // Known labels with a few unknown ones among them (执行率权重), over
+        // a row holding a value under every one of them: all are labels.
+        if labels.len() >= 2 && values_here > 0 && values_here < labels.len() {
+            let unknown: Vec<(u32, &str)> = cells[start..]
+                .iter()
+                .filter(|(_, t)| !t.trim().is_empty() && header_label(t).is_none())
+                .copied()
+                .collect();
+            let under = |c: u32| {
+                next.and_then(|n| match g.slot(n.row, c) {
+                    Slot::Anchor { text, .. } => Some(text.as_str())
+                        .filter(|t| value(t).is_some() && header_label(t).is_none()),
+                    _ => None,
+                })
+            };
+            let all_under = labels
+                .iter()
+                .map(|l| l.0)
+                .chain(unknown.iter().map(|u| u.0))
+                .all(|c| under(c).is_some());
+            if unknown.iter().all(|(_, t)| label_like(t)) && all_under {
+                if let Some(n) = next {
+                    for (c, m, t) in &labels {
+                        acc.apply(m, t, under(*c).unwrap_or(""), *c);
+                    }
+                    for (c, t) in &unknown {
+                        if let Some(v) = under(*c).and_then(value) {
+                            let label = clean(t)
+                                .trim_end_matches(['：', ':'])
+                                .trim_end()
+                                .to_string();
+                            acc.unknown.push(label.clone());
+                            acc.notes.push(unknown_label(&label));
+                            acc.extra.insert(&label, v);
+                        }
+                    }
+                    for (c, t) in anchors(g, n.row) {
+                        let claimed =
+                            labels.iter().any(|l| l.0 == c) || unknown.iter().any(|u| u.0 == c);
+                        if c >= start as u32 && !claimed && c != 0 {
+                            acc.lone(section, g, n.row, c, t);
+                        }
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+        }
         if labels.len() >= 2 && values_here == 0 {
             if let Some(n) = next {
                 let below_ok = labels.iter().all(|(c, _, _)| match g.slot(n.row, *c) {
@@ -619,13 +687,7 @@ pub fn read_header(
                 continue;
             }
             // An unknown label: short, no digits, followed by its value.
-            let label_like = {
-                let k = label_key(t);
-                let n = k.chars().count();
-                (2..=16).contains(&n)
-                    && !k.chars().any(|ch| ch.is_ascii_digit())
-                    && !names_a_table(t)
-            };
+            let label_like = label_like(t);
             let free_text_section = matches!(
                 section,
                 Some((HeaderLabel::FundUse, _)) | Some((HeaderLabel::Goals, _))
@@ -659,6 +721,13 @@ pub fn read_header(
         form: !rows.is_empty(),
     };
     (resolve(acc, title_paragraphs, source), facts)
+}
+
+/// An unknown label: short, no digits, not a title.
+fn label_like(t: &str) -> bool {
+    let k = label_key(t);
+    let n = k.chars().count();
+    (2..=16).contains(&n) && !k.chars().any(|ch| ch.is_ascii_digit()) && !names_a_table(t)
 }
 
 /// See the call in `read_header`: returns how many item rows it consumed.
@@ -695,6 +764,14 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
         (2..=16).contains(&head.chars().count()) && !head.chars().any(|c| c.is_ascii_digit())
     };
     if labels.len() < 2 || !labels.iter().all(|(_, t)| label_like(t)) {
+        return None;
+    }
+    // Items are named by a column of their own (任务名称, 收入构成); a row
+    // of known labels under a group name is labels over values instead.
+    if labels
+        .first()
+        .is_some_and(|(_, t)| header_label(t).is_some())
+    {
         return None;
     }
     // A money matrix (an empty corner, then 年初预算数 | 全年预算数 …) is read
@@ -784,6 +861,16 @@ pub fn unplaced_row(g: &Grid, r: u32, notes: &mut Vec<Note>) {
     }
 }
 
+/// `附件:`, `附件2`: the document's attachment mark above a table, read
+/// with the title lines (the title drops it).
+fn is_attachment_mark(v: &str) -> bool {
+    label_key(v).strip_prefix("附件").is_some_and(|rest| {
+        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_end_matches(':')
+            .is_empty()
+    })
+}
+
 /// A line that only gives a year or a bracketed subtitle: `（2026年度）`.
 fn is_subtitle(l: &str) -> bool {
     let k = label_key(l);
@@ -839,7 +926,9 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
         None => pick_title(&titles),
     };
     let mut extra = std::mem::take(&mut acc.extra);
-    // Unit: the most specific label wins; the others go to extra.
+    // Places in extra of the values that became fields, taken out at the end.
+    let mut taken: Vec<usize> = Vec::new();
+    // Unit: the most specific label wins; the others stay in extra.
     acc.units.sort_by_key(|u| u.0);
     let mut unit_name = None;
     let mut unit_code = None;
@@ -851,21 +940,17 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
             }
             None => unit_name = Some(v.clone()),
         }
-        if let Some(i) = *slot {
-            extra.0.remove(i);
-        }
+        taken.extend(*slot);
     }
     if unit_code.is_none() {
         unit_code = acc.unit_code.take();
     } else if let Some(c) = acc.unit_code.take() {
         extra.insert("单位代码", c);
     }
-    let mut others: Vec<(u8, String, String)> =
-        acc.other.into_iter().map(|(l, v)| (1, l, v)).collect();
     let budget = Budget {
-        total: pick_amount(&mut acc.totals, &mut extra, "budget.total", &mut acc.notes),
-        fiscal: pick_amount(&mut acc.fiscal, &mut extra, "budget.fiscal", &mut acc.notes),
-        other: pick_amount(&mut others, &mut extra, "budget.other", &mut acc.notes),
+        total: pick_amount(&mut acc.totals, &mut taken, "budget.total", &mut acc.notes),
+        fiscal: pick_amount(&mut acc.fiscal, &mut taken, "budget.fiscal", &mut acc.notes),
+        other: pick_amount(&mut acc.other, &mut taken, "budget.other", &mut acc.notes),
     };
     // Goals: the year's target; a bare 总体目标 only when there is none.
     let best = acc.goals.iter().map(|g| g.0).min();
@@ -882,6 +967,13 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
                 },
                 v,
             );
+        }
+    }
+    taken.sort_unstable_by(|a, b| b.cmp(a));
+    taken.dedup();
+    for i in taken {
+        if i < extra.0.len() {
+            extra.0.remove(i);
         }
     }
     let fund_use = (!acc.fund_use.is_empty()).then(|| acc.fund_use.join("\n"));
@@ -911,26 +1003,21 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     }
 }
 
-/// The best-priority amount; the rest, and text that is not a number, to extra.
+/// The best-priority amount given; the rest, and text that is not a
+/// number, stay in extra where they were read.
 fn pick_amount(
-    cands: &mut [(u8, String, String)],
-    extra: &mut Extra,
+    cands: &mut [(u8, String, String, Option<usize>)],
+    taken: &mut Vec<usize>,
     field: &str,
     notes: &mut Vec<Note>,
 ) -> Option<rust_decimal::Decimal> {
     cands.sort_by_key(|c| c.0);
-    let mut chosen = None;
-    for (i, (_, label, v)) in cands.iter().enumerate() {
-        let Some(text) = value(v) else { continue };
-        match parse_amount(&text) {
-            Some(d) if i == 0 => {
-                chosen = Some(d);
-                notes.extend(number_note(field, &text, d));
-            }
-            _ => extra.insert(label, text),
-        }
-    }
-    chosen
+    let (_, _, v, slot) = cands.iter().find(|c| c.3.is_some())?;
+    let text = value(v)?;
+    let d = parse_amount(&text)?;
+    notes.extend(number_note(field, &text, d));
+    taken.extend(*slot);
+    Some(d)
 }
 
 /// Splits goals on paragraphs and numbered items, removing the numbering.

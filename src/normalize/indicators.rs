@@ -402,6 +402,11 @@ pub fn read_rows(
                 Some(Column::Comparator) => match v {
                     // A direction is not a comparator: kept, never glued into raw.
                     Some(d) if is_direction(&d) => ind.extra.insert(header, d),
+                    // 定量指标 written for 定量: the kind, its raw text kept.
+                    Some(k) if kind_of(&k).is_some_and(|w| w != k) => {
+                        ind.extra.insert(header, k.clone());
+                        comparator = Some(k);
+                    }
                     v => comparator = v,
                 },
                 Some(Column::Unit) => unit = v,
@@ -441,8 +446,8 @@ pub fn read_rows(
                 Some(Column::Known) => {
                     if let Some(v) = v.filter(|_| !covered) {
                         // A 指标类型 column: 定性/定量 is checked against the kind read.
-                        if matches!(v.as_str(), "定性" | "定量") {
-                            kind_word = Some(v.clone());
+                        if let Some(w) = kind_of(&v) {
+                            kind_word = Some(w.to_string());
                         }
                         ind.extra.insert(header, v);
                     }
@@ -462,13 +467,15 @@ pub fn read_rows(
         }
         let type_word = comparator
             .as_deref()
-            .filter(|c| matches!(*c, "定性" | "定量"))
+            .and_then(kind_of)
             .or(kind_word.as_deref());
         if let Some(v) = &target_text {
             ind.target = parse_target(&compose(comparator.as_deref(), v, unit.as_deref()));
         } else {
             for (label, x) in [("指标性质", &comparator), ("度量单位", &unit)] {
-                if let Some(x) = x {
+                // A kind written differently (定量指标) is kept already.
+                let kept = |x: &String| kind_of(x).is_some_and(|w| w != x);
+                if let Some(x) = x.as_ref().filter(|x| !kept(x)) {
                     ind.extra.insert(label, x.clone());
                 }
             }
@@ -583,7 +590,7 @@ pub fn read_rows(
 /// operator.
 fn compose(op: Option<&str>, v: &str, unit: Option<&str>) -> String {
     let mut raw = String::new();
-    if let Some(op) = op.filter(|c| !matches!(*c, "定性" | "定量")) {
+    if let Some(op) = op.filter(|c| kind_of(c).is_none()) {
         raw.push_str(op);
     }
     raw.push_str(v);
@@ -632,6 +639,15 @@ fn long_term_row<'g>(
     let path = path.join("/");
     for (header, v) in values {
         extra.insert(&format!("{path}/{header}"), v);
+    }
+}
+
+/// 定性/定量 (定性指标, 定量指标) in a comparator or type column: a kind.
+fn kind_of(v: &str) -> Option<&'static str> {
+    match label_key(v).as_str() {
+        "定性" | "定性指标" => Some("定性"),
+        "定量" | "定量指标" => Some("定量"),
+        _ => None,
     }
 }
 

@@ -209,6 +209,9 @@ const LEXICON: &[Term] = &[
     f("资金总额及构成", H::Section, 1),
     f("资金构成", H::Section, 1),
     f("资金来源及构成", H::Section, 1),
+    f("预算执行情况", H::Section, 1),
+    f("部门预算执行情况", H::Section, 1),
+    f("项目预算执行情况", H::Section, 1),
     // Recognised, kept in extra.
     f("项目属性", H::Known, 1),
     f("项目期", H::Known, 1),
@@ -261,6 +264,9 @@ const LEXICON: &[Term] = &[
     f("全年执行数", H::Known, 1),
     f("执行率", H::Known, 1),
     f("年度执行率", H::Known, 1),
+    f("执行率权重", H::Known, 1),
+    f("执行率得分", H::Known, 1),
+    f("自评总分", H::Known, 1),
     f("总分", H::Known, 1),
     fc("分值", H::Known, 1, C::Weight),
     fc("得分", H::Known, 1, C::Score),
@@ -337,7 +343,16 @@ const LEXICON: &[Term] = &[
 /// Qualifiers read around a core term, in the order they are tried.
 /// Periods that name more than the year (中期, 实施期 …) change what a
 /// yearly term means, so they are told apart.
-const YEARLY: &[&str] = &["本年度", "年度", "本年", "全年", "当年", "年初"];
+const YEARLY: &[&str] = &[
+    "本年度",
+    "年度",
+    "本年",
+    "全年",
+    "当年",
+    "年初",
+    "(调整)",
+    "调整后",
+];
 const MULTI_YEAR: &[&str] = &["中期", "实施期", "项目期", "长期", "整体"];
 const KIND: &[&str] = &["预期", "计划", "绩效", "目标"];
 const SUFFIXES: &[&str] = &["说明", "及单位", "(必填)"];
