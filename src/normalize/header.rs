@@ -80,11 +80,23 @@ fn inline_pairs(line: &str) -> Vec<(Matched, String, String)> {
     for seg in line.split_whitespace() {
         if let Some(pair) = inline_pair(seg) {
             out.push(pair);
+            continue;
+        }
+        // `预算单位: 奉节县…`: a label whose value follows a space.
+        let bare = seg.strip_suffix(['：', ':']).and_then(|l| {
+            let m = header_label(l).filter(|m| !m.sub_item)?;
+            Some((m, clean(l)))
+        });
+        if let Some((m, l)) = bare {
+            out.push((m, l, String::new()));
         } else if let Some((_, _, v)) = out.last_mut() {
-            v.push(' ');
+            if !v.is_empty() {
+                v.push(' ');
+            }
             v.push_str(seg);
         }
     }
+    out.retain(|(_, _, v)| !v.is_empty());
     out
 }
 

@@ -264,6 +264,7 @@ const LEXICON: &[Term] = &[
     f("全年执行数", H::Known, 1),
     f("执行率", H::Known, 1),
     f("年度执行率", H::Known, 1),
+    f("预算执行率", H::Known, 1),
     f("执行率权重", H::Known, 1),
     f("执行率得分", H::Known, 1),
     f("自评总分", H::Known, 1),

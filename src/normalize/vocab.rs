@@ -50,6 +50,17 @@ fn strip_decorations(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '\u{3000}'))
         .collect();
+    // A score written after the label: `成本指标(0-20)分`, `产出指标50分`.
+    if let Some(h) = k.strip_suffix(")分") {
+        if let Some(i) = h.rfind('(') {
+            k = h[..i].to_string();
+        }
+    } else if let Some(h) = k.strip_suffix('分') {
+        let t = h.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        if t.len() < h.len() && t.chars().count() >= 2 {
+            k = t.to_string();
+        }
+    }
     loop {
         let (head, bracket) = split_bracket(&k);
         match bracket {
@@ -254,6 +265,9 @@ mod tests {
             ("产出指标".into(), Some(OTHER_LEVEL))
         );
         assert_eq!(c("数量指标", Level::Two), ("数量指标".into(), None));
+        for scored in ["成本指标(0-20)分", "成本指标20分", "成本指标(20分)"] {
+            assert_eq!(c(scored, Level::One).0, "成本指标", "{scored}");
+        }
         assert_eq!(c("成本指标", Level::Two), ("成本指标".into(), None));
     }
 
