@@ -241,6 +241,14 @@ impl Acc {
         if self.money_unit.is_none() {
             self.money_unit = m.money_unit.clone();
         }
+        // `20万元` under a money label: the unit of the table's money.
+        let money = matches!(
+            m.label,
+            HeaderLabel::Total | HeaderLabel::Fiscal | HeaderLabel::Other
+        );
+        if money && self.money_unit.is_none() {
+            self.money_unit = without_money_unit(&v).1.map(str::to_string);
+        }
         // A 其中 line, or a money line in a total's column, belongs to that total.
         let parent = match m.label {
             HeaderLabel::Fiscal | HeaderLabel::Other => {
@@ -1026,10 +1034,23 @@ fn pick_amount(
     cands.sort_by_key(|c| c.0);
     let (_, _, v, slot) = cands.iter().find(|c| c.3.is_some())?;
     let text = value(v)?;
-    let d = parse_amount(&text)?;
+    let d = parse_amount(without_money_unit(&text).0)?;
     notes.extend(number_note(field, &text, d));
     taken.extend(*slot);
     Some(d)
+}
+
+/// `20万元` → (`20`, 万元): an amount written with its money unit.
+fn without_money_unit(text: &str) -> (&str, Option<&'static str>) {
+    // Longest first: 万元 before 元.
+    for u in ["亿元", "万元", "千元", "元"] {
+        if let Some(n) = text.strip_suffix(u) {
+            if parse_amount(n.trim()).is_some() {
+                return (n.trim(), Some(u));
+            }
+        }
+    }
+    (text, None)
 }
 
 /// Splits goals on paragraphs and numbered items, removing the numbering.

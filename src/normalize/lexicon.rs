@@ -170,6 +170,8 @@ const LEXICON: &[Term] = &[
     f("项目预算", H::Total, 1),
     f("年度预算", H::Total, 1),
     f("年初预算数", H::Total, 2),
+    f("预算申报数", H::Total, 1),
+    f("申报数", H::Total, 2),
     f("项目资金总额", H::MultiYearTotal, 1),
     f("中期资金总额", H::MultiYearTotal, 1),
     f("项目总投资", H::MultiYearTotal, 1),
