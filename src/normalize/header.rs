@@ -341,6 +341,19 @@ impl Acc {
         }
     }
 
+    /// A label the lexicon does not know, with its value: kept in extra,
+    /// noted, and counted for the completeness check.
+    fn unknown_pair(&mut self, label: &str, v: String) {
+        // A label's trailing colon is punctuation, not part of its name.
+        let label = clean(label)
+            .trim_end_matches(['：', ':'])
+            .trim_end()
+            .to_string();
+        self.notes.push(unknown_label(&label));
+        self.extra.insert(&label, v);
+        self.unknown.push(label);
+    }
+
     /// Keeps a value in extra where it was read; `resolve` takes out the
     /// ones that become fields. Returns its place.
     fn keep(&mut self, label: &str, v: &str) -> Option<usize> {
@@ -598,13 +611,7 @@ pub fn read_header(
                     }
                     for (c, t) in &unknown {
                         if let Some(v) = under(*c).and_then(value) {
-                            let label = clean(t)
-                                .trim_end_matches(['：', ':'])
-                                .trim_end()
-                                .to_string();
-                            acc.unknown.push(label.clone());
-                            acc.notes.push(unknown_label(&label));
-                            acc.extra.insert(&label, v);
+                            acc.unknown_pair(t, v);
                         }
                     }
                     for (c, t) in anchors(g, n.row) {
@@ -716,14 +723,7 @@ pub fn read_header(
                 next_value.filter(|v| label_like && !free_text_section && !v.trim().is_empty())
             {
                 if let Some(v) = value(v) {
-                    // A label's trailing colon is punctuation, not part of its name.
-                    let label = clean(t)
-                        .trim_end_matches(['：', ':'])
-                        .trim_end()
-                        .to_string();
-                    acc.unknown.push(label.clone());
-                    acc.notes.push(unknown_label(&label));
-                    acc.extra.insert(&label, v);
+                    acc.unknown_pair(t, v);
                 }
                 j += 2;
                 continue;
