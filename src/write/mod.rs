@@ -8,8 +8,9 @@
 pub mod sqlite;
 pub mod xlsx;
 
-use crate::model::{FileError, Indicator, Note, Table, TableKind, TargetKind, TargetValue};
+use crate::model::{FileError, Indicator, Note, Table, TableKind, TargetKind};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The 33 flat columns: Chinese header, English key. 说明 (notes) was added
@@ -156,14 +157,19 @@ fn join_notes(parts: &[&str], h: Headers) -> Option<String> {
 }
 
 /// A table's flat rows: its own part is rendered once, each indicator's part
-/// row by row ([`FlatTable::row`]).
+/// row by row ([`FlatTable::row`]), borrowing the table's text.
 pub struct FlatTable<'a> {
     t: &'a Table,
     headers: Headers,
     extra_style: ExtraStyle,
     /// The first [`TABLE_COLUMNS`] values.
     pub head: [Option<String>; TABLE_COLUMNS],
+    /// 其他 of a row whose indicator has no extras of its own: the table's,
+    /// rendered once.
+    table_extra: Option<String>,
     table_notes: Vec<String>,
+    /// 说明 of a row whose indicator has no notes: the table's, joined once.
+    table_notes_joined: Option<String>,
     /// Per indicator, its notes' texts.
     indicator_notes: Vec<Vec<String>>,
 }
@@ -199,12 +205,17 @@ impl<'a> FlatTable<'a> {
                 _ => table_notes.push(text),
             }
         }
+        let parts: Vec<&str> = table_notes.iter().map(String::as_str).collect();
+        let table_notes_joined = join_notes(&parts, headers);
+        let table_extra = render_extra(extra_style, &t.extra.0, &[]);
         FlatTable {
             t,
             headers,
             extra_style,
             head,
+            table_extra,
             table_notes,
+            table_notes_joined,
             indicator_notes,
         }
     }
@@ -216,68 +227,93 @@ impl<'a> FlatTable<'a> {
     }
 
     /// The indicator part of row `i` ([`ROW_COLUMNS`] values).
-    pub fn row(&self, i: usize) -> [Option<String>; ROW_COLUMNS] {
+    pub fn row(&self, i: usize) -> [Option<Cow<'_, str>>; ROW_COLUMNS] {
         let h = self.headers;
         let ind = self.t.indicators.get(i);
-        let d = |x: &Option<Decimal>| x.map(|d| d.to_string());
+        let b = |x: &'a Option<String>| x.as_deref().map(Cow::Borrowed);
+        let d = |x: Option<Decimal>| x.map(|d| Cow::Owned(d.to_string()));
         let target = ind.and_then(|i| i.target.as_ref());
-        let tv = |f: &dyn Fn(&TargetValue) -> Option<String>| target.and_then(f);
-        let mut notes: Vec<&str> = ind
+        let own_notes = ind
             .and_then(|_| self.indicator_notes.get(i))
-            .map(|v| v.iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        notes.extend(self.table_notes.iter().map(String::as_str));
+            .filter(|v| !v.is_empty());
+        let notes = match own_notes {
+            None => self.table_notes_joined.as_deref().map(Cow::Borrowed),
+            Some(own) => {
+                let mut parts: Vec<&str> = own.iter().map(String::as_str).collect();
+                parts.extend(self.table_notes.iter().map(String::as_str));
+                join_notes(&parts, h).map(Cow::Owned)
+            }
+        };
         [
-            ind.and_then(|i| i.level1.clone()),
-            ind.and_then(|i| i.level2.clone()),
-            ind.and_then(|i| i.level3.clone()),
-            ind.and_then(|i| i.description.clone()),
-            tv(&|t| Some(t.raw.clone())),
-            tv(&|t| Some(target_kind_name(t.kind, h).to_string())),
-            tv(&|t| t.op.map(|o| o.as_str().to_string())),
-            tv(&|t| t.value.map(|d| d.to_string())),
-            tv(&|t| t.upper.map(|d| d.to_string())),
-            tv(&|t| t.unit.clone()),
-            ind.and_then(|i| d(&i.weight)),
-            ind.and_then(|i| i.actual.as_ref().map(|a| a.raw.clone())),
-            ind.and_then(|i| d(&i.score)),
-            ind.and_then(|i| i.remark.clone()),
+            ind.and_then(|i| b(&i.level1)),
+            ind.and_then(|i| b(&i.level2)),
+            ind.and_then(|i| b(&i.level3)),
+            ind.and_then(|i| b(&i.description)),
+            target.map(|t| Cow::Borrowed(t.raw.as_str())),
+            target.map(|t| Cow::Borrowed(target_kind_name(t.kind, h))),
+            target.and_then(|t| t.op.map(|o| Cow::Borrowed(o.as_str()))),
+            target.and_then(|t| d(t.value)),
+            target.and_then(|t| d(t.upper)),
+            target.and_then(|t| b(&t.unit)),
+            ind.and_then(|i| d(i.weight)),
+            ind.and_then(|i| i.actual.as_ref().map(|a| Cow::Borrowed(a.raw.as_str()))),
+            ind.and_then(|i| d(i.score)),
+            ind.and_then(|i| b(&i.remark)),
             self.extra(ind),
-            ind.map(|i| i.locator.clone()),
-            join_notes(&notes, h),
+            ind.map(|i| Cow::Borrowed(i.locator.as_str())),
+            notes,
         ]
     }
 
     /// The table's and the indicator's extras, merged (a repeated key keeps
     /// the indicator's value, as a JSON object would).
-    fn extra(&self, ind: Option<&Indicator>) -> Option<String> {
-        let own = ind.map(|i| i.extra.0.as_slice()).unwrap_or_default();
-        let table = &self.t.extra.0;
-        if own.is_empty() && table.is_empty() {
-            return None;
+    pub fn extra(&self, ind: Option<&Indicator>) -> Option<Cow<'_, str>> {
+        match ind.map(|i| i.extra.0.as_slice()).unwrap_or_default() {
+            [] => self.table_extra.as_deref().map(Cow::Borrowed),
+            own => render_extra(self.extra_style, &self.t.extra.0, own).map(Cow::Owned),
         }
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(table.len() + own.len());
-        for (k, v) in table.iter().chain(own) {
-            match pairs.iter_mut().find(|(x, _)| *x == k.as_str()) {
-                Some(p) => p.1 = v,
-                None => pairs.push((k, v)),
-            }
-        }
-        Some(match self.extra_style {
-            ExtraStyle::Json => {
-                let mut m = serde_json::Map::new();
-                for (k, v) in pairs {
-                    m.insert(k.to_string(), serde_json::Value::String(v.to_string()));
-                }
-                serde_json::Value::Object(m).to_string()
-            }
-            ExtraStyle::Text => pairs
-                .iter()
-                .map(|(k, v)| format!("{k}：{v}"))
-                .collect::<Vec<_>>()
-                .join("；"),
-        })
     }
+}
+
+/// `table`'s extras then `own`'s, a repeated key keeping `own`'s value in
+/// the first one's place (as serde_json's order-preserving map does).
+fn render_extra(
+    style: ExtraStyle,
+    table: &[(String, String)],
+    own: &[(String, String)],
+) -> Option<String> {
+    if own.is_empty() && table.is_empty() {
+        return None;
+    }
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(table.len() + own.len());
+    for (k, v) in table.iter().chain(own) {
+        match pairs.iter_mut().find(|(x, _)| *x == k.as_str()) {
+            Some(p) => p.1 = v,
+            None => pairs.push((k, v)),
+        }
+    }
+    Some(match style {
+        ExtraStyle::Json => {
+            // Compact JSON, as `serde_json::Value::to_string` writes an object.
+            let mut out = String::with_capacity(64);
+            out.push('{');
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_escaped(k, |p| out.push_str(p));
+                out.push(':');
+                json_escaped(v, |p| out.push_str(p));
+            }
+            out.push('}');
+            out
+        }
+        ExtraStyle::Text => pairs
+            .iter()
+            .map(|(k, v)| format!("{k}：{v}"))
+            .collect::<Vec<_>>()
+            .join("；"),
+    })
 }
 
 /// Every flat row of a table, whole (SCHEMA's English enum values, 其他 as
@@ -287,7 +323,7 @@ pub fn flat_rows(t: &Table) -> Vec<Vec<Option<String>>> {
     (0..f.rows())
         .map(|i| {
             let mut v = f.head.to_vec();
-            v.extend(f.row(i));
+            v.extend(f.row(i).into_iter().map(|c| c.map(Cow::into_owned)));
             v
         })
         .collect()
@@ -391,16 +427,67 @@ fn csv_field(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-fn csv_record<'v>(out: &mut Vec<u8>, values: impl Iterator<Item = &'v Option<String>>) {
+fn csv_record<'v>(out: &mut Vec<u8>, values: impl Iterator<Item = Option<&'v str>>) {
     for (i, v) in values.enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        csv_field(out, v.as_deref().unwrap_or(""));
+        csv_field(out, v.unwrap_or(""));
     }
 }
 
-fn json_field(out: &mut Vec<u8>, key: &str, v: &Option<String>) -> io::Result<()> {
+/// What JSON writes for a byte: 0 itself, `u` `\u00xx`, else `\` and this.
+const ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// `s` as a JSON string, quotes included, in pieces given to `push`:
+/// escaped exactly as serde_json writes it (`\"`, `\\`, `\n`-style
+/// escapes, other control characters as `\u00xx`; everything else as is).
+fn json_escaped(s: &str, mut push: impl FnMut(&str)) {
+    push("\"");
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let e = ESCAPE[usize::from(b)];
+        if e == 0 {
+            continue;
+        }
+        // Escapes are ASCII, so `i` is on a character boundary.
+        push(&s[start..i]);
+        match e {
+            b'u' => push(&format!("\\u{b:04x}")),
+            b'"' => push("\\\""),
+            b'\\' => push("\\\\"),
+            b'n' => push("\\n"),
+            b'r' => push("\\r"),
+            b't' => push("\\t"),
+            b'b' => push("\\b"),
+            _ => push("\\f"),
+        }
+        start = i + 1;
+    }
+    push(&s[start..]);
+    push("\"");
+}
+
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    json_escaped(s, |p| out.extend_from_slice(p.as_bytes()));
+}
+
+fn json_field(out: &mut Vec<u8>, key: &str, v: Option<&str>) {
     out.push(b'"');
     out.extend_from_slice(key.as_bytes());
     out.extend_from_slice(b"\":");
@@ -410,9 +497,8 @@ fn json_field(out: &mut Vec<u8>, key: &str, v: &Option<String>) -> io::Result<()
         Some(n) if WHOLE_NUMBER_FIELDS.contains(&key) && n.parse::<i64>().is_ok() => {
             out.extend_from_slice(n.as_bytes())
         }
-        Some(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::other)?,
+        Some(s) => json_str(out, s),
     }
-    Ok(())
 }
 
 /// A table's bytes in the chosen format, without what joins tables. The
@@ -427,16 +513,20 @@ pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
             let mut head = Vec::with_capacity(1024);
             for ((_, key), v) in FIELDS.iter().zip(&flat.head) {
                 head.push(if head.is_empty() { b'{' } else { b',' });
-                json_field(&mut head, key, v)?;
+                json_field(&mut head, key, v.as_deref());
             }
             let mut out = Vec::with_capacity(head.len() * flat.rows() + 1024);
             for i in 0..flat.rows() {
                 out.extend_from_slice(&head);
                 for ((_, key), v) in FIELDS[TABLE_COLUMNS..].iter().zip(&flat.row(i)) {
                     out.push(b',');
-                    json_field(&mut out, key, v)?;
+                    json_field(&mut out, key, v.as_deref());
                 }
                 out.extend_from_slice(b"}\n");
+                if i == 0 {
+                    // Rows are alike in length: room for the rest at once.
+                    out.reserve(out.len() * (flat.rows() - 1));
+                }
             }
             out
         }
@@ -447,12 +537,12 @@ pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
             };
             let flat = FlatTable::new(t, opts.headers, style);
             let mut head = Vec::with_capacity(512);
-            csv_record(&mut head, flat.head.iter());
+            csv_record(&mut head, flat.head.iter().map(Option::as_deref));
             let mut out = Vec::with_capacity(head.len() * flat.rows() + 1024);
             for i in 0..flat.rows() {
                 out.extend_from_slice(&head);
                 out.push(b',');
-                csv_record(&mut out, flat.row(i).iter());
+                csv_record(&mut out, flat.row(i).iter().map(Option::as_deref));
                 out.push(b'\n');
             }
             out
@@ -546,5 +636,55 @@ impl<W: Write> Output<W> {
         }
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ours(s: &str) -> String {
+        let mut out = String::new();
+        json_escaped(s, |p| out.push_str(p));
+        out
+    }
+
+    #[test]
+    fn json_escapes_like_serde_json() {
+        for s in [
+            "",
+            "a\"b\\c",
+            "\u{0}\u{1f}\u{7f}\u{8}\u{c}\n\r\t",
+            "指标值≥95%",
+            "\u{2028}",
+        ] {
+            assert_eq!(ours(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn json_escape_is_serde_jsons(s in any::<String>()) {
+            prop_assert_eq!(ours(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn json_escape_mixed_text_is_serde_jsons(s in "[a-z\"\\\\\u{0}-\u{1f}\u{7f}中≥%]{0,40}") {
+            prop_assert_eq!(ours(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn extra_json_is_serde_jsons(
+            table in proptest::collection::vec(("[a-c\"\\\\\u{1}中]{0,3}", any::<String>()), 0..4),
+            own in proptest::collection::vec(("[a-c\"\\\\\u{1}中]{0,3}", any::<String>()), 0..4),
+        ) {
+            let mut m = serde_json::Map::new();
+            for (k, v) in table.iter().chain(&own) {
+                m.insert(k.clone(), serde_json::Value::String(v.clone()));
+            }
+            let want = (!m.is_empty()).then(|| serde_json::Value::Object(m).to_string());
+            prop_assert_eq!(render_extra(ExtraStyle::Json, &table, &own), want);
+        }
     }
 }
