@@ -469,3 +469,28 @@ fn xls_dense_ranges_are_bounded_before_calamine_allocates() {
     let e = convert_guarded(&gen::far_cells_xls(1_000), "one.xls", &Limits::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::NoTables, "{e}");
 }
+
+/// Fuzzing (read_any, 2026-12-02): a damaged .xls whose merged region is
+/// given last corner first (calamine passes rwFirst > rwLast through)
+/// indexed past the merge-occupancy tree, a panic. It is the same rectangle.
+#[test]
+fn a_merge_given_last_corner_first_is_the_same_rectangle_not_a_panic() {
+    use jixiao::read::xlsx::{CellBudget, Sheet};
+    let limits = Limits::default();
+    let grid = |region: (u32, u32, u32, u32)| {
+        let mut budget = CellBudget::new(&limits);
+        let mut sheet = Sheet::default();
+        for r in 0..3 {
+            for c in 0..3 {
+                sheet.push(&mut budget, r, c, format!("{r}{c}")).unwrap();
+            }
+        }
+        sheet.merge(&mut budget, region).unwrap();
+        sheet.into_grid("S", &mut budget).unwrap().unwrap().render()
+    };
+    let straight = grid((1, 0, 5, 1));
+    assert!(straight.contains("10 [5×2]"), "{straight}");
+    for reversed in [(5, 1, 1, 0), (5, 0, 1, 1), (1, 1, 5, 0)] {
+        assert_eq!(grid(reversed), straight, "{reversed:?}");
+    }
+}

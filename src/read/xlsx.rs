@@ -753,8 +753,14 @@ impl Sheet {
     }
     /// Lays the cells out on a grid covering the cells and merges, or `None`
     /// for an empty sheet. The area is checked before anything is allocated.
-    pub fn into_grid(self, name: &str, budget: &mut CellBudget) -> Result<Option<Grid>> {
+    pub fn into_grid(mut self, name: &str, budget: &mut CellBudget) -> Result<Option<Grid>> {
         let limits = budget.limits;
+        // A region given last corner first (calamine passes a damaged .xls's
+        // rwFirst > rwLast through) is the same rectangle; left reversed it
+        // slipped past the bounds checks below (found by fuzzing).
+        for m in &mut self.merges {
+            *m = (m.0.min(m.2), m.1.min(m.3), m.0.max(m.2), m.1.max(m.3));
+        }
         if self.cells.is_empty() {
             return Ok(None);
         }
