@@ -45,6 +45,15 @@ pub enum Slot {
     Empty,
 }
 
+/// A word-processor cell's vertical merge (docx `w:vMerge`, doc TC flags).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum VMerge {
+    #[default]
+    None,
+    Restart,
+    Continue,
+}
+
 /// Lays one cell of word-processor row `r` (docx, doc) at the end of
 /// `slots`, `rows` being the rows laid out so far. A vertical-merge
 /// continuation extends the anchor right above it, when that anchor starts
@@ -54,10 +63,11 @@ pub fn push_word_cell(
     slots: &mut Vec<Slot>,
     r: u32,
     cols: u32,
-    continues: bool,
+    vmerge: VMerge,
     text: String,
 ) {
     let col = slots.len() as u32;
+    let continues = vmerge == VMerge::Continue;
     match continues.then(|| anchor_above(rows, r, col)).flatten() {
         Some(anchor) => {
             if let Some(Slot::Anchor { span, .. }) = rows

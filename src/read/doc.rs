@@ -12,7 +12,7 @@
 //! against what the streams hold before it is used.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{push_word_cell, Block, Grid, Slot};
+use crate::grid::{push_word_cell, Block, Grid, Slot, VMerge};
 use crate::limits::Limits;
 use std::io::{Cursor, Read};
 
@@ -197,14 +197,6 @@ struct TcFlags {
     first_merged: bool,
     merged: bool,
     vmerge: VMerge,
-}
-
-#[derive(Default, Clone, Copy, PartialEq)]
-enum VMerge {
-    #[default]
-    None,
-    Restart,
-    Continue,
 }
 
 /// One run of a PAPX or CHPX FKP: bytes `fc..fc_end` share a grpprl.
@@ -799,13 +791,12 @@ fn build_grid(rows: Vec<RowCells>, locator: String, limits: &Limits) -> Result<G
         let mut slots: Vec<Slot> = Vec::new();
         for cell in placed {
             slots.resize(cell.col, Slot::Empty);
-            let continues = cell.vmerge == VMerge::Continue;
             push_word_cell(
                 &mut out,
                 &mut slots,
                 r,
                 cell.cols as u32,
-                continues,
+                cell.vmerge,
                 cell.text,
             );
         }

@@ -18,7 +18,7 @@
 use super::package::{main_part, xml_bytes, Package};
 use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
-use crate::grid::{push_word_cell, Block, Grid, Slot};
+use crate::grid::{push_word_cell, Block, Grid, Slot, VMerge};
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
 
@@ -41,14 +41,6 @@ struct Cell {
     paragraphs: u32,
     span: u32,
     vmerge: VMerge,
-}
-
-#[derive(Default, Clone, Copy, PartialEq)]
-enum VMerge {
-    #[default]
-    None,
-    Restart,
-    Continue,
 }
 
 #[derive(Default)]
@@ -428,8 +420,7 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
         for cell in row.cells {
             let mut text = cell.text;
             text.truncate(text.trim_end_matches('\n').len());
-            let continues = cell.vmerge == VMerge::Continue;
-            push_word_cell(&mut out, &mut slots, r, cell.span, continues, text);
+            push_word_cell(&mut out, &mut slots, r, cell.span, cell.vmerge, text);
         }
         slots.resize(slots.len() + row.after as usize, Slot::Empty);
         out.push(slots);
