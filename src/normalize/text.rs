@@ -21,7 +21,7 @@ fn is_space(c: char) -> bool {
 /// CJK characters removed; other runs folded to one space.
 pub fn clean(s: &str) -> String {
     // Most cells hold no whitespace at all: a copy.
-    if !s.chars().any(is_space) {
+    if !has_space(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
@@ -41,6 +41,27 @@ pub fn clean(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Whether `s` holds a character [`is_space`] takes, by a byte scan: only
+/// ASCII whitespace and characters led by C2, E1, E2, E3 or EF can be one,
+/// and only those are decoded.
+fn has_space(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0x09..=0x0D | b' ' => return true,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
+                if s[i..].chars().next().is_some_and(is_space) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The byte offset of the first `:` or `：`, by a byte scan (it runs on
@@ -82,6 +103,16 @@ pub fn is_placeholder(s: &str) -> bool {
 /// A template's prompt left in place of a value: `XX`, `××`, `（签章）`,
 /// `(盖章)`, `（请填写）`.
 pub fn is_prompt(s: &str) -> bool {
+    // Every prompt below holds one of these (after width folding): most
+    // values hold none, and need no key.
+    if !s.chars().any(|c| {
+        matches!(
+            c,
+            'X' | 'x' | '×' | 'Ｘ' | 'ｘ' | '签' | '盖' | '填' | '年' | '公'
+        )
+    }) {
+        return false;
+    }
     let k = label_key(s);
     let k = k.trim_start_matches('(').trim_end_matches(')');
     // `单位公章：年月日`, `（盖章）年 月 日`: a seal and a blank date.
@@ -110,6 +141,10 @@ pub fn is_prompt(s: &str) -> bool {
 /// Maps full-width ASCII forms to ASCII and the box-drawing `═` to `=`, for
 /// parsing only: what we keep as `raw` is never folded.
 pub fn fold_width(s: &str) -> String {
+    // Every character fold_char changes is led by E2, E3 or EF in UTF-8.
+    if !s.bytes().any(|b| matches!(b, 0xE2 | 0xE3 | 0xEF)) {
+        return s.to_string();
+    }
     s.chars().map(fold_char).collect()
 }
 
@@ -129,13 +164,34 @@ fn fold_char(c: char) -> char {
 /// The key a label is matched by: width-folded, without whitespace, `*`,
 /// `★`, or a trailing colon. `（其中）：财政  资金` → `(其中):财政资金`.
 pub fn label_key(s: &str) -> String {
+    // By bytes: ASCII and the ideographs U+4000–U+9FFF (led by E4–E9) are
+    // never folded, so they are copied in runs; only other characters are
+    // decoded. Labels are looked up on every cell.
+    let b = s.as_bytes();
     let mut k = String::with_capacity(s.len());
-    for c in s.chars() {
-        let c = fold_char(c);
-        if !is_space(c) && !matches!(c, '*' | '★' | '☆') {
-            k.push(c);
+    let (mut i, mut run) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            0x09..=0x0D | b' ' | b'*' => {
+                k.push_str(&s[run..i]);
+                i += 1;
+                run = i;
+            }
+            0x00..=0x7F => i += 1,
+            0xE4..=0xE9 => i += 3,
+            _ => {
+                k.push_str(&s[run..i]);
+                let ch = s[i..].chars().next().unwrap_or(' ');
+                let c = fold_char(ch);
+                if !is_space(c) && !matches!(c, '*' | '★' | '☆') {
+                    k.push(c);
+                }
+                i += ch.len_utf8();
+                run = i;
+            }
         }
     }
+    k.push_str(&s[run..]);
     while k.ends_with(':') {
         k.pop();
     }
@@ -169,6 +225,13 @@ pub fn split_bracket(key: &str) -> (&str, Option<&str>) {
 /// Removes a leading item number: `1.` `1、` `（1）` `(1)` `一、` `①`.
 pub fn strip_numbering(s: &str) -> &str {
     let t = s.trim_start();
+    // Every numbering below starts with a bracket, a numeral or ①–⑳.
+    match t.chars().next() {
+        Some(c)
+            if c == '(' || c == '（' || is_numeral(c) || ('\u{2460}'..='\u{2473}').contains(&c) => {
+        }
+        _ => return t,
+    }
     let folded_len = |pat: &str| t.strip_prefix(pat).map(|r| t.len() - r.len());
     // ①–⑳
     if let Some(c) = t.chars().next() {
@@ -283,7 +346,79 @@ mod tests {
         assert_eq!(strip_leading_year("20241人"), None);
     }
 
+    // The byte-scanning fast paths against the plain per-character rules
+    // they replace.
+    fn label_key_by_chars(s: &str) -> String {
+        let mut k: String = s
+            .chars()
+            .map(fold_char)
+            .filter(|c| !is_space(*c) && !matches!(c, '*' | '★' | '☆'))
+            .collect();
+        while k.ends_with(':') {
+            k.pop();
+        }
+        k
+    }
+
+    fn is_prompt_without_prefilter(s: &str) -> bool {
+        let k = label_key(s);
+        let k = k.trim_start_matches('(').trim_end_matches(')');
+        let seal = k.trim_end_matches("年月日").trim_end_matches(':');
+        let seal = seal.trim_start_matches('(').trim_end_matches(')');
+        k.chars().all(|c| matches!(c, 'X' | 'x' | '×' | '*')) && !k.is_empty()
+            || matches!(
+                k,
+                "签章"
+                    | "盖章"
+                    | "签字"
+                    | "签名"
+                    | "签字盖章"
+                    | "单位盖章"
+                    | "请填写"
+                    | "填写"
+                    | "年月日"
+            )
+            || (seal.len() < k.len() || k.starts_with("单位"))
+                && seal.chars().count() <= 6
+                && ["公章", "盖章", "签章", "签字"]
+                    .iter()
+                    .any(|w| seal.ends_with(w))
+    }
+
+    /// Characters the text rules treat specially, with plain ones around them.
+    const TRICKY: &str = "[ a-zX1:*\t\n\u{3000}\u{a0}\u{85}\u{1680}\u{2000}\u{200b}\u{2028}\u{202f}\u{205f}\u{feff}＊★☆：（）ＸｘⅩ×—–−═≧≦〜、。《》“”…①⑳一二十０９财政资金签盖章填写年月日公单位\u{4dbf}\u{4e00}\u{9fff}\u{a000}\u{f900}\u{20000}]{0,24}";
+
     proptest! {
+        #[test]
+        fn label_key_matches_the_per_character_rule(s in TRICKY) {
+            prop_assert_eq!(label_key(&s), label_key_by_chars(&s));
+        }
+
+        #[test]
+        fn label_key_matches_on_any_text(s in any::<String>()) {
+            prop_assert_eq!(label_key(&s), label_key_by_chars(&s));
+        }
+
+        #[test]
+        fn has_space_matches_the_per_character_rule(s in TRICKY) {
+            prop_assert_eq!(has_space(&s), s.chars().any(is_space));
+        }
+
+        #[test]
+        fn has_space_on_any_text(s in any::<String>()) {
+            prop_assert_eq!(has_space(&s), s.chars().any(is_space));
+        }
+
+        #[test]
+        fn fold_width_matches_the_per_character_rule(s in TRICKY) {
+            prop_assert_eq!(fold_width(&s), s.chars().map(fold_char).collect::<String>());
+        }
+
+        #[test]
+        fn is_prompt_prefilter_changes_nothing(s in TRICKY) {
+            prop_assert_eq!(is_prompt(&s), is_prompt_without_prefilter(&s));
+        }
+
         #[test]
         fn clean_is_idempotent_and_trimmed(s in "[ a-z\u{3000}财政资金\n\t]{0,30}") {
             let once = clean(&s);
