@@ -52,10 +52,8 @@ fn has_space(s: &str) -> bool {
     while i < b.len() {
         match b[i] {
             0x09..=0x0D | b' ' => return true,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
-                if s[i..].chars().next().is_some_and(is_space) {
-                    return true;
-                }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF if s[i..].chars().next().is_some_and(is_space) => {
+                return true;
             }
             _ => {}
         }
