@@ -14,6 +14,7 @@ mod flat;
 mod header;
 mod indicators;
 pub mod lexicon;
+mod memo;
 mod notes;
 pub mod target;
 pub mod text;

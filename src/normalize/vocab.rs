@@ -2,7 +2,10 @@
 //! decorations and one-edit typos. A label that matches nothing is kept as
 //! written; nothing is forced onto the nearest name.
 
+use super::memo::{memo, MemoMap};
 use super::text::{clean, fold_width, split_bracket};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 pub const LEVEL1: &[&str] = &["产出指标", "效益指标", "满意度指标", "成本指标"];
 
@@ -126,6 +129,19 @@ pub const OTHER_LEVEL: &str = "vocabulary: a name of the other level, kept where
 
 /// Maps a level label to its canonical name.
 pub fn canonical(raw: &str, level: Level) -> Canonical {
+    thread_local! {
+        static LEVEL1: MemoMap<Canonical> = RefCell::new(HashMap::default());
+        static LEVEL2: MemoMap<Canonical> = RefCell::new(HashMap::default());
+    }
+    // Each row of a grid names its levels again (the merged 产出指标).
+    let known = match level {
+        Level::One => &LEVEL1,
+        Level::Two => &LEVEL2,
+    };
+    memo(known, raw, |raw| match_level(raw, level))
+}
+
+fn match_level(raw: &str, level: Level) -> Canonical {
     let written = clean(raw);
     let key = strip_decorations(raw);
     let (own, other) = lists(level);
