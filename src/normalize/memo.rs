@@ -7,8 +7,10 @@ use std::thread::LocalKey;
 
 pub type MemoMap<V> = RefCell<HashMap<Box<str>, V, BuildFx>>;
 
-/// Distinct texts a thread remembers per memo before it starts afresh.
-const MEMO_CAP: usize = 4096;
+/// Distinct texts a thread remembers per memo before it starts afresh. Small:
+/// a table has some fifty labels, and a file built to make every text
+/// collide in the hash costs at most this many comparisons per cell.
+const MEMO_CAP: usize = 1024;
 
 /// `f(text)`, computed once per distinct text and thread. The same labels
 /// recur in every table and in every file (项目名称, 三级指标), and the
