@@ -1105,11 +1105,14 @@ fn find_next_item(s: &str) -> Option<usize> {
 
 /// Fields derived from others: year, fund level, kind from the grid.
 pub fn derive(t: &mut Table) {
+    // `2024年`, and `2019 年度` as typed with spaces.
     let year_at = |s: &str| -> Option<i32> {
         let b = s.as_bytes();
-        (b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年'))
-            .then(|| s[..4].parse().ok())
-            .flatten()
+        (b.len() >= 7
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && s[4..].trim_start_matches(' ').starts_with('年'))
+        .then(|| s[..4].parse().ok())
+        .flatten()
     };
     // A project code may be glued to the name: `51011723T000007943391-2023年…`.
     let name = t.project_name.as_deref().map(|n| {

@@ -176,6 +176,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             }
         }
     }
+    side_by_side_periods(grid, row, &mut columns);
     // A role named twice: the column the lexicon ranks first keeps it (比较符
     // over 指标方向), else the leftmost; the others go to extra.
     let ranks: Vec<(u8, usize)> = columns
@@ -188,7 +189,8 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         if let Some(r) = *role {
             let better =
                 (0..roles.len()).any(|k| k != i && roles[k] == Some(r) && ranks[k] < ranks[i]);
-            if !matches!(r, Column::Field | Column::ActualPart) && better {
+            // Known columns all go to extra under their own names anyway.
+            if !matches!(r, Column::Field | Column::ActualPart | Column::Known) && better {
                 *role = None;
             }
         }
@@ -207,6 +209,104 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         fields,
         long_term,
     })
+}
+
+/// The period a label names: `Some(Some(word))` for more than the year
+/// (中期滚动目标 → 中期), `Some(None)` for the year (年度目标), else `None`.
+fn period_of(text: &str) -> Option<Option<&'static str>> {
+    let k = label_key(text);
+    let k = super::text::split_bracket(&k).0;
+    if let Some(w) = super::lexicon::MULTI_YEAR.iter().find(|w| k.contains(*w)) {
+        return Some(Some(w));
+    }
+    ["年度", "本年", "当年", "全年"]
+        .iter()
+        .any(|w| k.contains(w))
+        .then_some(None)
+}
+
+/// Two grids side by side under one header (东莞: the shared 一级 column,
+/// then 二级 | 三级 | 指标值 under the 中期 goal and 二级 | 三级 | 指标值 under
+/// the 年度 goal): each of two or more roles is named twice, the second
+/// time from one column on. The half whose period is more than the year,
+/// told by its own headers or by the cells spanning each half above the
+/// header, becomes context: its columns are kept in each indicator's extra as
+/// `中期/<header>`; the year's half is read.
+fn side_by_side_periods(grid: &Grid, row: u32, columns: &mut [(Option<Column>, String)]) {
+    let halved = |r: &Option<Column>| {
+        matches!(
+            r,
+            Some(
+                Column::Level2
+                    | Column::Level3
+                    | Column::Target
+                    | Column::TargetText
+                    | Column::Description
+            )
+        )
+    };
+    let mut first_left = usize::MAX;
+    let mut split = usize::MAX;
+    let mut repeated = 0;
+    for (c, (r, _)) in columns.iter().enumerate() {
+        if !halved(r) {
+            continue;
+        }
+        if let Some(first) = columns[..c].iter().position(|(r2, _)| r2 == r) {
+            repeated += 1;
+            first_left = first_left.min(first);
+            split = split.min(c);
+        }
+    }
+    if repeated < 2 {
+        return;
+    }
+    let last_right = columns
+        .iter()
+        .rposition(|(r, _)| halved(r))
+        .unwrap_or(split);
+    let left = first_left..split;
+    let right = split..last_right + 1;
+    let half_period = |cols: &std::ops::Range<usize>| {
+        let found: Vec<_> = columns[cols.clone()]
+            .iter()
+            .filter_map(|(_, t)| period_of(t))
+            .collect();
+        found
+            .iter()
+            .find(|p| p.is_some())
+            .or(found.first())
+            .copied()
+    };
+    let (mut lp, mut rp) = (half_period(&left), half_period(&right));
+    // Else the cells above the header that span each half: 中期滚动目标 | 年度目标.
+    let split_col = split as u32;
+    for r in (row.saturating_sub(6)..row).rev() {
+        if lp.is_some() || rp.is_some() {
+            break;
+        }
+        let starts_here = matches!(grid.slot(r, split_col), Slot::Anchor { .. });
+        if !starts_here || split_col == 0 {
+            continue;
+        }
+        if let (Some(l), Some(rt)) = (grid.text_at(r, split_col - 1), grid.text_at(r, split_col)) {
+            lp = period_of(l);
+            rp = period_of(rt);
+        }
+    }
+    let context = match (lp, rp) {
+        (Some(Some(w)), p) if p != Some(Some(w)) => Some((left, w)),
+        (p, Some(Some(w))) if p != Some(Some(w)) => Some((right, w)),
+        _ => None,
+    };
+    if let Some((cols, word)) = context {
+        for (r, header) in &mut columns[cols] {
+            if r.is_some() {
+                *r = Some(Column::Known);
+                *header = format!("{word}/{header}");
+            }
+        }
+    }
 }
 
 /// Whether a row reads as an indicator row under `map` (for grids that

@@ -201,6 +201,8 @@ const LEXICON: &[Term] = &[
     f("年度主要目标", H::Goals, 1),
     f("项目总目标", H::Known, 1),
     f("总体目标", H::Goals, 2),
+    // 中期滚动目标 (Guangdong): the multi-year rolling goal, read as 中期 + this.
+    f("滚动目标", H::Goals, 2),
     f("项目绩效目标", H::Goals, 2),
     f("项目资金", H::Section, 1),
     f("资金情况", H::Section, 1),
@@ -358,7 +360,7 @@ const YEARLY: &[&str] = &[
     "(调整)",
     "调整后",
 ];
-const MULTI_YEAR: &[&str] = &["中期", "实施期", "项目期", "长期", "整体"];
+pub const MULTI_YEAR: &[&str] = &["中期", "实施期", "项目期", "长期", "整体"];
 const KIND: &[&str] = &["预期", "计划", "绩效", "目标"];
 const SUFFIXES: &[&str] = &["说明", "及单位", "(必填)"];
 
@@ -486,14 +488,16 @@ fn match_header_label(text: &str) -> Option<Matched> {
         _ => {
             // 下达中央预算内投资（万元）: NDRC's yearly amount.
             let (head, b) = split_bracket(k);
-            if !(head.starts_with("下达") && head.contains("投资")) {
-                return None;
-            }
             let q = Qualifiers {
                 brackets: b.map(|b| vec![b.to_string()]).unwrap_or_default(),
                 ..Default::default()
             };
-            (H::Total, 1, q)
+            if head.starts_with("下达") && head.contains("投资") {
+                (H::Total, 1, q)
+            } else {
+                let multi_year = requested_amount(head)?;
+                (H::Total, 2, Qualifiers { multi_year, ..q })
+            }
         }
     };
     // A multi-year period turns the year's money and goals into context.
@@ -513,6 +517,46 @@ fn match_header_label(text: &str) -> Option<Matched> {
         sub_item,
         money_unit,
     })
+}
+
+const GOVERNMENT_LEVELS: &[&str] = &[
+    "中央", "省级", "省", "市级", "市", "县级", "县", "区级", "区", "本级",
+];
+
+/// `本年度申请市财政预算资金`, `申报省级资金`: the amount a project asks for,
+/// which is its total (a part of it is written 其中…). `Some(true)` when the
+/// period is more than the year (中期申请资金, 中期市财政预算).
+fn requested_amount(key: &str) -> Option<bool> {
+    let mut k = key;
+    let mut multi_year = false;
+    for (list, multi) in [(YEARLY, false), (MULTI_YEAR, true)] {
+        if let Some(rest) = list.iter().find_map(|p| k.strip_prefix(p)) {
+            k = rest;
+            multi_year |= multi;
+        }
+    }
+    // A multi-year figure needs no 申请 (中期市财政预算): it is context.
+    let k = match k.strip_prefix("申请").or_else(|| k.strip_prefix("申报")) {
+        Some(rest) => rest,
+        None if multi_year => k,
+        None => return None,
+    };
+    let k = GOVERNMENT_LEVELS
+        .iter()
+        .find_map(|l| k.strip_prefix(l))
+        .unwrap_or(k);
+    matches!(
+        k,
+        "资金"
+            | "金额"
+            | "预算"
+            | "预算资金"
+            | "财政资金"
+            | "财政预算资金"
+            | "财政预算"
+            | "财政拨款"
+    )
+    .then_some(multi_year)
 }
 
 /// Words that name money only inside a money section (项目资金申请（万元） |
@@ -563,7 +607,8 @@ static TERM_CHARS: LazyLock<Vec<u64>> = LazyLock::new(|| {
         .chain(MULTI_YEAR.iter().copied())
         .chain(KIND.iter().copied())
         .chain(SUFFIXES.iter().copied())
-        .chain(["其中一二三四五六七八九十年"]);
+        .chain(GOVERNMENT_LEVELS.iter().copied())
+        .chain(["其中一二三四五六七八九十年", "申请申报"]);
     for ch in words.flat_map(str::chars) {
         if let Some(i) = cjk_index(ch) {
             bits[i / 64] |= 1 << (i % 64);
@@ -831,6 +876,42 @@ mod tests {
         );
         assert_eq!(header_label("267101天津市武清区人民检察院"), None);
         assert_eq!(header_label("0.80"), None);
+    }
+
+    #[test]
+    fn requested_amounts_by_their_words() {
+        let m = header_label("本年度申请市财政预算资金(万元)").unwrap();
+        assert_eq!(
+            (m.label, m.money_unit.as_deref()),
+            (HeaderLabel::Total, Some("万元"))
+        );
+        for total in [
+            "申请资金",
+            "申报省级资金",
+            "年度申请财政资金",
+            "本年申请县财政拨款",
+        ] {
+            assert_eq!(
+                header_label(total).map(|m| m.label),
+                Some(HeaderLabel::Total),
+                "{total}"
+            );
+        }
+        for context in ["中期市财政预算(万元)", "中期申请资金"] {
+            assert_eq!(
+                header_label(context).map(|m| m.label),
+                Some(HeaderLabel::MultiYearTotal),
+                "{context}"
+            );
+        }
+        // Without 申请, a level's money this year is no total: 其中 may follow.
+        for not in ["市财政预算", "申请理由", "申请市长"] {
+            assert_ne!(
+                header_label(not).map(|m| m.label),
+                Some(HeaderLabel::Total),
+                "{not}"
+            );
+        }
     }
 
     #[test]
