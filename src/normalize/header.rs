@@ -141,9 +141,11 @@ fn parse_unit(text: &str) -> Option<(Option<String>, String)> {
             if let Some(end) = rest.find(close) {
                 let code = &rest[..end];
                 let name = rest[end + close.len()..].trim();
+                // `(2020)年度` is a year, not a unit code.
                 if !code.is_empty()
                     && code.chars().all(|c| c.is_ascii_alphanumeric())
                     && !name.is_empty()
+                    && !name.starts_with('年')
                 {
                     return Some((Some(code.to_string()), name.to_string()));
                 }
@@ -881,14 +883,17 @@ pub fn unplaced_row(g: &Grid, r: u32, notes: &mut Vec<Note>) {
     }
 }
 
-/// `附件:`, `附件2`: the document's attachment mark above a table, read
+/// `附件:`, `附件2`, `附表1`: the document's attachment mark above a table, read
 /// with the title lines (the title drops it).
 fn is_attachment_mark(v: &str) -> bool {
-    label_key(v).strip_prefix("附件").is_some_and(|rest| {
-        rest.trim_start_matches(|c: char| c.is_ascii_digit())
-            .trim_end_matches(':')
-            .is_empty()
-    })
+    let k = label_key(v);
+    k.strip_prefix("附件")
+        .or_else(|| k.strip_prefix("附表"))
+        .is_some_and(|rest| {
+            rest.trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches(':')
+                .is_empty()
+        })
 }
 
 /// A line that only gives a year or a bracketed subtitle: `（2026年度）`.
@@ -896,12 +901,14 @@ fn is_subtitle(l: &str) -> bool {
     let k = label_key(l);
     let bracketed =
         (k.starts_with('(') && k.ends_with(')')) || (k.starts_with('【') && k.ends_with('】'));
-    let year_only = k
+    // `2026年度`, and `(2020)年度` with the year in brackets.
+    let bare: String = k.chars().filter(|c| !matches!(c, '(' | ')')).collect();
+    let year_only = bare
         .trim_end_matches("年度")
         .trim_end_matches('年')
         .chars()
         .all(|c| c.is_ascii_digit())
-        && k.starts_with(|c: char| c.is_ascii_digit());
+        && bare.starts_with(|c: char| c.is_ascii_digit());
     (bracketed || year_only) && k.chars().count() <= 30
 }
 
@@ -921,7 +928,10 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
         title.push_str(&clean(next));
     }
     // 附件1 / 附件1： prefixes.
-    if let Some(rest) = title.strip_prefix("附件") {
+    if let Some(rest) = title
+        .strip_prefix("附件")
+        .or_else(|| title.strip_prefix("附表"))
+    {
         let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
         title = rest
             .trim_start_matches(['：', ':', '、', '.'])
@@ -1061,7 +1071,7 @@ fn split_goals(text: &str) -> Vec<String> {
         // Split `1.xx 2.yy` written on one line at each new item number.
         let mut pieces = Vec::new();
         loop {
-            let stripped = strip_numbering(rest);
+            let stripped = strip_item_mark(rest);
             let body_start = rest.len() - stripped.len();
             let next = find_next_item(&rest[body_start..]).map(|k| k + body_start);
             match next {
@@ -1076,7 +1086,7 @@ fn split_goals(text: &str) -> Vec<String> {
             }
         }
         for p in pieces {
-            let item = strip_numbering(p).trim_end_matches(['；', ';', '，', ',']);
+            let item = strip_item_mark(p).trim_end_matches(['；', ';', '，', ',']);
             if let Some(v) = value(item) {
                 items.push(v);
             }
@@ -1085,16 +1095,33 @@ fn split_goals(text: &str) -> Vec<String> {
     items
 }
 
-/// Byte offset of the next `N.`/`N、`/`（N）` item start inside a line,
-/// only after sentence punctuation or a space.
+/// A goal's item mark removed: a numbering (`1.`, `（2）`) or a template's
+/// `目标1：` / `目标二:` (the word, a numeral and a colon).
+fn strip_item_mark(s: &str) -> &str {
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix("目标") {
+        let after = rest.trim_start_matches(|c: char| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c)
+        });
+        if after.len() < rest.len() {
+            if let Some(body) = after.strip_prefix([':', '：']) {
+                return body.trim_start();
+            }
+        }
+    }
+    strip_numbering(t)
+}
+
+/// Byte offset of the next `N.`/`N、`/`（N）`/`目标N：` item start inside a
+/// line, only after sentence punctuation or a space.
 fn find_next_item(s: &str) -> Option<usize> {
     let mut prev: Option<char> = None;
     for (i, c) in s.char_indices() {
         if prev.is_some_and(|p| "；;。 ".contains(p))
-            && (c.is_ascii_digit() || c == '（' || c == '(')
+            && (c.is_ascii_digit() || c == '（' || c == '(' || c == '目')
         {
             let tail = &s[i..];
-            if strip_numbering(tail).len() < tail.len() {
+            if strip_item_mark(tail).len() < tail.len() {
                 return Some(i);
             }
         }
@@ -1169,6 +1196,7 @@ mod tests {
             Some((Some("505006".into()), "州民政局".into()))
         );
         assert_eq!(parse_unit("2024年项目"), None);
+        assert_eq!(parse_unit("(2020)年度"), None);
         assert!(looks_like_unit_name("天津市武清区人民检察院"));
     }
 
@@ -1209,5 +1237,10 @@ mod tests {
             vec!["完成A", "完成B", "完成C"]
         );
         assert_eq!(split_goals("目标一\n\n目标二"), vec!["目标一", "目标二"]);
+        assert_eq!(
+            split_goals("目标1:建成冷库;目标2:购置设备;目标3：接入高压线。"),
+            vec!["建成冷库", "购置设备", "接入高压线。"]
+        );
+        assert_eq!(split_goals("目标明确：做好A"), vec!["目标明确：做好A"]);
     }
 }

@@ -408,6 +408,21 @@ fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Quali
             }
         }
     }
+    // An alternative in brackets inside the name: `专项(项目)名称` is a
+    // 专项名称 or a 项目名称.
+    if let Some(open) = k.find('(').filter(|&i| i > 0) {
+        if let Some(close) = k[open..].find(')').map(|i| open + i) {
+            let (a, b, c) = (&k[..open], &k[open + 1..close], &k[close + 1..]);
+            if !b.is_empty() && !c.is_empty() {
+                for alt in [format!("{a}{c}"), format!("{b}{c}")] {
+                    if let Some(t) = hit(&alt) {
+                        q.brackets.push(b.to_string());
+                        return Some((t, q));
+                    }
+                }
+            }
+        }
+    }
     // A leading year: `2024年度…`, `2024年…`.
     if let Some(rest) = strip_leading_year(k) {
         k = rest;
@@ -494,6 +509,8 @@ fn match_header_label(text: &str) -> Option<Matched> {
             };
             if head.starts_with("下达") && head.contains("投资") {
                 (H::Total, 1, q)
+            } else if let Some(unit) = unit_at_level(k) {
+                unit
             } else {
                 let multi_year = requested_amount(head)?;
                 (H::Total, 2, Qualifiers { multi_year, ..q })
@@ -522,6 +539,30 @@ fn match_header_label(text: &str) -> Option<Matched> {
 const GOVERNMENT_LEVELS: &[&str] = &[
     "中央", "省级", "省", "市级", "市", "县级", "县", "区级", "区", "本级",
 ];
+
+/// `区级主管部门`, `市级主管部门`: a unit label under a level of government.
+/// When a table names several, the most specific runs the project (the
+/// district's office over the city's): its priority is the label's, and
+/// each level above ranks one lower.
+fn unit_at_level(key: &str) -> Option<(HeaderLabel, u8, Qualifiers)> {
+    const RANKED: &[(&str, u8)] = &[
+        ("区级", 0),
+        ("县级", 0),
+        ("区", 0),
+        ("县", 0),
+        ("市级", 1),
+        ("市", 1),
+        ("省级", 2),
+        ("省", 2),
+        ("中央", 3),
+    ];
+    let (rest, rank) = RANKED
+        .iter()
+        .find_map(|(l, r)| key.strip_prefix(l).map(|rest| (rest, *r)))?;
+    let (t, q) = read(rest, |t| t.field.is_some_and(|(l, _)| l == H::Unit))?;
+    let (label, priority) = t.field?;
+    Some((label, priority.saturating_add(rank), q))
+}
 
 /// `本年度申请市财政预算资金`, `申报省级资金`: the amount a project asks for,
 /// which is its total (a part of it is written 其中…). `Some(true)` when the

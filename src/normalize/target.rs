@@ -136,7 +136,10 @@ pub fn parse_target(raw: &str) -> Option<TargetValue> {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let s = folded.trim_start_matches(['★', '☆', '*']);
+    // A value typed as a sentence ends with its full stop: `95%以上。`.
+    let s = folded
+        .trim_start_matches(['★', '☆', '*'])
+        .trim_end_matches(['。', '.', ';', ',', '、']);
     let (op, rest) = leading_op(s);
     let qualitative = || TargetValue {
         raw: raw.to_string(),
@@ -245,6 +248,8 @@ mod tests {
             "不少于95%",
             "至少95%",
             "95%以上",
+            "95%以上。",
+            "≥95%；",
             "≥９５％",
             "=>95%",
         ] {
