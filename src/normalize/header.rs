@@ -658,8 +658,18 @@ pub fn read_header(
                 j += 1;
                 continue;
             }
+            // A label's value is the cell right after it: when the file has
+            // no cell there (财政事权 | · | 政策任务), the label is empty and the
+            // next label keeps its own value.
+            let after = match g.slot(r, c) {
+                Slot::Anchor { span, .. } => c + span.cols.max(1),
+                _ => c + 1,
+            };
+            let adjacent_empty = matches!(g.slot(r, after), Slot::Empty)
+                && cells.get(j + 1).is_some_and(|(nc, _)| *nc > after);
             let next_value = cells
                 .get(j + 1)
+                .filter(|_| !adjacent_empty)
                 .filter(|(_, nt)| {
                     header_label(nt).is_none()
                         && inline_pair(nt).is_none()
@@ -686,13 +696,21 @@ pub fn read_header(
                         continue;
                     }
                 }
-                match next_value {
+                // 资金需求(万元) | 2021年金额 | …: a money section's label heads
+                // the pairs after it on its row.
+                let heads_pairs = m.label == HeaderLabel::Section && cells.len() >= j + 3;
+                match next_value.filter(|_| !heads_pairs) {
                     Some(v) => {
                         acc.apply(&m, t, v, c);
                         j += 2;
                     }
                     None => {
                         match section_of(&m) {
+                            Some(s) if heads_pairs => {
+                                // Its money unit (万元) is read.
+                                acc.apply(&m, t, "", c);
+                                section = Some(s);
+                            }
                             Some(s) => section = Some(s),
                             None => acc.apply(&m, t, "", c),
                         }
@@ -721,6 +739,10 @@ pub fn read_header(
                 section,
                 Some((HeaderLabel::FundUse, _)) | Some((HeaderLabel::Goals, _))
             );
+            if label_like && adjacent_empty && !free_text_section {
+                j += 1;
+                continue;
+            }
             if let Some(v) =
                 next_value.filter(|v| label_like && !free_text_section && !v.trim().is_empty())
             {
@@ -747,7 +769,9 @@ pub fn read_header(
 
 /// An unknown label: short, no digits, not a title.
 fn label_like(t: &str) -> bool {
-    let k = label_key(t);
+    let key = label_key(t);
+    // `2021年金额`: a year before a label is part of it.
+    let k = strip_leading_year(&key).unwrap_or(&key);
     let n = k.chars().count();
     (2..=16).contains(&n) && !k.chars().any(|ch| ch.is_ascii_digit()) && !names_a_table(t)
 }

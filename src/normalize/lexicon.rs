@@ -190,6 +190,9 @@ const LEXICON: &[Term] = &[
     f("资金用途", H::FundUse, 1),
     f("预算规模及资金用途", H::FundUse, 1),
     f("项目资金用途", H::FundUse, 1),
+    f("用途范围", H::FundUse, 2),
+    f("资金用途范围", H::FundUse, 1),
+    f("资金使用范围", H::FundUse, 2),
     // Goals: the year's target first; a bare 总体目标 only without one.
     f("绩效目标", H::Goals, 1),
     f("年度目标", H::Goals, 1),
@@ -211,6 +214,8 @@ const LEXICON: &[Term] = &[
     f("资金来源", H::Section, 1),
     f("项目资金申请", H::Section, 1),
     f("资金申请", H::Section, 1),
+    f("资金需求", H::Section, 1),
+    f("项目资金需求", H::Section, 1),
     f("总体资金情况", H::Section, 1),
     f("资金总额及构成", H::Section, 1),
     f("资金构成", H::Section, 1),
