@@ -515,6 +515,29 @@ pub fn read_header(
             }
             _ => {}
         }
+        // An unknown name merged down beside rows of pairs (项目实施计划 over
+        // 组织实施单位 | … / 项目实施单位 | …) groups them: its unknown labels
+        // are kept as `name/label`, known ones are read as fields.
+        let group = match g.slot(r, 0) {
+            Slot::Anchor { text, span } if start == 0 && span.rows >= 2 => Some(text.as_str()),
+            Slot::Covered { anchor } if anchor.col == 0 => match g.slot(anchor.row, 0) {
+                Slot::Anchor { text, span } if span.rows >= 2 => Some(text.as_str()),
+                _ => None,
+            },
+            _ => None,
+        }
+        .filter(|t| section.is_none() && header_label(t).is_none() && label_like(t))
+        .filter(|_| {
+            cells
+                .iter()
+                .filter(|(c, t)| *c > 0 && !t.trim().is_empty())
+                .count()
+                >= 2
+        })
+        .map(clean);
+        if group.is_some() && matches!(g.slot(r, 0), Slot::Anchor { .. }) {
+            start = 1;
+        }
         let alone = cells.iter().filter(|(_, t)| !t.trim().is_empty()).count() == 1;
         heading = match section {
             Some((HeaderLabel::Goals | HeaderLabel::FundUse, _)) if alone && start == 1 => section,
@@ -743,11 +766,25 @@ pub fn read_header(
                 j += 1;
                 continue;
             }
-            if let Some(v) =
-                next_value.filter(|v| label_like && !free_text_section && !v.trim().is_empty())
+            // 资金性质 | 一般公共预算 at the end of a row: a known label with
+            // nothing after it is this label's value.
+            let last_value = cells
+                .get(j + 1)
+                .filter(|_| j + 2 == cells.len() && !adjacent_empty)
+                .filter(|(_, nt)| {
+                    header_label(nt).is_some_and(|m| section_of(&m).is_none())
+                        && inline_pair(nt).is_none()
+                })
+                .map(|(_, nt)| *nt);
+            if let Some(v) = next_value
+                .or(last_value)
+                .filter(|v| label_like && !free_text_section && !v.trim().is_empty())
             {
                 if let Some(v) = value(v) {
-                    acc.unknown_pair(t, v);
+                    match &group {
+                        Some(name) => acc.unknown_pair(&format!("{name}/{}", clean(t)), v),
+                        None => acc.unknown_pair(t, v),
+                    }
                 }
                 j += 2;
                 continue;
@@ -819,6 +856,18 @@ fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> O
         .is_some_and(|(_, t)| header_label(t).is_some())
     {
         return None;
+    }
+    // A block of pairs under a group name (项目实施计划 over 组织实施单位 | …,
+    // 项目实施单位 | …): a known label where an item's name would be.
+    if section.is_none() && merged {
+        if let Some((ic, _)) = labels.first() {
+            let pairs = (r + 1..r + span.rows)
+                .filter_map(|row| g.text_at(row, *ic))
+                .any(|t| header_label(t).is_some());
+            if pairs {
+                return None;
+            }
+        }
     }
     // A money matrix (an empty corner, then 年初预算数 | 全年预算数 …) is read
     // by `read_header`; a money sub-table names its item column (收入构成).
