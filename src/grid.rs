@@ -54,53 +54,105 @@ pub enum VMerge {
     Continue,
 }
 
-/// Lays one cell of word-processor row `r` (docx, doc) at the end of
-/// `slots`, `rows` being the rows laid out so far. A vertical-merge
-/// continuation extends the anchor right above it, when that anchor starts
-/// in the same column; otherwise the cell stands alone with its column span.
-pub fn push_word_cell(
-    rows: &mut [Vec<Slot>],
-    slots: &mut Vec<Slot>,
-    r: u32,
+/// A word-processor table (docx, doc) laid out row by row straight into
+/// the grid's slots, its width known before the first cell: no per-row
+/// vectors padded and copied afterwards.
+pub struct WordGrid {
     cols: u32,
-    vmerge: VMerge,
-    text: String,
-) {
-    let col = slots.len() as u32;
-    let continues = vmerge == VMerge::Continue;
-    match continues.then(|| anchor_above(rows, r, col)).flatten() {
-        Some(anchor) => {
-            if let Some(Slot::Anchor { span, .. }) = rows
-                .get_mut(anchor.row as usize)
-                .and_then(|row| row.get_mut(anchor.col as usize))
-            {
-                span.rows = r - anchor.row + 1;
-            }
-            slots.extend((0..cols).map(|_| Slot::Covered { anchor }));
-        }
-        None => {
-            slots.push(Slot::Anchor {
-                text,
-                span: Span { rows: 1, cols },
-            });
-            slots.extend((1..cols).map(|_| Slot::Covered {
-                anchor: Pos { row: r, col },
-            }));
-        }
-    }
+    row: u32,
+    slots: Vec<Slot>,
 }
 
-/// The anchor of the merge a continuation at (`row`, `col`) joins: the cell
-/// right above, or what that cell is covered by, when it starts in the same
-/// column.
-fn anchor_above(rows: &[Vec<Slot>], row: u32, col: u32) -> Option<Pos> {
-    let above = rows.get(row.checked_sub(1)? as usize)?.get(col as usize)?;
-    let anchor = match above {
-        Slot::Anchor { .. } => Pos { row: row - 1, col },
-        Slot::Covered { anchor } => *anchor,
-        Slot::Empty => return None,
-    };
-    (anchor.col == col).then_some(anchor)
+impl WordGrid {
+    /// Room for `rows` × `cols` slots; the caller has checked that area
+    /// against the limits.
+    pub fn new(rows: usize, cols: u32) -> WordGrid {
+        WordGrid {
+            cols,
+            row: 0,
+            slots: Vec::with_capacity(rows * cols as usize),
+        }
+    }
+
+    /// The column the next cell of the current row lands in.
+    fn col(&self) -> u32 {
+        (self.slots.len() - self.row as usize * self.cols as usize) as u32
+    }
+
+    /// Leaves the current row empty up to column `col` (`gridBefore`, or a
+    /// gap between cells).
+    pub fn skip_to(&mut self, col: u32) {
+        let col = col.min(self.cols);
+        let at = self.row as usize * self.cols as usize + col as usize;
+        if at > self.slots.len() {
+            self.slots.resize(at, Slot::Empty);
+        }
+    }
+
+    /// Lays one cell `cols` wide at the end of the current row. A
+    /// vertical-merge continuation extends the anchor right above it, when
+    /// that anchor starts in the same column; otherwise the cell stands
+    /// alone with its column span.
+    pub fn push_cell(&mut self, cols: u32, vmerge: VMerge, text: String) {
+        let (r, col) = (self.row, self.col());
+        // Widths are summed before the grid is made, so this only guards.
+        let cols = cols.min(self.cols - col);
+        if cols == 0 {
+            return;
+        }
+        let continues = vmerge == VMerge::Continue;
+        match continues.then(|| self.anchor_above(col)).flatten() {
+            Some(anchor) => {
+                let at = anchor.row as usize * self.cols as usize + anchor.col as usize;
+                if let Some(Slot::Anchor { span, .. }) = self.slots.get_mut(at) {
+                    span.rows = r - anchor.row + 1;
+                }
+                self.slots
+                    .extend((0..cols).map(|_| Slot::Covered { anchor }));
+            }
+            None => {
+                self.slots.push(Slot::Anchor {
+                    text,
+                    span: Span { rows: 1, cols },
+                });
+                self.slots.extend((1..cols).map(|_| Slot::Covered {
+                    anchor: Pos { row: r, col },
+                }));
+            }
+        }
+    }
+
+    /// The anchor of the merge a continuation at `col` of the current row
+    /// joins: the cell right above, or what that cell is covered by, when
+    /// it starts in the same column.
+    fn anchor_above(&self, col: u32) -> Option<Pos> {
+        let above = self.row.checked_sub(1)?;
+        let slot = self
+            .slots
+            .get(above as usize * self.cols as usize + col as usize)?;
+        let anchor = match slot {
+            Slot::Anchor { .. } => Pos { row: above, col },
+            Slot::Covered { anchor } => *anchor,
+            Slot::Empty => return None,
+        };
+        (anchor.col == col).then_some(anchor)
+    }
+
+    /// Pads the current row to the grid's width and starts the next.
+    pub fn end_row(&mut self) {
+        self.skip_to(self.cols);
+        self.row += 1;
+    }
+
+    pub fn finish(self, locator: String) -> Grid {
+        Grid {
+            rows: self.row,
+            cols: self.cols,
+            slots: self.slots,
+            locator,
+            row_locators: None,
+        }
+    }
 }
 
 /// One table as the file lays it out, row-major, `rows × cols` slots.

@@ -12,7 +12,7 @@
 //! against what the streams hold before it is used.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{push_word_cell, Block, Grid, Slot, VMerge};
+use crate::grid::{Block, Grid, VMerge, WordGrid};
 use crate::limits::Limits;
 use std::io::{Cursor, Read};
 
@@ -785,22 +785,13 @@ fn build_grid(rows: Vec<RowCells>, locator: String, limits: &Limits) -> Result<G
     if total > limits.max_cells {
         return Err(Limits::exceeded("max_cells", limits.max_cells));
     }
-    let mut out: Vec<Vec<Slot>> = Vec::with_capacity(placed_rows.len());
-    for (r, placed) in placed_rows.into_iter().enumerate() {
-        let r = r as u32;
-        let mut slots: Vec<Slot> = Vec::new();
+    let mut grid = WordGrid::new(placed_rows.len(), width as u32);
+    for placed in placed_rows {
         for cell in placed {
-            slots.resize(cell.col, Slot::Empty);
-            push_word_cell(
-                &mut out,
-                &mut slots,
-                r,
-                cell.cols as u32,
-                cell.vmerge,
-                cell.text,
-            );
+            grid.skip_to(cell.col as u32);
+            grid.push_cell(cell.cols as u32, cell.vmerge, cell.text);
         }
-        out.push(slots);
+        grid.end_row();
     }
-    Ok(Grid::from_rows(out, locator))
+    Ok(grid.finish(locator))
 }

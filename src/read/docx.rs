@@ -18,7 +18,7 @@
 use super::package::{main_part, xml_bytes, Package};
 use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
-use crate::grid::{push_word_cell, Block, Grid, Slot, VMerge};
+use crate::grid::{Block, Grid, VMerge, WordGrid};
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
 
@@ -85,7 +85,10 @@ enum Elem {
 /// The local part of a qualified name: after `w:` without a search (almost
 /// every name), else after the first `:`.
 fn local(name: &str) -> &[u8] {
-    let b = name.as_bytes();
+    local_bytes(name.as_bytes())
+}
+
+fn local_bytes(b: &[u8]) -> &[u8] {
     if b.len() > 2 && b[1] == b':' {
         return &b[2..];
     }
@@ -96,34 +99,133 @@ fn local(name: &str) -> &[u8] {
 }
 
 fn elem(name: &str) -> Elem {
-    match local(name) {
-        b"p" => Elem::P,
-        b"r" => Elem::R,
-        b"t" => Elem::T,
-        b"tbl" => Elem::Tbl,
-        b"tr" => Elem::Tr,
-        b"tc" => Elem::Tc,
-        b"tab" | b"ptab" => Elem::Tab,
-        b"br" | b"cr" => Elem::Br,
-        b"noBreakHyphen" => Elem::NoBreakHyphen,
-        b"gridSpan" => Elem::GridSpan,
-        b"vMerge" => Elem::VMerge,
-        b"gridBefore" => Elem::GridBefore,
-        b"gridAfter" => Elem::GridAfter,
-        b"del" | b"moveFrom" | b"Fallback" | b"instrText" | b"delText" | b"tcPrChange"
-        | b"trPrChange" | b"tblPrChange" | b"tblPrExChange" | b"tblGridChange" | b"pPrChange"
-        | b"rPrChange" | b"sectPrChange" => Elem::Skip,
+    // By length first: most names (run and paragraph properties) are
+    // rejected after one comparison of the length and at most three of the
+    // bytes, instead of a walk down every alternative.
+    let b = local(name);
+    match b.len() {
+        1 => match b[0] {
+            b'p' => Elem::P,
+            b'r' => Elem::R,
+            b't' => Elem::T,
+            _ => Elem::Other,
+        },
+        2 => match b {
+            b"tr" => Elem::Tr,
+            b"tc" => Elem::Tc,
+            b"br" | b"cr" => Elem::Br,
+            _ => Elem::Other,
+        },
+        3 => match b {
+            b"tbl" => Elem::Tbl,
+            b"tab" => Elem::Tab,
+            b"del" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        4 => match b {
+            b"ptab" => Elem::Tab,
+            _ => Elem::Other,
+        },
+        6 => match b {
+            b"vMerge" => Elem::VMerge,
+            _ => Elem::Other,
+        },
+        7 => match b {
+            b"delText" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        8 => match b {
+            b"gridSpan" => Elem::GridSpan,
+            b"moveFrom" | b"Fallback" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        9 => match b {
+            b"gridAfter" => Elem::GridAfter,
+            b"instrText" | b"pPrChange" | b"rPrChange" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        10 => match b {
+            b"gridBefore" => Elem::GridBefore,
+            b"tcPrChange" | b"trPrChange" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        11 => match b {
+            b"tblPrChange" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        12 => match b {
+            b"sectPrChange" => Elem::Skip,
+            _ => Elem::Other,
+        },
+        13 => match b {
+            b"noBreakHyphen" => Elem::NoBreakHyphen,
+            b"tblPrExChange" | b"tblGridChange" => Elem::Skip,
+            _ => Elem::Other,
+        },
         _ => Elem::Other,
     }
 }
 
-/// The `val` attribute (any prefix), borrowed from the tag.
-fn val<'a>(e: &'a BytesStart) -> Option<std::borrow::Cow<'a, str>> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| local(a.key.0) == b"val")
-        .map(|a| a.value)
+/// The raw value of the first `val` attribute (any prefix), found in the
+/// tag's bytes the way quick-xml's attribute iterator (checks off) finds
+/// it, without building an attribute per key: `key = "value"` with XML
+/// whitespace around `=`; a key without `=` or an unquoted value is passed
+/// over; an unclosed quote ends the search.
+fn val<'a>(e: &'a BytesStart) -> Option<&'a str> {
+    attr_value(e.attributes_raw(), b"val")
+}
+
+fn attr_value<'a>(raw: &'a str, want: &[u8]) -> Option<&'a str> {
+    let b = raw.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\r' | b'\n' | b'\t');
+    let mut i = 0;
+    loop {
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        // The key's first byte is taken whatever it is (even `=`).
+        let key_start = i;
+        i += 1;
+        while i < b.len() && b[i] != b'=' && !ws(b[i]) {
+            i += 1;
+        }
+        let key = &b[key_start..i];
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        if b[i] != b'=' {
+            // A key alone: the next key starts here.
+            continue;
+        }
+        i += 1;
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        let quote = *b.get(i)?;
+        if quote != b'"' && quote != b'\'' {
+            // Unquoted: passed over up to the next whitespace.
+            while i < b.len() && !ws(b[i]) {
+                i += 1;
+            }
+            if i == b.len() {
+                return None;
+            }
+            continue;
+        }
+        let start = i + 1;
+        let end = start + b[start..].iter().position(|&c| c == quote)?;
+        if local_bytes(key) == want {
+            // Both ends are ASCII quotes, so on character boundaries.
+            return raw.get(start..end);
+        }
+        i = end + 1;
+    }
 }
 
 fn num_val(e: &BytesStart) -> u32 {
@@ -186,32 +288,36 @@ pub fn parse_document(xml: &[u8], limits: &Limits) -> Result<Vec<Block>> {
                 if skip_from.is_some() {
                     continue;
                 }
-                let el = elem(e.name().0);
-                if el == Elem::Skip {
-                    skip_from = Some(depth);
-                    continue;
+                match elem(e.name().0) {
+                    // Most elements: nothing to do on either tag.
+                    Elem::Other => {}
+                    Elem::Skip => skip_from = Some(depth),
+                    el => p.start(el, &e)?,
                 }
-                p.start(el, &e)?;
             }
             Event::Empty(e) => {
                 budget.element(true)?;
                 if skip_from.is_some() {
                     continue;
                 }
-                let el = elem(e.name().0);
-                // <w:p/> and <w:tc/> are whole elements too.
-                if matches!(el, Elem::P | Elem::Tc | Elem::Tr | Elem::Tbl) {
-                    p.start(el, &e)?;
-                    p.end(el)?;
-                } else {
-                    p.empty(el, &e);
+                match elem(e.name().0) {
+                    Elem::Other => {}
+                    // <w:p/> and <w:tc/> are whole elements too.
+                    el @ (Elem::P | Elem::Tc | Elem::Tr | Elem::Tbl) => {
+                        p.start(el, &e)?;
+                        p.end(el)?;
+                    }
+                    el => p.empty(el, &e),
                 }
             }
             Event::End(e) => {
                 if skip_from == Some(budget.depth) {
                     skip_from = None;
                 } else if skip_from.is_none() {
-                    p.end(elem(e.name().0))?;
+                    match elem(e.name().0) {
+                        Elem::Other => {}
+                        el => p.end(el)?,
+                    }
                 }
                 budget.close();
             }
@@ -298,7 +404,7 @@ impl Parser<'_> {
             }
             Elem::VMerge => {
                 if let Some(c) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                    c.vmerge = match val(e).as_deref() {
+                    c.vmerge = match val(e) {
                         Some("restart") => VMerge::Restart,
                         _ => VMerge::Continue,
                     };
@@ -402,11 +508,11 @@ impl Parser<'_> {
 /// Lays Word rows out on the column grid. All span arithmetic lives here.
 fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> {
     const MAX_COLS: u32 = 16_384;
-    let mut out: Vec<Vec<Slot>> = Vec::with_capacity(rows.len());
+    // Every row's width first: the grid is then laid out once, padded as
+    // it goes, with no per-row vectors.
     let mut total = 0u64;
-    for (r, row) in rows.into_iter().enumerate() {
-        let r = r as u32;
-        let mut slots: Vec<Slot> = Vec::new();
+    let mut cols = 0u32;
+    for row in &rows {
         let width = row
             .cells
             .iter()
@@ -416,22 +522,30 @@ fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> 
         if width > MAX_COLS || total > limits.max_cells {
             return Err(Limits::exceeded("max_cells", limits.max_cells));
         }
-        slots.resize(row.before as usize, Slot::Empty);
+        cols = cols.max(width);
+    }
+    // The padded area, checked before it is allocated: one wide row over
+    // many narrow ones is cheap to write and costly to pad.
+    if (rows.len() as u64).saturating_mul(u64::from(cols)) > limits.max_cells {
+        return Err(Limits::exceeded("max_cells", limits.max_cells));
+    }
+    let mut grid = WordGrid::new(rows.len(), cols);
+    for row in rows {
+        grid.skip_to(row.before);
         for cell in row.cells {
             let mut text = cell.text;
             text.truncate(text.trim_end_matches('\n').len());
-            push_word_cell(&mut out, &mut slots, r, cell.span, cell.vmerge, text);
+            grid.push_cell(cell.span, cell.vmerge, text);
         }
-        slots.resize(slots.len() + row.after as usize, Slot::Empty);
-        out.push(slots);
+        grid.end_row();
     }
-    super::grid_within(out, locator, limits)
+    Ok(grid.finish(locator))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::Span;
+    use crate::grid::{Slot, Span};
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
@@ -514,5 +628,44 @@ mod tests {
         let e = parse_document(&bad, &Limits::default()).unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::Corrupt);
         assert!(e.to_string().contains("UTF-8"), "{e}");
+    }
+
+    /// The `val` scanner finds what quick-xml's attribute iterator (checks
+    /// off, errors passed over) finds, on tags made of the pieces that
+    /// matter: keys with and without prefixes, both quotes, whitespace
+    /// around `=`, keys alone, unquoted and unclosed values.
+    #[test]
+    fn val_is_found_as_quick_xml_finds_it() {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            " ",
+            "\t",
+            "\n",
+            "=",
+            "\"",
+            "'",
+            "w:val",
+            "val",
+            "m:val",
+            "valx",
+            "x",
+            "2",
+            "restart",
+            " w:val=\"3\"",
+            " w:val='restart'",
+            " a=\"b\"",
+            "&amp;",
+        ]);
+        proptest!(|(pieces in prop::collection::vec(piece, 0..12))| {
+            let tag = format!("w:gridSpan {}", pieces.concat());
+            let e = BytesStart::from_content(tag.as_str(), "w:gridSpan".len());
+            let expected = e
+                .attributes()
+                .with_checks(false)
+                .flatten()
+                .find(|a| local(a.key.0) == b"val")
+                .map(|a| a.value.into_owned());
+            prop_assert_eq!(val(&e).map(str::to_string), expected, "{}", tag);
+        });
     }
 }
