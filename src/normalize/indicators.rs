@@ -136,6 +136,15 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             header_rows = 2;
         }
     }
+    // A header cell merged down past the header into the indicator rows
+    // (年度绩效目标(90分) beside 一级指标 | 二级指标 …) names the whole grid.
+    for c in 0..grid.cols() {
+        if let Slot::Anchor { span, .. } = grid.slot(row, c) {
+            if span.rows > header_rows && columns[c as usize].0.is_none() {
+                columns[c as usize].0 = Some(Column::GridLabel);
+            }
+        }
+    }
     // jixiao's own flat output, read back: every column by name.
     let headers: Vec<&str> = columns.iter().map(|(_, t)| t.as_str()).collect();
     if let Some(own) = super::lexicon::own_columns(&headers) {
@@ -342,6 +351,9 @@ struct FillDown {
     value: Option<String>,
     /// A note waiting for the first indicator that uses this label.
     note: Option<(String, String, &'static str)>,
+    /// The label's cell, noted as unplaced if no indicator ever uses it
+    /// (社会成本指标 over empty 三级 and value cells).
+    unused: Option<Note>,
 }
 
 impl FillDown {
@@ -425,17 +437,28 @@ pub fn read_rows(
             continue;
         }
         let mut new1 = false;
+        let label_cell = |c: u32, t: Option<&str>| {
+            t.and_then(value)
+                .map(|v| unplaced_note(g, r, c.saturating_sub(shift), v))
+        };
         if let Some(c) = c1 {
             let (slot, t) = cell(c);
             new1 = l1.read(&slot, t, Level::One);
             if new1 {
+                notes.extend(l1.unused.take());
+                notes.extend(l2.unused.take());
                 *l2 = FillDown::default();
+                l1.unused = label_cell(c, t);
             }
         }
         let mut new2 = false;
         if let Some(c) = c2 {
             let (slot, t) = cell(c);
             new2 = l2.read(&slot, t, Level::Two);
+            if new2 {
+                notes.extend(l2.unused.take());
+                l2.unused = label_cell(c, t);
+            }
         }
         let mut ind = Indicator {
             level1: l1.value.clone(),
@@ -643,6 +666,13 @@ pub fn read_rows(
                         table.extra.insert(first, joined.join(" | "));
                     }
                 }
+                // The row's first cell is the total's name, not a level label.
+                if new1 {
+                    l1.unused = None;
+                }
+                if new2 {
+                    l2.unused = None;
+                }
                 continue;
             }
             for (c, t) in anchors(g, r) {
@@ -668,8 +698,12 @@ pub fn read_rows(
                 });
             }
         }
+        l1.unused = None;
+        l2.unused = None;
         table.indicators.push(ind);
     }
+    notes.extend(l1.unused.take());
+    notes.extend(l2.unused.take());
     // A column header the lexicon does not know, over no values at all: kept
     // as a note so the header cell is not lost either.
     for (role, header) in &map.columns {

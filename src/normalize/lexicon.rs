@@ -221,6 +221,8 @@ const LEXICON: &[Term] = &[
     f("资金构成", H::Section, 1),
     f("资金来源及构成", H::Section, 1),
     f("预算执行情况", H::Section, 1),
+    f("预算执行", H::Section, 1),
+    f("项目资金预算执行", H::Section, 1),
     f("部门预算执行情况", H::Section, 1),
     f("项目预算执行情况", H::Section, 1),
     // Recognised, kept in extra.
@@ -502,6 +504,7 @@ fn match_header_label(text: &str) -> Option<Matched> {
     if k.chars().count() > 24 && split_bracket(k).1.is_none() {
         return None;
     }
+    let k = without_score(k);
     let reading = read(k, |t| t.field.is_some()).map(|(t, q)| (t.field, q));
     let (label, priority, q) = match reading {
         Some((Some((l, p)), q)) => (l, p, q),
@@ -544,6 +547,17 @@ fn match_header_label(text: &str) -> Option<Matched> {
 const GOVERNMENT_LEVELS: &[&str] = &[
     "中央", "省级", "省", "市级", "市", "县级", "县", "区级", "区", "本级",
 ];
+
+/// A score glued to a label (`项目资金预算执行10分`): the label.
+fn without_score(k: &str) -> &str {
+    if let Some(head) = k.strip_suffix('分') {
+        let label = head.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        if label.len() < head.len() && !label.is_empty() {
+            return label;
+        }
+    }
+    k
+}
 
 /// `区级主管部门`, `市级主管部门`: a unit label under a level of government.
 /// When a table names several, the most specific runs the project (the
