@@ -384,7 +384,9 @@ impl Acc {
             Some((HeaderLabel::Goals, p)) => {
                 self.goals.push((p, String::new(), text.trim().to_string()))
             }
+            // 绩效项目指标表: the grid's caption, a title line.
             _ if names_a_table(&v)
+                || (v.contains("指标") && v.ends_with('表') && v.chars().count() <= 20)
                 || v.contains("绩效目标")
                 || v.contains("绩效自评")
                 || is_attachment_mark(&v) =>
@@ -1044,6 +1046,17 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
             None => unit_name = Some(v.clone()),
         }
         taken.extend(*slot);
+    }
+    // The unit named again with its code under another label ([015001]…).
+    if unit_code.is_none() {
+        unit_code = acc
+            .units
+            .iter()
+            .skip(1)
+            .find_map(|(_, _, v, _)| match parse_unit(v) {
+                Some((Some(code), name)) if Some(&name) == unit_name.as_ref() => Some(code),
+                _ => None,
+            });
     }
     if unit_code.is_none() {
         unit_code = acc.unit_code.take();

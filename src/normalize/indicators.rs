@@ -224,7 +224,6 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
 /// (中期滚动目标 → 中期), `Some(None)` for the year (年度目标), else `None`.
 fn period_of(text: &str) -> Option<Option<&'static str>> {
     let k = label_key(text);
-    let k = super::text::split_bracket(&k).0;
     if let Some(w) = super::lexicon::MULTI_YEAR.iter().find(|w| k.contains(*w)) {
         return Some(Some(w));
     }
@@ -312,7 +311,10 @@ fn side_by_side_periods(grid: &Grid, row: u32, columns: &mut [(Option<Column>, S
         for (r, header) in &mut columns[cols] {
             if r.is_some() {
                 *r = Some(Column::Known);
-                *header = format!("{word}/{header}");
+                // 二级指标(长期) names its period already.
+                if !header.contains(word) {
+                    *header = format!("{word}/{header}");
+                }
             }
         }
     }

@@ -376,6 +376,8 @@ const SUFFIXES: &[&str] = &["说明", "及单位", "(必填)"];
 pub struct Qualifiers {
     /// A period that names more than the year (中期, 实施期 …).
     pub multi_year: bool,
+    /// A period that names the year (当年资金总额 beside 资金总额).
+    pub yearly: bool,
     /// Bracketed remarks and instructions removed (`定量填数字…`, `万元`).
     pub brackets: Vec<String>,
 }
@@ -390,6 +392,15 @@ fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Quali
     let mut k = key;
     if let Some(t) = hit(k) {
         return Some((t, q));
+    }
+    // 编码 for 代码: 主管部门及编码, 单位编码.
+    let coded;
+    if k.contains("编码") {
+        coded = k.replace("编码", "代码");
+        k = &coded;
+        if let Some(t) = hit(k) {
+            return Some((t, q));
+        }
     }
     // Trailing brackets, one at a time: `*年度指标值（定量填数字）`.
     loop {
@@ -444,6 +455,7 @@ fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Quali
                 if let Some(rest) = k.strip_prefix(p).filter(|r| !r.is_empty()) {
                     k = rest;
                     q.multi_year |= multi;
+                    q.yearly |= !multi && std::ptr::eq(list, YEARLY);
                     if let Some(t) = hit(k) {
                         return Some((t, q));
                     }
@@ -524,6 +536,12 @@ fn match_header_label(text: &str) -> Option<Matched> {
                 (H::Total, 2, Qualifiers { multi_year, ..q })
             }
         }
+    };
+    // The year's money named as such ranks before the same words without a
+    // period: beside 资金总额, 当年资金总额 is the year's.
+    let priority = match label {
+        H::Total | H::Fiscal | H::Other if q.yearly && !q.multi_year => priority.saturating_sub(1),
+        _ => priority,
     };
     // A multi-year period turns the year's money and goals into context.
     let label = match label {
