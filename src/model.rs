@@ -55,6 +55,26 @@ impl Extra {
         Extra(pairs, KeyIndex::default())
     }
 
+    /// Renames the entry at `i` in place (its order kept), the key made
+    /// unique as `insert` does.
+    pub fn rename(&mut self, i: usize, key: &str) {
+        if i >= self.0.len() {
+            return;
+        }
+        let taken = |k: &str, pairs: &[(String, String)]| {
+            pairs.iter().enumerate().any(|(j, (o, _))| j != i && o == k)
+        };
+        let mut k = key.to_string();
+        let mut n = 2;
+        while taken(&k, &self.0) {
+            k = format!("{key} ({n})");
+            n += 1;
+        }
+        self.0[i].0 = k;
+        // Rebuilt on the next insert.
+        self.1 = KeyIndex::default();
+    }
+
     pub fn insert(&mut self, key: &str, value: String) {
         let idx = &mut self.1;
         if idx.len != self.0.len() || idx.keys.len() > self.0.len() {

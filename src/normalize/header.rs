@@ -225,6 +225,10 @@ struct Acc {
     /// Total labels by column, for 其中 lines under them.
     totals_by_col: HashMap<u32, (bool, String)>,
     last_total: Option<(bool, String)>,
+    /// Money lines' places in extra with the total they stand under: if
+    /// another total is the year's, they are that one's parts
+    /// (`资金总额/其中:财政拨款`).
+    parts_of: Vec<(usize, String)>,
     /// Title and seq given as such (jixiao's own output read back).
     own_title: Option<String>,
     own_seq: Option<u32>,
@@ -269,6 +273,7 @@ impl Acc {
             self.extra_money(&format!("{parent_label}/{label}"), &v);
             return;
         }
+        let parent = parent.map(|(_, l)| l);
         match m.label {
             HeaderLabel::ProjectName => {
                 if self.project_name.is_none() {
@@ -310,10 +315,12 @@ impl Acc {
             }
             HeaderLabel::Fiscal => {
                 let slot = self.keep(&label, &v);
+                self.parts_of.extend(slot.zip(parent));
                 self.fiscal.push((p, label, v, slot));
             }
             HeaderLabel::Other => {
                 let slot = self.keep(&label, &v);
+                self.parts_of.extend(slot.zip(parent));
                 self.other.push((1, label, v, slot));
             }
             HeaderLabel::FundUse => {
@@ -1063,8 +1070,36 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     } else if let Some(c) = acc.unit_code.take() {
         extra.insert("单位代码", c);
     }
+    let total = pick_amount(&mut acc.totals, &mut taken, "budget.total", &mut acc.notes);
+    // Parts of a total that is not the year's: excluded from the year's
+    // money, and kept under that total's name.
+    let year_total = acc
+        .totals
+        .iter()
+        .find(|c| c.3.is_some_and(|s| taken.contains(&s)))
+        .map(|c| c.1.clone());
+    let not_the_years: Vec<(usize, String)> = match &year_total {
+        Some(y) => acc
+            .parts_of
+            .iter()
+            .filter(|(_, p)| p != y)
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    for cands in [&mut acc.fiscal, &mut acc.other] {
+        cands.retain(|c| {
+            !c.3.is_some_and(|s| not_the_years.iter().any(|(ps, _)| *ps == s))
+        });
+    }
+    for (slot, parent) in &not_the_years {
+        if let Some((key, _)) = extra.0.get(*slot) {
+            let key = format!("{parent}/{key}");
+            extra.rename(*slot, &key);
+        }
+    }
     let budget = Budget {
-        total: pick_amount(&mut acc.totals, &mut taken, "budget.total", &mut acc.notes),
+        total,
         fiscal: pick_amount(&mut acc.fiscal, &mut taken, "budget.fiscal", &mut acc.notes),
         other: pick_amount(&mut acc.other, &mut taken, "budget.other", &mut acc.notes),
     };
