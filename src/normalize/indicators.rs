@@ -396,6 +396,9 @@ pub fn read_rows(
     let c1 = map.col(Column::Level1);
     let c2 = map.col(Column::Level2);
     let mut raw_levels: [Option<String>; 2] = [None, None];
+    let has_value_column = [Column::Target, Column::TargetText]
+        .iter()
+        .any(|c| map.col(*c).is_some());
     for rr in rows {
         let g = grids[rr.grid];
         let r = rr.row;
@@ -521,6 +524,13 @@ pub fn read_rows(
                     if target_text.is_none() {
                         target_text = v;
                     } else if let Some(v) = v {
+                        ind.extra.insert(header, v);
+                    }
+                }
+                // No value column to compose with (per-area value columns):
+                // the comparator and the unit are kept as written, in place.
+                Some(Column::Comparator | Column::Unit) if !has_value_column => {
+                    if let Some(v) = v {
                         ind.extra.insert(header, v);
                     }
                 }
