@@ -251,6 +251,16 @@ struct Parser<'l> {
     text: u64,
 }
 
+#[cold]
+fn xml_error(e: quick_xml::Error, at: u64) -> Error {
+    match e {
+        quick_xml::Error::Encoding(_) => {
+            Error::corrupt(format!("the document is not valid UTF-8 (byte {at})"))
+        }
+        e => Error::corrupt(format!("XML error in the document at byte {at}: {e}")),
+    }
+}
+
 /// Parses a WordprocessingML main part (UTF-8, checked as it is read).
 pub fn parse_document(xml: &[u8], limits: &Limits) -> Result<Vec<Block>> {
     let mut reader = quick_xml::Reader::from_reader(xml);
@@ -272,15 +282,12 @@ pub fn parse_document(xml: &[u8], limits: &Limits) -> Result<Vec<Block>> {
     // Depth at which a skipped element started; its content is ignored.
     let mut skip_from: Option<usize> = None;
     loop {
-        let event = reader.read_event().map_err(|e| {
-            let at = reader.error_position();
-            match e {
-                quick_xml::Error::Encoding(_) => {
-                    Error::corrupt(format!("the document is not valid UTF-8 (byte {at})"))
-                }
-                e => Error::corrupt(format!("XML error in the document at byte {at}: {e}")),
-            }
-        })?;
+        // Matched in place (an error is its own arm): a `?` on the result
+        // moved every event through the stack three more times.
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(xml_error(e, reader.error_position())),
+        };
         match event {
             Event::Start(e) => {
                 budget.element(false)?;
@@ -321,7 +328,14 @@ pub fn parse_document(xml: &[u8], limits: &Limits) -> Result<Vec<Block>> {
                 }
                 budget.close();
             }
-            Event::Text(t) if p.in_text && skip_from.is_none() => p.push_text(&t.xml10_content()),
+            Event::Text(t) if p.in_text && skip_from.is_none() => {
+                // Line ends need normalising only where there is a `\r`.
+                if t.as_bytes().contains(&b'\r') {
+                    p.push_text(&t.xml10_content());
+                } else {
+                    p.push_text(&t);
+                }
+            }
             Event::CData(t) if p.in_text && skip_from.is_none() => {
                 p.push_text(&t);
             }
@@ -375,7 +389,13 @@ impl Parser<'_> {
             }
             Elem::Tr => {
                 if let Some(t) = self.tables.last_mut() {
-                    t.row = Some(Row::default());
+                    // Rows of a table are alike: room for as many cells as
+                    // the last one had.
+                    let cells = t.rows.last().map_or(4, |r| r.cells.len());
+                    t.row = Some(Row {
+                        cells: Vec::with_capacity(cells),
+                        ..Row::default()
+                    });
                 }
             }
             Elem::Tc => {
@@ -438,13 +458,16 @@ impl Parser<'_> {
                     ));
                 }
                 if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                    if cell.paragraphs > 0 {
-                        cell.text.push('\n');
-                    }
                     cell.paragraphs += 1;
-                    cell.text.push_str(&text);
-                    text.clear();
-                    self.spare.push(text);
+                    if cell.paragraphs == 1 {
+                        // A cell's first paragraph becomes its text as is.
+                        cell.text = text;
+                    } else {
+                        cell.text.push('\n');
+                        cell.text.push_str(&text);
+                        text.clear();
+                        self.spare.push(text);
+                    }
                 } else if !text.trim().is_empty() {
                     self.blocks.push(Block::Paragraph(text));
                 } else {
