@@ -355,7 +355,8 @@ struct FillDown {
     note: Option<(String, String, &'static str)>,
     /// The label's cell, noted as unplaced if no indicator ever uses it
     /// (社会成本指标 over empty 三级 and value cells).
-    unused: Option<Note>,
+    /// (grid, row, column) of the cell; the note is only made if needed.
+    unused: Option<(usize, u32, u32)>,
 }
 
 impl FillDown {
@@ -442,18 +443,15 @@ pub fn read_rows(
             continue;
         }
         let mut new1 = false;
-        let label_cell = |c: u32, t: Option<&str>| {
-            t.and_then(value)
-                .map(|v| unplaced_note(g, r, c.saturating_sub(shift), v))
-        };
+        let label_cell = |c: u32| Some((rr.grid, r, c.saturating_sub(shift)));
         if let Some(c) = c1 {
             let (slot, t) = cell(c);
             new1 = l1.read(&slot, t, Level::One);
             if new1 {
-                notes.extend(l1.unused.take());
-                notes.extend(l2.unused.take());
+                notes.extend(unused_note(grids, l1.unused.take()));
+                notes.extend(unused_note(grids, l2.unused.take()));
                 *l2 = FillDown::default();
-                l1.unused = label_cell(c, t);
+                l1.unused = label_cell(c);
             }
         }
         let mut new2 = false;
@@ -461,8 +459,8 @@ pub fn read_rows(
             let (slot, t) = cell(c);
             new2 = l2.read(&slot, t, Level::Two);
             if new2 {
-                notes.extend(l2.unused.take());
-                l2.unused = label_cell(c, t);
+                notes.extend(unused_note(grids, l2.unused.take()));
+                l2.unused = label_cell(c);
             }
         }
         let mut ind = Indicator {
@@ -714,8 +712,8 @@ pub fn read_rows(
         l2.unused = None;
         table.indicators.push(ind);
     }
-    notes.extend(l1.unused.take());
-    notes.extend(l2.unused.take());
+    notes.extend(unused_note(grids, l1.unused.take()));
+    notes.extend(unused_note(grids, l2.unused.take()));
     // A column header the lexicon does not know, over no values at all: kept
     // as a note so the header cell is not lost either.
     for (role, header) in &map.columns {
@@ -729,6 +727,14 @@ pub fn read_rows(
             notes.push(unknown_empty_column(header));
         }
     }
+}
+
+/// The unplaced note for a level label no indicator used.
+fn unused_note(grids: &[&Grid], at: Option<(usize, u32, u32)>) -> Option<Note> {
+    let (gi, r, c) = at?;
+    let g = grids.get(gi)?;
+    let v = g.text_at(r, c).and_then(value)?;
+    Some(unplaced_note(g, r, c, v))
 }
 
 /// A value written from its columns: comparator, figure, unit (`≥` `12000`

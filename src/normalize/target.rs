@@ -42,6 +42,10 @@ const SUFFIXES: &[(&str, Op)] = &[("以上", Op::Ge), ("以下", Op::Le), ("以�
 const MAX_UNIT_CHARS: usize = 8;
 
 fn leading_op(s: &str) -> (Option<Op>, &str) {
+    // No spelling starts with a digit or a letter: `95%`, `A级` have none.
+    if s.as_bytes().first().is_none_or(u8::is_ascii_alphanumeric) {
+        return (None, s);
+    }
     for (spelling, op) in COMPARATORS {
         if let Some(rest) = s.strip_prefix(spelling) {
             return (Some(*op), rest);
@@ -132,10 +136,10 @@ pub fn parse_target(raw: &str) -> Option<TargetValue> {
     if is_placeholder(raw) {
         return None;
     }
-    let folded: String = fold_width(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let mut folded = fold_width(raw);
+    if folded.bytes().any(|b| b.is_ascii_whitespace() || b >= 0x80) {
+        folded.retain(|c| !c.is_whitespace());
+    }
     // A value typed as a sentence ends with its full stop: `95%以上。`.
     let s = folded
         .trim_start_matches(['★', '☆', '*'])

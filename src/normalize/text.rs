@@ -87,7 +87,15 @@ pub fn value(s: &str) -> Option<String> {
 /// A cell that only holds a placeholder is empty.
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
-    if t.is_empty() || t == "无" {
+    match t.as_bytes().first() {
+        None => return true,
+        // No placeholder character is an ASCII letter or digit, nor an
+        // ideograph (led by E4–E9): most cells are decided at their first byte.
+        Some(b) if b.is_ascii_alphanumeric() => return false,
+        Some(0xE4..=0xE9) => return t == "无",
+        _ => {}
+    }
+    if t == "无" {
         return true;
     }
     t.chars().all(|c| {
@@ -384,7 +392,7 @@ mod tests {
     }
 
     /// Characters the text rules treat specially, with plain ones around them.
-    const TRICKY: &str = "[ a-zX1:*\t\n\u{3000}\u{a0}\u{85}\u{1680}\u{2000}\u{200b}\u{2028}\u{202f}\u{205f}\u{feff}＊★☆：（）ＸｘⅩ×—–−═≧≦〜、。《》“”…①⑳一二十０９财政资金签盖章填写年月日公单位\u{4dbf}\u{4e00}\u{9fff}\u{a000}\u{f900}\u{20000}]{0,24}";
+    const TRICKY: &str = "[ a-zX1:*/.·…\\-\t\n\u{3000}\u{a0}\u{85}\u{1680}\u{2000}\u{200b}\u{2028}\u{202f}\u{205f}\u{feff}＊★☆：（）ＸｘⅩ×—–−═≧≦〜、。《》“”…①⑳一二十０９财政资金签盖章填写年月日公单位\u{4dbf}\u{4e00}\u{9fff}\u{a000}\u{f900}\u{20000}]{0,24}";
 
     proptest! {
         #[test]
@@ -410,6 +418,18 @@ mod tests {
         #[test]
         fn fold_width_matches_the_per_character_rule(s in TRICKY) {
             prop_assert_eq!(fold_width(&s), s.chars().map(fold_char).collect::<String>());
+        }
+
+        #[test]
+        fn is_placeholder_first_byte_changes_nothing(s in TRICKY) {
+            let t = s.trim();
+            let by_chars = t.is_empty() || t == "无" || t.chars().all(|c| {
+                matches!(
+                    c,
+                    '—' | '–' | '-' | '－' | '─' | '/' | '／' | '\\' | '*' | '＊' | '…' | '.' | '·' | '、'
+                ) || is_space(c)
+            });
+            prop_assert_eq!(is_placeholder(&s), by_chars);
         }
 
         #[test]
