@@ -25,9 +25,16 @@ pub fn names_a_table(text: &str) -> bool {
         return false;
     }
     let k = label_key(text);
-    ["绩效目标表", "自评表", "申报表", "目标表", "绩效表"]
-        .iter()
-        .any(|w| k.contains(w))
+    [
+        "绩效目标表",
+        "自评表",
+        "申报表",
+        "目标表",
+        "绩效表",
+        "评价指标表",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
         && k.chars().count() <= 120
 }
 

@@ -136,6 +136,7 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
             header_rows = 2;
         }
     }
+    levels_by_content(grid, row + header_rows, &mut columns);
     // A header cell merged down past the header into the indicator rows
     // (年度绩效目标(90分) beside 一级指标 | 二级指标 …) names the whole grid.
     for c in 0..grid.cols() {
@@ -218,6 +219,42 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         fields,
         long_term,
     })
+}
+
+/// A grid whose level columns are named for what they evaluate (评价内容
+/// over 产出 | 数量指标): with no 一级/二级 header, the unnamed columns before
+/// the indicator's name whose cells are mostly level names are the levels,
+/// left to right.
+fn levels_by_content(grid: &Grid, first: u32, columns: &mut [(Option<Column>, String)]) {
+    let has = |c: Column| columns.iter().any(|(r, _)| *r == Some(c));
+    if has(Column::Level1) || has(Column::Level2) {
+        return;
+    }
+    let Some(name_col) = columns.iter().position(|(r, _)| *r == Some(Column::Level3)) else {
+        return;
+    };
+    let last = grid.rows().min(first.saturating_add(64));
+    let mut found = Vec::new();
+    for c in 0..name_col {
+        if columns[c].0.is_some() {
+            continue;
+        }
+        let (mut levels, mut cells) = (0, 0);
+        for r in first..last {
+            if let Slot::Anchor { text, .. } = grid.slot(r, c as u32) {
+                if value(text).is_some() {
+                    cells += 1;
+                    levels += usize::from(super::vocab::is_level_label(text));
+                }
+            }
+        }
+        if levels > 0 && levels * 2 >= cells {
+            found.push(c);
+        }
+    }
+    for (c, level) in found.into_iter().zip([Column::Level1, Column::Level2]) {
+        columns[c].0 = Some(level);
+    }
 }
 
 /// The period a label names: `Some(Some(word))` for more than the year
@@ -585,8 +622,14 @@ pub fn read_rows(
                         ind.extra.insert(header, v);
                     }
                 }
+                // A cell of an unknown column merged down over several
+                // indicators (评价指标) says something of each of them.
                 None => {
-                    if let Some(v) = v.filter(|_| !covered) {
+                    let own_merge = match slot {
+                        Slot::Covered { anchor } => anchor.col + shift == c,
+                        _ => true,
+                    };
+                    if let Some(v) = v.filter(|_| own_merge) {
                         let key = if header.is_empty() { "?" } else { header };
                         let known = column(key).is_some();
                         if !known && !facts.unknown_columns.iter().any(|k| k == key) {
