@@ -235,8 +235,8 @@ fn levels_by_content(grid: &Grid, first: u32, columns: &mut [(Option<Column>, St
     };
     let last = grid.rows().min(first.saturating_add(64));
     let mut found = Vec::new();
-    for c in 0..name_col {
-        if columns[c].0.is_some() {
+    for (c, (role, _)) in columns.iter().enumerate().take(name_col) {
+        if role.is_some() {
             continue;
         }
         let (mut levels, mut cells) = (0, 0);
