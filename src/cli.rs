@@ -713,9 +713,7 @@ fn run(p: Plan) -> i32 {
             atomic.commit()?;
             Ok(code)
         }),
-        (None, Target::Combined) => {
-            convert_all(&p, Some(Box::new(BufWriter::new(io::stdout().lock()))))
-        }
+        (None, Target::Combined) => convert_all(&p, Some(Box::new(BufWriter::new(io::stdout())))),
         (None, Target::PerFile(_)) => convert_all(&p, None),
     };
     match result {
@@ -806,7 +804,7 @@ fn progress_bar(p: &Plan) -> ProgressBar {
     bar
 }
 
-fn convert_all(p: &Plan, out: Option<Box<dyn Write + '_>>) -> io::Result<i32> {
+fn convert_all(p: &Plan, out: Option<Box<dyn Write + Send + '_>>) -> io::Result<i32> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(p.jobs)

@@ -637,7 +637,7 @@ pub struct Output<W: Write> {
     book: Option<xlsx::Book>,
 }
 
-impl<W: Write> Output<W> {
+impl<W: Write + Send> Output<W> {
     pub fn begin(mut out: W, opts: Options) -> io::Result<Output<W>> {
         match opts.format {
             Format::Json => out.write_all(b"{\n  \"schema\": \"jixiao/1\",\n  \"tables\": [")?,
@@ -699,8 +699,7 @@ impl<W: Write> Output<W> {
     /// Closes the stream; JSON lists the files that failed.
     pub fn finish(mut self, errors: &[FileError]) -> io::Result<W> {
         if let Some(book) = self.book.take() {
-            let bytes = book.finish()?;
-            self.out.write_all(&bytes)?;
+            book.finish(&mut self.out)?;
         }
         if self.opts.format == Format::Json {
             let close = if self.tables == 0 { "]" } else { "\n  ]" };
