@@ -134,6 +134,14 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
                 }
             }
             header_rows = 2;
+        } else if let Some(band) = band_sub_columns(grid, row) {
+            // 区域目标值 over 新罗区 | 永定区 …: one column per name under the
+            // band, keyed `band/name`; no single value column.
+            for (c, name) in band {
+                let (_, label) = &columns[c as usize];
+                columns[c as usize] = (None, format!("{label}/{name}"));
+            }
+            header_rows = 2;
         }
     }
     levels_by_content(grid, row + header_rows, &mut columns);
@@ -219,6 +227,40 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         fields,
         long_term,
     })
+}
+
+/// A two-row header whose second row only names the columns under a band
+/// label spanning them (区域目标值 [1×7] over seven areas), every other header
+/// cell merged down over both rows: the band's columns with their names.
+fn band_sub_columns(grid: &Grid, row: u32) -> Option<Vec<(u32, String)>> {
+    let next = row + 1;
+    if next >= grid.rows() {
+        return None;
+    }
+    let mut named = Vec::new();
+    for c in 0..grid.cols() {
+        match grid.slot(next, c) {
+            // A header cell merged down over both rows.
+            Slot::Covered { anchor } if anchor.row < next => {}
+            Slot::Anchor { text, span } if span.cols == 1 => {
+                let band = match grid.slot(row, c) {
+                    Slot::Anchor { span, .. } if span.cols >= 2 => true,
+                    Slot::Covered { anchor } => {
+                        anchor.row == row
+                            && matches!(grid.slot(row, anchor.col), Slot::Anchor { span, .. } if span.cols >= 2)
+                    }
+                    _ => false,
+                };
+                let name = value(text)?;
+                if !band || column(&name).is_some() || super::vocab::is_level_label(&name) {
+                    return None;
+                }
+                named.push((c, name));
+            }
+            _ => return None,
+        }
+    }
+    (named.len() >= 2).then_some(named)
 }
 
 /// A grid whose level columns are named for what they evaluate (评价内容

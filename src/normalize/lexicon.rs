@@ -157,6 +157,9 @@ const LEXICON: &[Term] = &[
     f("单位编码", H::UnitCode, 1),
     f("预算编码", H::UnitCode, 2),
     f("单位预算编码", H::UnitCode, 1),
+    f("部门预算编码", H::UnitCode, 1),
+    f("部门编码", H::UnitCode, 1),
+    f("部门代码", H::UnitCode, 1),
     fc("单位", H::MoneyUnit, 1, C::Unit),
     f("金额单位", H::MoneyUnit, 1),
     f("资金单位", H::MoneyUnit, 1),
@@ -387,20 +390,20 @@ pub struct Qualifiers {
 /// then a leading year, then period and kind prefixes, then suffixes; the
 /// first key the lexicon knows wins.
 fn read(key: &str, want: impl Fn(&Term) -> bool) -> Option<(&'static Term, Qualifiers)> {
+    read_key(key, &want).or_else(|| {
+        // 编码 for 代码 when nothing else matched: 主管部门及编码.
+        key.contains("编码")
+            .then(|| read_key(&key.replace("编码", "代码"), &want))
+            .flatten()
+    })
+}
+
+fn read_key(key: &str, want: &dyn Fn(&Term) -> bool) -> Option<(&'static Term, Qualifiers)> {
     let mut q = Qualifiers::default();
     let hit = |k: &str| lookup(k).filter(|t| want(t));
     let mut k = key;
     if let Some(t) = hit(k) {
         return Some((t, q));
-    }
-    // 编码 for 代码: 主管部门及编码, 单位编码.
-    let coded;
-    if k.contains("编码") {
-        coded = k.replace("编码", "代码");
-        k = &coded;
-        if let Some(t) = hit(k) {
-            return Some((t, q));
-        }
     }
     // Trailing brackets, one at a time: `*年度指标值（定量填数字）`.
     loop {
