@@ -502,7 +502,7 @@ pub fn read_header(
                 if let Some(m) = header_label(text) {
                     let money = m.label == HeaderLabel::Section;
                     let next_is_label = cells.get(1).is_some_and(|(_, t)| {
-                        t.trim().is_empty()
+                        value(t).is_none()
                             || header_label_in(t, money).is_some()
                             || inline_pair(t).is_some()
                     });
@@ -568,30 +568,75 @@ pub fn read_header(
             .collect();
         let values_here = cells[start..]
             .iter()
-            .filter(|(_, t)| !t.trim().is_empty() && header_label(t).is_none())
+            .filter(|(_, t)| value(t).is_some() && header_label(t).is_none())
             .count();
         let next = rows.get(i + 1).filter(|n| n.grid == grid && n.row == r + 1);
         // A money matrix (self-evaluation tables): a row of column labels
         // (年初预算数 | 全年预算数 | 全年执行数 …), then rows each led by a row
         // label (年度资金总额, 其中：当年财政拨款 …) with values under the columns.
-        if labels.len() >= 2 && values_here == 0 {
-            let first_col = labels.iter().map(|l| l.0).min().unwrap_or(0);
-            let row_label = |row: u32| {
-                anchors(g, row)
-                    .into_iter()
-                    .filter(|(c, t)| *c < first_col && !t.trim().is_empty())
-                    .find_map(|(c, t)| header_label(t).map(|m| (c, m, t)))
-                    .filter(|(_, m, _)| section_of(m).is_none())
-            };
-            if next.is_some_and(|n| row_label(n.row).is_some()) {
-                let main = labels
+        // Column labels the lexicon does not know may stand among them
+        // (全年预算数(A) | 全年执行数(B) | 执行率(B/A)) when a total heads one.
+        let unknown_heads: Vec<(u32, &str)> = cells[start..]
+            .iter()
+            .filter(|(_, t)| value(t).is_some() && header_label(t).is_none())
+            .copied()
+            .collect();
+        let matrix_head = (labels.len() >= 2 && values_here == 0)
+            || (labels.iter().any(|l| l.1.label == HeaderLabel::Total)
+                && !unknown_heads.is_empty()
+                && unknown_heads
                     .iter()
-                    .position(|l| l.1.label == HeaderLabel::Total && l.1.priority == 1)
-                    .or_else(|| {
-                        labels
-                            .iter()
-                            .position(|l| matches!(l.1.label, HeaderLabel::Total))
-                    });
+                    .all(|(_, t)| label_like(t) && parse_amount(t).is_none()));
+        if matrix_head {
+            let first_col = labels
+                .iter()
+                .map(|l| l.0)
+                .chain(unknown_heads.iter().map(|u| u.0))
+                .min()
+                .unwrap_or(0);
+            // The block's own rows: under the label merged down beside them.
+            let block = match g.slot(r, 0) {
+                Slot::Covered { anchor } => Some(*anchor),
+                Slot::Anchor { span, .. } if span.rows >= 2 => {
+                    Some(crate::grid::Pos { row: r, col: 0 })
+                }
+                _ => None,
+            };
+            let in_block = |row: u32| {
+                block.is_some_and(
+                    |b| matches!(g.slot(row, 0), Slot::Covered { anchor } if *anchor == b),
+                )
+            };
+            let row_label = |row: u32| -> Option<(u32, Option<Matched>, &str)> {
+                let cells = anchors(g, row);
+                let mut left = cells
+                    .into_iter()
+                    .filter(|(c, t)| *c < first_col && !t.trim().is_empty());
+                let (c, t) = left.next()?;
+                match header_label(t) {
+                    Some(m) if section_of(&m).is_none() => Some((c, Some(m), t)),
+                    Some(_) => None,
+                    // 县级资金: an unknown line of the block.
+                    None if in_block(row) && label_like(t) => Some((c, None, t)),
+                    None => None,
+                }
+            };
+            let mut heads: Vec<(u32, Option<Matched>, &str)> = labels
+                .iter()
+                .map(|(c, m, t)| (*c, Some(m.clone()), *t))
+                .chain(unknown_heads.iter().map(|(c, t)| (*c, None, *t)))
+                .collect();
+            heads.sort_by_key(|h| h.0);
+            if next.is_some_and(|n| row_label(n.row).is_some_and(|l| l.1.is_some())) {
+                let is_total = |h: &(u32, Option<Matched>, &str), first: bool| {
+                    h.1.as_ref().is_some_and(|m| {
+                        m.label == HeaderLabel::Total && (!first || m.priority == 1)
+                    })
+                };
+                let main = heads
+                    .iter()
+                    .position(|h| is_total(h, true))
+                    .or_else(|| heads.iter().position(|h| is_total(h, false)));
                 let mut k = i + 1;
                 while let Some(rr) = rows
                     .get(k)
@@ -600,22 +645,32 @@ pub fn read_header(
                     let Some((lc, lm, lt)) = row_label(rr.row) else {
                         break;
                     };
-                    for (idx, (c, m, t)) in labels.iter().enumerate() {
+                    for (idx, (c, _, t)) in heads.iter().enumerate() {
                         let v = g.text_at(rr.row, *c).unwrap_or("");
-                        if Some(idx) == main {
-                            acc.apply(&lm, lt, v, *c);
-                        } else if let Some(v) = value(v) {
-                            let key = if matches!(lm.label, HeaderLabel::Total) {
-                                clean(t)
-                            } else {
-                                format!("{}/{}", clean(lt), clean(t))
-                            };
-                            let _ = m;
-                            acc.extra.insert(&key, v);
+                        match &lm {
+                            Some(lm) if Some(idx) == main => acc.apply(lm, lt, v, *c),
+                            None if Some(idx) == main => {
+                                if let Some(v) = value(v) {
+                                    acc.unknown_pair(lt, v);
+                                }
+                            }
+                            _ => {
+                                if let Some(v) = value(v) {
+                                    let key = if lm
+                                        .as_ref()
+                                        .is_some_and(|m| m.label == HeaderLabel::Total)
+                                    {
+                                        clean(t)
+                                    } else {
+                                        format!("{}/{}", clean(lt), clean(t))
+                                    };
+                                    acc.extra.insert(&key, v);
+                                }
+                            }
                         }
                     }
                     for (c, t) in anchors(g, rr.row) {
-                        if c != lc && c >= first_col && !labels.iter().any(|l| l.0 == c) {
+                        if c != lc && c >= first_col && !heads.iter().any(|h| h.0 == c) {
                             acc.lone(section, g, rr.row, c, t);
                         }
                     }
