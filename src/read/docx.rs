@@ -98,6 +98,7 @@ fn local_bytes(b: &[u8]) -> &[u8] {
     }
 }
 
+#[inline(always)]
 fn elem(name: &str) -> Elem {
     // By length first: most names (run and paragraph properties) are
     // rejected after one comparison of the length and at most three of the
@@ -369,6 +370,9 @@ impl Parser<'_> {
         }
     }
 
+    // Inlined into the event loop: called for every paragraph, run and
+    // cell tag, where a call's register saves cost as much as the work.
+    #[inline(always)]
     fn start(&mut self, el: Elem, e: &BytesStart) -> Result<()> {
         match el {
             Elem::P => {
@@ -377,16 +381,7 @@ impl Parser<'_> {
             }
             Elem::R => self.in_run += 1,
             Elem::T => self.in_text = self.in_run > 0 || !self.paragraphs.is_empty(),
-            Elem::Tbl => {
-                self.table_count += 1;
-                self.tables.push(TableBuilder {
-                    number: self.table_count,
-                    rows: Vec::new(),
-                    row: None,
-                    cell: None,
-                    nested: Vec::new(),
-                });
-            }
+            Elem::Tbl => self.start_table(),
             Elem::Tr => {
                 if let Some(t) = self.tables.last_mut() {
                     // Rows of a table are alike: room for as many cells as
@@ -409,6 +404,18 @@ impl Parser<'_> {
             _ => self.empty(el, e),
         }
         Ok(())
+    }
+
+    #[inline(never)]
+    fn start_table(&mut self) {
+        self.table_count += 1;
+        self.tables.push(TableBuilder {
+            number: self.table_count,
+            rows: Vec::new(),
+            row: None,
+            cell: None,
+            nested: Vec::new(),
+        });
     }
 
     /// Elements that matter whether written empty or not.
@@ -444,6 +451,7 @@ impl Parser<'_> {
         }
     }
 
+    #[inline(always)]
     fn end(&mut self, el: Elem) -> Result<()> {
         match el {
             Elem::P => {
@@ -498,31 +506,37 @@ impl Parser<'_> {
                     }
                 }
             }
-            Elem::Tbl => {
-                let Some(mut t) = self.tables.pop() else {
-                    return Ok(());
-                };
-                if let Some(row) = t.row.take() {
-                    t.rows.push(row);
-                }
-                let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
-                // Padded slots of all tables together, not only of each.
-                self.slots += u64::from(grid.rows()) * u64::from(grid.cols());
-                if self.slots > self.limits.max_cells {
-                    return Err(Limits::exceeded("max_cells", self.limits.max_cells));
-                }
-                match self.tables.last_mut() {
-                    Some(parent) => {
-                        parent.nested.push(grid);
-                        parent.nested.append(&mut t.nested);
-                    }
-                    None => {
-                        self.blocks.push(Block::Table(grid));
-                        self.blocks.extend(t.nested.into_iter().map(Block::Table));
-                    }
-                }
-            }
+            Elem::Tbl => self.end_table()?,
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// A table's end: its grid laid out, and placed (nested grids after
+    /// their parent). Out of line: once per table, not per element.
+    #[inline(never)]
+    fn end_table(&mut self) -> Result<()> {
+        let Some(mut t) = self.tables.pop() else {
+            return Ok(());
+        };
+        if let Some(row) = t.row.take() {
+            t.rows.push(row);
+        }
+        let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
+        // Padded slots of all tables together, not only of each.
+        self.slots += u64::from(grid.rows()) * u64::from(grid.cols());
+        if self.slots > self.limits.max_cells {
+            return Err(Limits::exceeded("max_cells", self.limits.max_cells));
+        }
+        match self.tables.last_mut() {
+            Some(parent) => {
+                parent.nested.push(grid);
+                parent.nested.append(&mut t.nested);
+            }
+            None => {
+                self.blocks.push(Block::Table(grid));
+                self.blocks.extend(t.nested.into_iter().map(Block::Table));
+            }
         }
         Ok(())
     }
