@@ -768,4 +768,32 @@ mod tests {
             prop_assert_eq!(render_extra(ExtraStyle::Json, &table, &own), want);
         }
     }
+    proptest! {
+        /// Rows copied in part from the row above are the rows written
+        /// field by field.
+        #[test]
+        fn rows_copied_from_above_are_rows_written_afresh(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(proptest::option::of("[a\"中1]{0,2}"), ROW_COLUMNS),
+                1..6,
+            ),
+        ) {
+            let head = b"{\"source_file\":\"x\"".to_vec();
+            let mut out = Vec::new();
+            let mut last = RowBytes::default();
+            let mut naive = Vec::new();
+            for row in &rows {
+                let values: [Option<Cow<str>>; ROW_COLUMNS] =
+                    std::array::from_fn(|c| row[c].as_deref().map(Cow::Borrowed));
+                last.render(&mut out, &head, values);
+                naive.extend_from_slice(&head);
+                for ((_, key), v) in FIELDS[TABLE_COLUMNS..].iter().zip(row) {
+                    naive.push(b',');
+                    json_field(&mut naive, key, v.as_deref());
+                }
+                naive.extend_from_slice(b"}\n");
+            }
+            prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(naive).unwrap());
+        }
+    }
 }
