@@ -14,6 +14,12 @@ use super::text::{clean, is_cjk, label_key, split_bracket, strip_leading_year, s
 fn value(s: &str) -> Option<String> {
     super::text::value(s).filter(|v| !super::text::is_prompt(v))
 }
+/// [`value`] is some, without making the value: whitespace changes neither
+/// a placeholder nor a prompt.
+fn filled(s: &str) -> bool {
+    !super::text::is_placeholder(s) && !super::text::is_prompt(s)
+}
+
 use super::{anchors, RowRef};
 use crate::grid::{Grid, Slot};
 use crate::model::{Budget, Extra, Note, Source, Table, TableKind};
@@ -502,7 +508,7 @@ pub fn read_header(
                 if let Some(m) = header_label(text) {
                     let money = m.label == HeaderLabel::Section;
                     let next_is_label = cells.get(1).is_some_and(|(_, t)| {
-                        value(t).is_none()
+                        !filled(t)
                             || header_label_in(t, money).is_some()
                             || inline_pair(t).is_some()
                     });
@@ -568,7 +574,7 @@ pub fn read_header(
             .collect();
         let values_here = cells[start..]
             .iter()
-            .filter(|(_, t)| value(t).is_some() && header_label(t).is_none())
+            .filter(|(_, t)| filled(t) && header_label(t).is_none())
             .count();
         let next = rows.get(i + 1).filter(|n| n.grid == grid && n.row == r + 1);
         // A money matrix (self-evaluation tables): a row of column labels
@@ -576,13 +582,14 @@ pub fn read_header(
         // label (年度资金总额, 其中：当年财政拨款 …) with values under the columns.
         // Column labels the lexicon does not know may stand among them
         // (全年预算数(A) | 全年执行数(B) | 执行率(B/A)) when a total heads one.
+        let total_here = labels.iter().any(|l| l.1.label == HeaderLabel::Total);
         let unknown_heads: Vec<(u32, &str)> = cells[start..]
             .iter()
-            .filter(|(_, t)| value(t).is_some() && header_label(t).is_none())
+            .filter(|(_, t)| total_here && filled(t) && header_label(t).is_none())
             .copied()
             .collect();
         let matrix_head = (labels.len() >= 2 && values_here == 0)
-            || (labels.iter().any(|l| l.1.label == HeaderLabel::Total)
+            || (total_here
                 && !unknown_heads.is_empty()
                 && unknown_heads
                     .iter()
