@@ -7,6 +7,7 @@
 
 pub mod sqlite;
 pub mod xlsx;
+mod xlsx_flat;
 
 use crate::model::{FileError, Indicator, Note, Table, TableKind, TargetKind};
 use rust_decimal::Decimal;

@@ -3,15 +3,21 @@
 //! - **flat** (default): sheet 指标, one row per indicator with the 33 CSV
 //!   columns (header frozen, autofilter, readable widths; exact decimals as
 //!   numbers when a double holds them exactly, shown with their own scale),
-//!   sheet 项目, one row per table, and sheet 说明, one row per note. The
-//!   three are constant-memory worksheets: rows go to temporary files as the
-//!   tables arrive, so memory does not grow with the number of files;
+//!   sheet 项目, one row per table, and sheet 说明, one row per note. Rows go
+//!   to temporary files as the tables arrive, so memory does not grow with
+//!   the number of files. jixiao writes this workbook itself
+//!   (`xlsx_flat.rs`), part for part what rust_xlsxwriter's constant-memory
+//!   worksheets write (the [`reference_flat`] below, kept for the tests that
+//!   compare the two), at a sixth of the cost per cell;
 //! - **form** (`--layout form`): each table regenerated as its 绩效目标表 on
 //!   its own sheet, with merged cells, set up to print — what a clerk prints.
 //!   Form sheets are ordinary (in-memory) worksheets: merging a run of 一级
 //!   cells goes back up the rows, which constant memory cannot.
 
-use super::{note_text, rule_name, ExtraStyle, FlatTable, Headers, FIELDS, TABLE_COLUMNS};
+use super::xlsx_flat::FlatBook;
+#[cfg(test)]
+use super::{note_text, rule_name, ExtraStyle, FlatTable, FIELDS};
+use super::{Headers, TABLE_COLUMNS};
 use crate::model::Table;
 use rust_decimal::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -30,12 +36,12 @@ fn err(e: XlsxError) -> io::Error {
 }
 
 /// Flat columns holding exact decimals, and whole numbers.
-const DECIMAL_COLUMNS: &[usize] = &[11, 12, 13, 23, 24, 26, 28];
-const INTEGER_COLUMNS: &[usize] = &[1, 2, 9];
+pub(super) const DECIMAL_COLUMNS: &[usize] = &[11, 12, 13, 23, 24, 26, 28];
+pub(super) const INTEGER_COLUMNS: &[usize] = &[1, 2, 9];
 
 /// One number format per scale (`0`, `0.0`, `0.00` …), made once: a Format
 /// per cell costs a hash and a lookup in the workbook's table every time.
-struct NumberFormats(Vec<Format>);
+struct NumberFormats(#[cfg_attr(not(test), allow(dead_code))] Vec<Format>);
 
 impl NumberFormats {
     fn new() -> NumberFormats {
@@ -93,6 +99,7 @@ pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Writes `text` as a number when a double shows it exactly, with a number
 /// format of the same scale (`0.80` stays `0.80`); else as text.
+#[cfg(test)]
 fn write_decimal(
     ws: &mut Worksheet,
     row: u32,
@@ -111,7 +118,7 @@ fn write_decimal(
 }
 
 /// The double that shows `text` exactly, and its scale.
-fn exact_double(text: &str) -> Option<(f64, usize)> {
+pub(super) fn exact_double(text: &str) -> Option<(f64, usize)> {
     let d = Decimal::from_str(text).ok()?;
     let f = d.to_f64()?;
     let scale = d.scale() as usize;
@@ -119,7 +126,7 @@ fn exact_double(text: &str) -> Option<(f64, usize)> {
         .then_some((f, scale))
 }
 
-fn width_of(name: &str) -> f64 {
+pub(super) fn width_of(name: &str) -> f64 {
     match name {
         "表名" | "项目名称" | "三级指标" | "绩效指标描述" | "资金用途" | "绩效目标" | "title"
         | "project_name" | "level3" | "description" | "fund_use" | "goals" | "说明" | "notes" => {
@@ -135,6 +142,7 @@ fn width_of(name: &str) -> f64 {
 
 /// The three streamed sheets of the flat layout, their next rows and their
 /// column widths.
+#[cfg(test)]
 struct FlatSheets {
     indicators: Worksheet,
     projects: Worksheet,
@@ -151,16 +159,16 @@ struct FlatSheets {
 /// the bytes come out at the end ([`Book::finish`]).
 pub struct Book {
     wb: Workbook,
-    headers: Headers,
-    flat: Option<FlatSheets>,
+    flat: Option<FlatBook>,
     used: HashSet<String>,
     forms: usize,
     numbers: NumberFormats,
 }
 
 /// Columns of the 项目 sheet: the table's own, 其他 and 位置.
-const PROJECT_COLUMNS: usize = TABLE_COLUMNS + 2;
+pub(super) const PROJECT_COLUMNS: usize = TABLE_COLUMNS + 2;
 
+#[cfg(test)]
 fn name(headers: Headers, zh: &'static str, en: &'static str) -> &'static str {
     if headers == Headers::Zh {
         zh
@@ -171,14 +179,13 @@ fn name(headers: Headers, zh: &'static str, en: &'static str) -> &'static str {
 
 impl Book {
     pub fn new(headers: Headers, layout: Layout) -> io::Result<Book> {
-        let mut wb = Workbook::new();
+        let wb = Workbook::new();
         let flat = match layout {
             Layout::Form => None,
-            Layout::Flat => Some(flat_sheets(&mut wb, headers).map_err(err)?),
+            Layout::Flat => Some(FlatBook::new(headers)?),
         };
         Ok(Book {
             wb,
-            headers,
             flat,
             used: HashSet::new(),
             forms: 0,
@@ -189,7 +196,7 @@ impl Book {
     /// Adds one table: its rows on the flat sheets, or its form sheet.
     pub fn table(&mut self, t: &Table) -> io::Result<()> {
         match &mut self.flat {
-            Some(sheets) => flat_table(sheets, t, self.headers, &self.numbers).map_err(err),
+            Some(book) => book.table(t),
             None => {
                 self.forms += 1;
                 form(&mut self.wb, t, &mut self.used, &self.numbers).map_err(err)
@@ -200,39 +207,52 @@ impl Book {
     /// Writes the workbook out. It goes to `out` as it is zipped: no copy of
     /// the whole workbook is held in memory.
     pub fn finish<W: io::Write + Send>(mut self, out: W) -> io::Result<()> {
-        if let Some(mut s) = self.flat.take() {
-            for (ws, widths) in [&mut s.indicators, &mut s.projects, &mut s.notes]
-                .into_iter()
-                .zip(&s.widths)
-            {
-                for (c, w) in widths.iter().enumerate() {
-                    ws.set_column_width(c as u16, *w).map_err(err)?;
-                }
-            }
-            let last = |n: u32| n.saturating_sub(1).max(1);
-            s.indicators
-                .autofilter(0, 0, last(s.next[0]), FIELDS.len() as u16 - 1)
-                .map_err(err)?;
-            s.projects
-                .autofilter(0, 0, last(s.next[1]), PROJECT_COLUMNS as u16 + 1)
-                .map_err(err)?;
-            s.notes.autofilter(0, 0, last(s.next[2]), 6).map_err(err)?;
-            self.wb.push_worksheet(s.indicators);
-            self.wb.push_worksheet(s.projects);
-            self.wb.push_worksheet(s.notes);
-        } else if self.forms == 0 {
+        if let Some(book) = self.flat.take() {
+            return book.finish(out);
+        }
+        if self.forms == 0 {
             self.wb
                 .add_worksheet()
                 .set_name("绩效目标表")
                 .map_err(err)?;
         }
-        // Level 1 (zlib-rs' quick deflate) instead of the default 6: on 600
-        // Word files deflating the sheets cost 1.02 G of the 4.62 G
-        // instructions at level 6, 0.27 G at level 1, for a file about 1.6x
-        // larger (2.7 MB against 1.8 MB; CSV of the same rows 5.7 MB).
+        // Level 1 (zlib-rs' quick deflate), as the flat workbook: see there.
         self.wb.set_zip_compression_level(1);
         self.wb.save_to_writer(out).map_err(err)
     }
+}
+
+/// The flat workbook as rust_xlsxwriter's constant-memory worksheets write
+/// it: what [`FlatBook`] must give byte for byte.
+#[cfg(test)]
+pub(super) fn reference_flat(tables: &[Table], headers: Headers) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let mut s = flat_sheets(&mut wb, headers).unwrap();
+    let numbers = NumberFormats::new();
+    for t in tables {
+        flat_table(&mut s, t, headers, &numbers).unwrap();
+    }
+    for (ws, widths) in [&mut s.indicators, &mut s.projects, &mut s.notes]
+        .into_iter()
+        .zip(&s.widths)
+    {
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w).unwrap();
+        }
+    }
+    let last = |n: u32| n.saturating_sub(1).max(1);
+    s.indicators
+        .autofilter(0, 0, last(s.next[0]), FIELDS.len() as u16 - 1)
+        .unwrap();
+    s.projects
+        .autofilter(0, 0, last(s.next[1]), PROJECT_COLUMNS as u16 + 1)
+        .unwrap();
+    s.notes.autofilter(0, 0, last(s.next[2]), 6).unwrap();
+    wb.push_worksheet(s.indicators);
+    wb.push_worksheet(s.projects);
+    wb.push_worksheet(s.notes);
+    wb.set_zip_compression_level(1);
+    wb.save_to_buffer().unwrap()
 }
 
 /// The workbook's bytes for these tables.
@@ -246,12 +266,14 @@ pub fn workbook(tables: &[Table], headers: Headers, layout: Layout) -> io::Resul
     Ok(bytes)
 }
 
+#[cfg(test)]
 fn bold() -> Format {
     Format::new()
         .set_bold()
         .set_border_bottom(FormatBorder::Thin)
 }
 
+#[cfg(test)]
 /// Writes the header row; returns the columns' widths, set at the end.
 fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<Vec<f64>, XlsxError> {
     let bold = bold();
@@ -262,6 +284,7 @@ fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<Vec<f64>, XlsxError>
     Ok(names.iter().map(|n| width_of(n)).collect())
 }
 
+#[cfg(test)]
 fn flat_sheets(wb: &mut Workbook, headers: Headers) -> Result<FlatSheets, XlsxError> {
     let h = |(zh, en): (&'static str, &'static str)| name(headers, zh, en);
     let mut indicators = wb.new_worksheet_with_constant_memory()?;
@@ -299,6 +322,7 @@ fn flat_sheets(wb: &mut Workbook, headers: Headers) -> Result<FlatSheets, XlsxEr
     })
 }
 
+#[cfg(test)]
 /// Writes the flat column `c`'s value, typed as the column is.
 fn write_flat(
     ws: &mut Worksheet,
@@ -325,6 +349,7 @@ fn write_flat(
     Ok(())
 }
 
+#[cfg(test)]
 fn flat_table(
     s: &mut FlatSheets,
     t: &Table,
