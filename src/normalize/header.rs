@@ -1199,7 +1199,10 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     let fund_use = (!acc.fund_use.is_empty()).then(|| acc.fund_use.join("\n"));
     let kind = match &title {
         Some(t) if t.contains("自评") => TableKind::SelfEvaluation,
-        Some(t) if t.contains("部门整体") => TableKind::Department,
+        // 部门整体支出绩效目标表, and a unit's 2023年度整体绩效目标表.
+        Some(t) if t.contains("部门整体") || t.contains("整体绩效") || t.contains("整体支出") => {
+            TableKind::Department
+        }
         _ => TableKind::Project,
     };
     Table {

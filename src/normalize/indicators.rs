@@ -434,8 +434,9 @@ struct FillDown {
     note: Option<(String, String, &'static str)>,
     /// The label's cell, noted as unplaced if no indicator ever uses it
     /// (社会成本指标 over empty 三级 and value cells).
-    /// (grid, row, column) of the cell; the note is only made if needed.
-    unused: Option<(usize, u32, u32)>,
+    /// (grid, row, column) of the cell and where its note goes among the
+    /// notes (before those of cells after it); made only if needed.
+    unused: Option<(usize, u32, u32, usize)>,
 }
 
 impl FillDown {
@@ -522,15 +523,16 @@ pub fn read_rows(
             continue;
         }
         let mut new1 = false;
-        let label_cell = |c: u32| Some((rr.grid, r, c.saturating_sub(shift)));
+        let label_cell = |c: u32, at: usize| Some((rr.grid, r, c.saturating_sub(shift), at));
         if let Some(c) = c1 {
             let (slot, t) = cell(c);
             new1 = l1.read(&slot, t, Level::One);
             if new1 {
-                notes.extend(unused_note(grids, l1.unused.take()));
-                notes.extend(unused_note(grids, l2.unused.take()));
+                // l2's place is never before l1's: it was read after it.
+                unused_note(grids, l2.unused.take(), notes);
+                unused_note(grids, l1.unused.take(), notes);
                 *l2 = FillDown::default();
-                l1.unused = label_cell(c);
+                l1.unused = label_cell(c, notes.len());
             }
         }
         let mut new2 = false;
@@ -538,8 +540,8 @@ pub fn read_rows(
             let (slot, t) = cell(c);
             new2 = l2.read(&slot, t, Level::Two);
             if new2 {
-                notes.extend(unused_note(grids, l2.unused.take()));
-                l2.unused = label_cell(c);
+                unused_note(grids, l2.unused.take(), notes);
+                l2.unused = label_cell(c, notes.len());
             }
         }
         let mut ind = Indicator {
@@ -797,8 +799,8 @@ pub fn read_rows(
         l2.unused = None;
         table.indicators.push(ind);
     }
-    notes.extend(unused_note(grids, l1.unused.take()));
-    notes.extend(unused_note(grids, l2.unused.take()));
+    unused_note(grids, l2.unused.take(), notes);
+    unused_note(grids, l1.unused.take(), notes);
     // A column header the lexicon does not know, over no values at all: kept
     // as a note so the header cell is not lost either.
     for (role, header) in &map.columns {
@@ -815,11 +817,12 @@ pub fn read_rows(
 }
 
 /// The unplaced note for a level label no indicator used.
-fn unused_note(grids: &[&Grid], at: Option<(usize, u32, u32)>) -> Option<Note> {
-    let (gi, r, c) = at?;
-    let g = grids.get(gi)?;
-    let v = g.text_at(r, c).and_then(value)?;
-    Some(unplaced_note(g, r, c, v))
+fn unused_note(grids: &[&Grid], at: Option<(usize, u32, u32, usize)>, notes: &mut Vec<Note>) {
+    let Some((gi, r, c, place)) = at else { return };
+    let Some(g) = grids.get(gi) else { return };
+    if let Some(v) = g.text_at(r, c).and_then(value) {
+        notes.insert(place.min(notes.len()), unplaced_note(g, r, c, v));
+    }
 }
 
 /// A value written from its columns: comparator, figure, unit (`≥` `12000`
