@@ -178,7 +178,7 @@ pub struct FlatTable<'a> {
 impl<'a> FlatTable<'a> {
     pub fn new(t: &'a Table, headers: Headers, extra_style: ExtraStyle) -> FlatTable<'a> {
         let s = |x: &Option<String>| x.clone();
-        let d = |x: &Option<Decimal>| x.map(|d| d.to_string());
+        let d = |x: &Option<Decimal>| x.map(decimal_text);
         let head = [
             Some(t.source.file.clone()),
             Some(t.source.table.to_string()),
@@ -232,7 +232,7 @@ impl<'a> FlatTable<'a> {
         let h = self.headers;
         let ind = self.t.indicators.get(i);
         let b = |x: &'a Option<String>| x.as_deref().map(Cow::Borrowed);
-        let d = |x: Option<Decimal>| x.map(|d| Cow::Owned(d.to_string()));
+        let d = |x: Option<Decimal>| x.map(|d| Cow::Owned(decimal_text(d)));
         let target = ind.and_then(|i| i.target.as_ref());
         let own_notes = ind
             .and_then(|_| self.indicator_notes.get(i))
@@ -435,6 +435,38 @@ fn csv_record<'v>(out: &mut Vec<u8>, values: impl Iterator<Item = Option<&'v str
         }
         csv_field(out, v.unwrap_or(""));
     }
+}
+
+/// A decimal exactly as its `Display` writes it (the sign, even of a
+/// negative zero; the digits; the scale kept, `0.80`), without the
+/// formatter's per-digit division of the 96-bit mantissa: a written number
+/// is cut in two at most.
+fn decimal_text(d: Decimal) -> String {
+    let scale = d.scale() as usize;
+    let digits = match u64::try_from(d.mantissa().unsigned_abs()) {
+        Ok(m) => m.to_string(),
+        Err(_) => return d.to_string(),
+    };
+    let digits = if digits == "0" { "" } else { digits.as_str() };
+    let mut out = String::with_capacity(digits.len().max(scale) + 3);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    if digits.len() > scale {
+        let (whole, frac) = digits.split_at(digits.len() - scale);
+        out.push_str(whole);
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+    } else if scale == 0 {
+        out.push('0');
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - digits.len()));
+        out.push_str(digits);
+    }
+    out
 }
 
 /// What JSON writes for a byte: 0 itself, `u` `\u00xx`, else `\` and this.
@@ -795,6 +827,21 @@ mod tests {
                 naive.extend_from_slice(b"}\n");
             }
             prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(naive).unwrap());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn decimals_are_written_as_display_writes_them(
+            m in any::<i64>(), big in any::<i128>(), scale in 0u32..=28, neg in any::<bool>(), small in 0i64..1000,
+        ) {
+            for m in [i128::from(m), big % 79_228_162_514_264_337_593_543_950_335, i128::from(small), 0] {
+                let mut d = Decimal::from_i128_with_scale(m, scale);
+                if neg {
+                    d.set_sign_negative(true);
+                }
+                prop_assert_eq!(decimal_text(d), d.to_string());
+            }
         }
     }
 }
