@@ -227,6 +227,11 @@ const LEXICON: &[Term] = &[
     f("资金来源及构成", H::Section, 1),
     f("预算执行情况", H::Section, 1),
     f("预算执行", H::Section, 1),
+    // 部门整体 tables: the year's budget by kind of spending.
+    f("预算安排", H::Section, 1),
+    f("年度预算安排", H::Section, 1),
+    f("基本支出", H::Known, 1),
+    f("项目支出", H::Known, 1),
     f("项目资金预算执行", H::Section, 1),
     f("部门预算执行情况", H::Section, 1),
     f("项目预算执行情况", H::Section, 1),
