@@ -239,6 +239,27 @@ pub enum Block {
     Table(Grid),
 }
 
+/// A finished word-processor table: inside another table its grid (and the
+/// tables nested in it) wait in the parent's `nested`, read after it; at the
+/// top level they are blocks in document order.
+pub fn place_table(
+    parent: Option<&mut Vec<Grid>>,
+    blocks: &mut Vec<Block>,
+    grid: Grid,
+    mut nested: Vec<Grid>,
+) {
+    match parent {
+        Some(parent) => {
+            parent.push(grid);
+            parent.append(&mut nested);
+        }
+        None => {
+            blocks.push(Block::Table(grid));
+            blocks.extend(nested.into_iter().map(Block::Table));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod check;
+pub(crate) mod civil;
 pub mod cli;
 pub mod convert;
 pub mod diff;

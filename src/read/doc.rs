@@ -692,16 +692,8 @@ impl<'l> Builder<'l> {
             });
         }
         let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
-        match self.tables.last_mut() {
-            Some(parent) => {
-                parent.nested.push(grid);
-                parent.nested.append(&mut t.nested);
-            }
-            None => {
-                self.blocks.push(Block::Table(grid));
-                self.blocks.extend(t.nested.into_iter().map(Block::Table));
-            }
-        }
+        let parent = self.tables.last_mut().map(|p| &mut p.nested);
+        crate::grid::place_table(parent, &mut self.blocks, grid, t.nested);
         Ok(())
     }
 

@@ -528,16 +528,8 @@ impl Parser<'_> {
         if self.slots > self.limits.max_cells {
             return Err(Limits::exceeded("max_cells", self.limits.max_cells));
         }
-        match self.tables.last_mut() {
-            Some(parent) => {
-                parent.nested.push(grid);
-                parent.nested.append(&mut t.nested);
-            }
-            None => {
-                self.blocks.push(Block::Table(grid));
-                self.blocks.extend(t.nested.into_iter().map(Block::Table));
-            }
-        }
+        let parent = self.tables.last_mut().map(|p| &mut p.nested);
+        crate::grid::place_table(parent, &mut self.blocks, grid, t.nested);
         Ok(())
     }
 }

@@ -447,16 +447,16 @@ fn excel_date(serial: Decimal, date1904: bool, time: bool) -> Option<String> {
     // Serial 60 is Excel's phantom 1900-02-29; serials below it count from
     // 1899-12-31, the rest from 1899-12-30.
     let (base, days) = if date1904 {
-        (days_from_civil(1904, 1, 1), days)
+        (crate::civil::days_from_civil(1904, 1, 1), days)
     } else if days < 61 {
-        (days_from_civil(1899, 12, 31), days)
+        (crate::civil::days_from_civil(1899, 12, 31), days)
     } else {
-        (days_from_civil(1899, 12, 30), days)
+        (crate::civil::days_from_civil(1899, 12, 30), days)
     };
     if !(0..=2_958_465).contains(&days) {
         return None;
     }
-    let (y, m, d) = civil_from_days(base + days);
+    let (y, m, d) = crate::civil::civil_from_days(base + days);
     let mut s = format!("{y:04}-{m:02}-{d:02}");
     if time {
         let secs = (frac * Decimal::from(86_400)).round().to_i64()?;
@@ -468,28 +468,6 @@ fn excel_date(serial: Decimal, date1904: bool, time: bool) -> Option<String> {
         ));
     }
     Some(s)
-}
-
-// Howard Hinnant's civil-calendar conversions.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// A sheet's cells, stored sparsely until the grid is laid out.

@@ -294,23 +294,12 @@ fn flat_sheets(wb: &mut Workbook, headers: Headers) -> Result<FlatSheets, XlsxEr
 
     let mut projects = wb.new_worksheet_with_constant_memory()?;
     projects.set_name("项目")?;
-    let mut names: Vec<&str> = FIELDS[..TABLE_COLUMNS].iter().map(|f| h(*f)).collect();
-    names.extend([h(FIELDS[30]), h(FIELDS[31])]);
-    names.push(h(("指标数", "indicators")));
-    names.push(h(("说明数", "notes")));
+    let names = super::xlsx_flat::project_columns(headers);
     let project_widths = header_row(&mut projects, &names)?;
 
     let mut notes = wb.new_worksheet_with_constant_memory()?;
     notes.set_name("说明")?;
-    let names = [
-        h(FIELDS[0]),
-        h(FIELDS[1]),
-        h(("字段", "field")),
-        h(("原文", "raw")),
-        h(("规范为", "normalized")),
-        h(("规则", "rule")),
-        h(FIELDS[32]),
-    ];
+    let names = super::xlsx_flat::note_columns(headers);
     let mut note_widths = header_row(&mut notes, &names)?;
     note_widths[2..=5].fill(24.0);
     Ok(FlatSheets {

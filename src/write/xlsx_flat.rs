@@ -268,6 +268,30 @@ pub(super) struct FlatBook {
     scales: Vec<usize>,
 }
 
+/// The 项目 sheet's columns: the table's own, 其他 and 说明, then counts.
+pub(super) fn project_columns(headers: Headers) -> Vec<&'static str> {
+    let h = |f| name(headers, f);
+    let mut names: Vec<&str> = FIELDS[..TABLE_COLUMNS].iter().map(|f| h(*f)).collect();
+    names.extend([h(FIELDS[30]), h(FIELDS[31])]);
+    names.push(h(("指标数", "indicators")));
+    names.push(h(("说明数", "notes")));
+    names
+}
+
+/// The 说明 sheet's columns.
+pub(super) fn note_columns(headers: Headers) -> [&'static str; 7] {
+    let h = |f| name(headers, f);
+    [
+        h(FIELDS[0]),
+        h(FIELDS[1]),
+        h(("字段", "field")),
+        h(("原文", "raw")),
+        h(("规范为", "normalized")),
+        h(("规则", "rule")),
+        h(FIELDS[32]),
+    ]
+}
+
 fn name(headers: Headers, (zh, en): (&'static str, &'static str)) -> &'static str {
     if headers == Headers::Zh {
         zh
@@ -281,21 +305,8 @@ impl FlatBook {
         let h = |f| name(headers, f);
         let names: Vec<&str> = FIELDS.iter().map(|f| h(*f)).collect();
         let indicators = Sheet::new("指标", &names)?;
-        let mut names: Vec<&str> = FIELDS[..TABLE_COLUMNS].iter().map(|f| h(*f)).collect();
-        names.extend([h(FIELDS[30]), h(FIELDS[31])]);
-        names.push(h(("指标数", "indicators")));
-        names.push(h(("说明数", "notes")));
-        let projects = Sheet::new("项目", &names)?;
-        let names = [
-            h(FIELDS[0]),
-            h(FIELDS[1]),
-            h(("字段", "field")),
-            h(("原文", "raw")),
-            h(("规范为", "normalized")),
-            h(("规则", "rule")),
-            h(FIELDS[32]),
-        ];
-        let mut notes = Sheet::new("说明", &names)?;
+        let projects = Sheet::new("项目", &project_columns(headers))?;
+        let mut notes = Sheet::new("说明", &note_columns(headers))?;
         notes.widths[2..=5].fill(24.0);
         Ok(FlatBook {
             headers,
@@ -481,16 +492,7 @@ fn utc_now() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = crate::civil::civil_from_days(days);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         rem / 3600,
