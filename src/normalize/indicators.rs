@@ -448,7 +448,7 @@ impl FillDown {
         if matches!(slot, Slot::Covered { .. }) {
             return false;
         }
-        if super::text::is_placeholder(t) {
+        if super::text::is_placeholder(t) || super::text::is_prompt(t) {
             return false;
         }
         let c = canonical(t, level);
@@ -775,7 +775,8 @@ pub fn read_rows(
             for (c, t) in anchors(g, r) {
                 let used_as_level =
                     (Some(c + shift) == c1 && new1) || (Some(c + shift) == c2 && new2);
-                if let Some(v) = value(t).filter(|_| !used_as_level) {
+                // A template prompt ((盖章)) is never a value, nor a cell to place.
+                if let Some(v) = value(t).filter(|v| !used_as_level && !super::text::is_prompt(v)) {
                     notes.push(unplaced_note(g, r, c, v));
                 }
             }

@@ -265,6 +265,8 @@ const LEXICON: &[Term] = &[
     f("长期目标", H::Known, 1),
     f("实际完成情况", H::Known, 1),
     f("年度总体目标完成情况综述", H::Known, 1),
+    f("年度总体目标完成情况", H::Known, 1),
+    f("总体目标完成情况", H::Known, 1),
     f("上年结转资金", H::Known, 1),
     f("上级资金", H::Known, 1),
     f("自有资金", H::Known, 1),
