@@ -55,22 +55,25 @@ impl Extra {
         Extra(pairs, KeyIndex::default())
     }
 
-    /// Renames the entry at `i` in place (its order kept), the key made
-    /// unique as `insert` does.
-    pub fn rename(&mut self, i: usize, key: &str) {
-        if i >= self.0.len() {
-            return;
+    /// Renames entries in place (their order kept), each new key made
+    /// unique as `insert` does; the keys are gathered once for all of them.
+    pub fn rename_all(&mut self, renames: impl IntoIterator<Item = (usize, String)>) {
+        let mut keys: std::collections::HashSet<String> =
+            self.0.iter().map(|(k, _)| k.clone()).collect();
+        for (i, key) in renames {
+            let Some((old, _)) = self.0.get(i) else {
+                continue;
+            };
+            keys.remove(old.as_str());
+            let mut k = key.clone();
+            let mut n = 2;
+            while keys.contains(&k) {
+                k = format!("{key} ({n})");
+                n += 1;
+            }
+            keys.insert(k.clone());
+            self.0[i].0 = k;
         }
-        let taken = |k: &str, pairs: &[(String, String)]| {
-            pairs.iter().enumerate().any(|(j, (o, _))| j != i && o == k)
-        };
-        let mut k = key.to_string();
-        let mut n = 2;
-        while taken(&k, &self.0) {
-            k = format!("{key} ({n})");
-            n += 1;
-        }
-        self.0[i].0 = k;
         // Rebuilt on the next insert.
         self.1 = KeyIndex::default();
     }
@@ -329,4 +332,30 @@ pub struct FileError {
     pub file: String,
     pub kind: crate::error::ErrorKind,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_keys_stay_unique_and_in_place() {
+        let mut e = Extra::default();
+        for (k, v) in [
+            ("a", "1"),
+            ("其中:财政拨款", "2"),
+            ("资金总额/其中:财政拨款", "3"),
+        ] {
+            e.insert(k, v.to_string());
+        }
+        e.rename_all([(1, "资金总额/其中:财政拨款".to_string())]);
+        let keys: Vec<&str> = e.0.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["a", "资金总额/其中:财政拨款 (2)", "资金总额/其中:财政拨款"]
+        );
+        // Inserting after a rename sees the new keys.
+        e.insert("资金总额/其中:财政拨款", "4".to_string());
+        assert_eq!(e.0[3].0, "资金总额/其中:财政拨款 (3)");
+    }
 }

@@ -1147,26 +1147,27 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
         .iter()
         .find(|c| c.3.is_some_and(|s| taken.contains(&s)))
         .map(|c| c.1.clone());
-    let not_the_years: Vec<(usize, String)> = match &year_total {
+    let not_the_years: HashMap<usize, &str> = match &year_total {
         Some(y) => acc
             .parts_of
             .iter()
             .filter(|(_, p)| p != y)
-            .cloned()
+            .map(|(slot, p)| (*slot, p.as_str()))
             .collect(),
-        None => Vec::new(),
+        None => HashMap::new(),
     };
     for cands in [&mut acc.fiscal, &mut acc.other] {
-        cands.retain(|c| {
-            !c.3.is_some_and(|s| not_the_years.iter().any(|(ps, _)| *ps == s))
-        });
+        cands.retain(|c| !c.3.is_some_and(|s| not_the_years.contains_key(&s)));
     }
-    for (slot, parent) in &not_the_years {
-        if let Some((key, _)) = extra.0.get(*slot) {
-            let key = format!("{parent}/{key}");
-            extra.rename(*slot, &key);
-        }
-    }
+    let mut renames: Vec<(usize, String)> = not_the_years
+        .iter()
+        .filter_map(|(slot, parent)| {
+            let (key, _) = extra.0.get(*slot)?;
+            Some((*slot, format!("{parent}/{key}")))
+        })
+        .collect();
+    renames.sort_unstable();
+    extra.rename_all(renames);
     let budget = Budget {
         total,
         fiscal: pick_amount(&mut acc.fiscal, &mut taken, "budget.fiscal", &mut acc.notes),

@@ -306,7 +306,7 @@ fn period_of(text: &str) -> Option<Option<&'static str>> {
     if let Some(w) = super::lexicon::MULTI_YEAR.iter().find(|w| k.contains(*w)) {
         return Some(Some(w));
     }
-    ["年度", "本年", "当年", "全年"]
+    super::lexicon::YEARLY
         .iter()
         .any(|w| k.contains(w))
         .then_some(None)

@@ -369,7 +369,7 @@ const LEXICON: &[Term] = &[
 /// Qualifiers read around a core term, in the order they are tried.
 /// Periods that name more than the year (中期, 实施期 …) change what a
 /// yearly term means, so they are told apart.
-const YEARLY: &[&str] = &[
+pub const YEARLY: &[&str] = &[
     "本年度",
     "年度",
     "本年",
@@ -462,12 +462,16 @@ fn read_key(key: &str, want: &dyn Fn(&Term) -> bool) -> Option<(&'static Term, Q
     }
     // Period and kind prefixes, as many as there are: `年度目标指标值`.
     'prefixes: loop {
-        for (list, multi) in [(YEARLY, false), (MULTI_YEAR, true), (KIND, false)] {
+        for (list, multi, yearly) in [
+            (YEARLY, false, true),
+            (MULTI_YEAR, true, false),
+            (KIND, false, false),
+        ] {
             for p in list {
                 if let Some(rest) = k.strip_prefix(p).filter(|r| !r.is_empty()) {
                     k = rest;
                     q.multi_year |= multi;
-                    q.yearly |= !multi && std::ptr::eq(list, YEARLY);
+                    q.yearly |= yearly;
                     if let Some(t) = hit(k) {
                         return Some((t, q));
                     }
