@@ -8,6 +8,10 @@
 //! `NAME  what is wrong`. They run too and print their diff; one that now
 //! passes fails the test, so the list cannot rot: delete its line.
 //!
+//! Measuring: `JIXIAO_LAYOUTS_OUT=DIR cargo test --test layouts` also writes
+//! each fixture's actual JSON to `DIR/NAME.json`, for
+//! `scripts/layout-score.py` (fields right / fields SCHEMA determines).
+//!
 //! Blessing: `JIXIAO_BLESS=1 cargo test --test layouts` writes the JSON of
 //! every fixture not in PENDING (and of any fixture without one), so a
 //! hand-corrected expectation on the worklist is never overwritten;
@@ -145,6 +149,12 @@ fn fixtures() -> Vec<PathBuf> {
 #[test]
 fn every_layout_fixture_gives_its_expected_json() {
     let bless = std::env::var("JIXIAO_BLESS").ok();
+    // Opt-in dump for scripts/layout-score.py: each fixture's actual JSON,
+    // as the writer gives it (nothing stripped), to DIR/NAME.json.
+    let dump = std::env::var("JIXIAO_LAYOUTS_OUT").ok();
+    if let Some(out) = &dump {
+        std::fs::create_dir_all(out).unwrap();
+    }
     let pending = pending();
     let all = fixtures();
     let names: Vec<String> = all
@@ -167,6 +177,9 @@ fn every_layout_fixture_gives_its_expected_json() {
                 continue;
             }
         };
+        if let Some(out) = &dump {
+            std::fs::write(Path::new(out).join(format!("{name}.json")), pretty(&got)).unwrap();
+        }
         let want_text = std::fs::read_to_string(&expected).ok();
         match bless.as_deref() {
             Some("keys") => {
