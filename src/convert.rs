@@ -10,7 +10,20 @@ use crate::read;
 /// A file without any 绩效目标表 is a `no_tables` error.
 pub fn convert_bytes(bytes: &[u8], file: &str, limits: &Limits) -> Result<Normalized> {
     let doc = read::read(bytes, limits)?;
-    convert_blocks(&doc.blocks, file, doc.format.as_str())
+    let mut n = convert_blocks(&doc.blocks, file, doc.format.as_str())?;
+    // A text file read with a few bad bytes replaced says so on each table
+    // (issue 21; the decoding is done again only for text formats).
+    if matches!(
+        doc.format,
+        read::Format::Txt | read::Format::Html | read::Format::SpreadsheetMl
+    ) {
+        if let Some(note) = read::text::replacement_note(bytes) {
+            for t in &mut n.tables {
+                t.notes.push(note.clone());
+            }
+        }
+    }
+    Ok(n)
 }
 
 /// Normalises blocks a reader (or a grid-notation fixture) produced; `format`

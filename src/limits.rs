@@ -26,6 +26,10 @@ pub struct Limits {
     /// Text held from one file's cells (one shared string can be referenced
     /// by every cell of a sheet: a 1 MB string × 36,000 cells).
     pub max_text_bytes: u64,
+    /// Tables (grids, nested ones included) in one file: a Word 97 file
+    /// whose paragraph marks open and close 256 nested tables each made
+    /// millions of empty grids from 780 KB.
+    pub max_tables: u64,
 }
 
 impl Default for Limits {
@@ -40,6 +44,7 @@ impl Default for Limits {
             max_xml_elements: 20_000_000,
             max_cells: 2_000_000,
             max_text_bytes: 64 << 20,
+            max_tables: 50_000,
         }
     }
 }
@@ -56,8 +61,18 @@ impl Limits {
         )
     }
 
+    /// Counts one more table of a file against `max_tables`: every reader
+    /// calls it as a table (or sheet) opens, before anything is built.
+    pub fn count_table(&self, tables: &mut u64) -> Result<(), Error> {
+        *tables += 1;
+        if *tables > self.max_tables {
+            return Err(Self::exceeded("max_tables", self.max_tables));
+        }
+        Ok(())
+    }
+
     /// The names `--limit` accepts, as spelt on the command line.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "max_file_bytes",
         "max_entry_bytes",
         "max_total_bytes",
@@ -67,6 +82,7 @@ impl Limits {
         "max_xml_elements",
         "max_cells",
         "max_text_bytes",
+        "max_tables",
     ];
 
     /// Sets one limit from `name=value`, as given to `--limit`.
@@ -94,6 +110,7 @@ impl Limits {
             "max_xml_elements" => self.max_xml_elements = n,
             "max_cells" => self.max_cells = n,
             "max_text_bytes" => self.max_text_bytes = n,
+            "max_tables" => self.max_tables = n,
             other => {
                 return Err(format!(
                     "--limit：没有名为 “{other}” 的限制；可用的名称：{names} \

@@ -369,3 +369,343 @@ fn each_file_comes_with_the_check_findings() {
         serde_json::json!([])
     );
 }
+
+// ---- Issue 21: faults the server must outlast ------------------------------
+// Each loop below is bounded (attempts × a short sleep, and read timeouts),
+// so a regression fails the test instead of hanging it.
+
+use std::time::{Duration, Instant};
+
+/// Sends `head` (and `body`) on a new connection and reads the reply, or
+/// what came before the server closed, within `wait`.
+fn raw(addr: SocketAddr, head: &str, body: &[u8], wait: Duration) -> Option<Reply> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(wait)).ok()?;
+    s.write_all(head.as_bytes()).ok()?;
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&raw[..split]).to_string();
+    Some(Reply {
+        status: headers.get(9..12)?.parse().ok()?,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    })
+}
+
+fn post_head(addr: SocketAddr, path: &str, len: usize, extra: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {len}\r\n{extra}Connection: close\r\n\r\n"
+    )
+}
+
+/// #6: a page on another site can send a simple POST (no preflight) with
+/// the server's own Host; `Origin` / `Sec-Fetch-Site` name that site, and
+/// the request is refused before a batch is made. On main: 200, and 16 such
+/// posts evicted a clerk's batch.
+#[test]
+fn cross_site_requests_are_refused_before_any_state_changes() {
+    let s = Server::new(Config::default());
+    let b = s.batch();
+    assert_eq!(
+        s.upload(&b, "seed.txt", &sample("seed-tianjin-wuqing.txt"))
+            .status,
+        200
+    );
+    let wait = Duration::from_secs(30);
+    for extra in [
+        "Origin: http://evil.example\r\n".to_string(),
+        "Origin: null\r\n".to_string(),
+        "Sec-Fetch-Site: cross-site\r\n".to_string(),
+        "Sec-Fetch-Site: same-site\r\n".to_string(),
+    ] {
+        for _ in 0..20 {
+            let r = raw(
+                s.addr,
+                &post_head(s.addr, "/api/batches", 0, &extra),
+                b"",
+                wait,
+            )
+            .unwrap();
+            assert_eq!(r.status, 403, "{extra}");
+            assert_eq!(r.json()["error"], "cross_site");
+        }
+        let up = post_head(
+            s.addr,
+            &format!("/api/batches/{b}/files?name=x.txt"),
+            1,
+            &extra,
+        );
+        assert_eq!(raw(s.addr, &up, b"x", wait).unwrap().status, 403);
+    }
+    // The clerk's batch is still there, with its one file.
+    let v = s
+        .get(&format!("/api/batches/{b}/export?format=json"))
+        .json();
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    assert!(!v["tables"].as_array().unwrap().is_empty());
+    // The page's own requests pass.
+    let own = format!(
+        "Origin: http://{}\r\nSec-Fetch-Site: same-origin\r\n",
+        s.addr
+    );
+    let r = raw(
+        s.addr,
+        &post_head(s.addr, "/api/batches", 0, &own),
+        b"",
+        wait,
+    )
+    .unwrap();
+    assert_eq!(r.status, 200);
+    // A link from elsewhere still opens the page.
+    let get = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nSec-Fetch-Site: cross-site\r\nConnection: close\r\n\r\n",
+        s.addr
+    );
+    assert_eq!(raw(s.addr, &get, b"", wait).unwrap().status, 200);
+}
+
+/// #4: with every conversion place taken, an upload is refused with 503
+/// before its body is read: the client sends only the head of a 50 MB
+/// upload and still gets its answer. On main the body was buffered first
+/// (24 uploads of 60 MB held 1.78 GB): no answer without the body.
+#[test]
+fn a_busy_server_refuses_uploads_before_reading_their_bodies() {
+    let s = Server::new(Config {
+        max_running: 1,
+        max_request_bytes: 64 << 20,
+        ..Config::default()
+    });
+    let b = s.batch();
+    // The one place, held by an upload whose body is still coming.
+    let path = format!("/api/batches/{b}/files?name=slow.txt");
+    let mut slow = TcpStream::connect(s.addr).unwrap();
+    slow.write_all(post_head(s.addr, &path, 1000, "").as_bytes())
+        .unwrap();
+    slow.write_all(b"\tx").unwrap();
+    // Bounded retry until the slow upload holds the place.
+    let head = post_head(
+        s.addr,
+        &format!("/api/batches/{b}/files?name=big.txt"),
+        50 << 20,
+        "",
+    );
+    let mut got = None;
+    for _ in 0..50 {
+        let r =
+            raw(s.addr, &head, b"", Duration::from_secs(20)).expect("an answer without the body");
+        if r.status == 503 {
+            got = Some(r);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let r = got.expect("503 while the place is held");
+    assert_eq!(r.json()["error"], "busy");
+    // A declared size over the cap is refused without reading too.
+    let over = post_head(s.addr, &path, (64 << 20) + 1, "");
+    assert_eq!(
+        raw(s.addr, &over, b"", Duration::from_secs(20))
+            .unwrap()
+            .status,
+        413
+    );
+    drop(slow);
+}
+
+/// #5: a client that dribbles its request head, or its body, is cut off at
+/// the deadline (slowloris). On main neither had a deadline: the
+/// connections stayed open for ever.
+#[test]
+fn dribbling_clients_are_cut_off_at_the_deadlines() {
+    let s = Server::new(Config {
+        header_timeout: Duration::from_secs(1),
+        body_timeout: Duration::from_secs(1),
+        ..Config::default()
+    });
+    let b = s.batch();
+    // A head sent a byte at a time, never finished: closed within bounds.
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let start = Instant::now();
+    let mut closed = false;
+    for byte in b"GET / HTTP/1.1\r\nHost: x".iter().cycle().take(100) {
+        if c.write_all(&[*byte]).is_err() {
+            closed = true;
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match c.read(&mut buf) {
+            Ok(_) => {
+                closed = true; // an answer (408) or end of stream
+                break;
+            }
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => {
+                closed = true;
+                break;
+            }
+        }
+    }
+    assert!(
+        closed,
+        "the dribbled head was still open after {:?}",
+        start.elapsed()
+    );
+    // An idle connection that sends nothing is closed as well.
+    let mut idle = TcpStream::connect(s.addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    assert!(
+        idle.read(&mut buf).is_ok(),
+        "an idle connection stayed open past the header deadline"
+    );
+    // A body that stops coming: 408 after the body deadline.
+    let path = format!("/api/batches/{b}/files?name=x.txt");
+    let r = raw(
+        s.addr,
+        &post_head(s.addr, &path, 100, ""),
+        b"\tx",
+        Duration::from_secs(20),
+    )
+    .expect("an answer to a stalled body");
+    assert_eq!(r.status, 408);
+    assert_eq!(r.json()["error"], "timeout");
+}
+
+/// #7: kept results are bounded by bytes, not only by count: past
+/// `max_kept_bytes` the oldest batch goes, and a file that alone does not
+/// fit in a batch is not kept. On main 60 uploads of a 2 MB dump kept
+/// 889 MB.
+#[test]
+fn kept_results_are_bounded_by_bytes() {
+    let s = Server::new(Config {
+        max_kept_bytes: 40_000,
+        ..Config::default()
+    });
+    let seed = sample("seed-tianjin-wuqing.txt");
+    let first = s.batch();
+    let v = s.upload(&first, "a.txt", &seed).json();
+    assert_eq!(v["status"], "ok", "{v}");
+    let weight = v.to_string().len();
+    assert!(
+        weight * 2 < 40_000 && weight * 3 > 40_000,
+        "the seed's result weighs {weight}"
+    );
+    // Two more batches of one file each: the first batch goes.
+    for _ in 0..2 {
+        let b = s.batch();
+        assert_eq!(s.upload(&b, "a.txt", &seed).json()["status"], "ok");
+    }
+    assert_eq!(
+        s.get(&format!("/api/batches/{first}/export?format=json"))
+            .status,
+        404
+    );
+    // One batch that would outgrow the budget alone: the file is refused.
+    let b = s.batch();
+    let mut last = serde_json::Value::Null;
+    for _ in 0..3 {
+        last = s.upload(&b, "a.txt", &seed).json();
+    }
+    assert_eq!(last["error"]["kind"], "too_large", "{last}");
+    // The export still works and carries what was kept.
+    assert_eq!(
+        s.get(&format!("/api/batches/{b}/export?format=json"))
+            .status,
+        200
+    );
+}
+
+/// #3: descriptors run out (idle connections under `ulimit -n 64`, in a
+/// child process): the accept loop waits (on main its sleep panicked on a
+/// runtime without timers and the server was gone) and serves again once
+/// the idle connections are closed at the header deadline.
+#[test]
+fn running_out_of_descriptors_is_waited_out() {
+    if std::env::var_os("JIXIAO_SERVE_CHILD").is_some() {
+        return serve_child();
+    }
+    let exe = std::env::current_exe().unwrap();
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" running_out_of_descriptors_is_waited_out --exact --nocapture --test-threads=1")
+        .arg(&exe)
+        .env("JIXIAO_SERVE_CHILD", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let addr: SocketAddr = loop {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0,
+            "the child printed no address"
+        );
+        // The harness prints `test NAME ... ` on the same line first.
+        if let Some((_, a)) = line.trim().split_once("listening ") {
+            break a.parse().unwrap();
+        }
+    };
+    // 100 idle connections: more than the child has descriptors.
+    let idle: Vec<TcpStream> = (0..100)
+        .filter_map(|_| TcpStream::connect(addr).ok())
+        .collect();
+    assert!(idle.len() > 64, "only {} connections", idle.len());
+    // The server answers again within bounded attempts (idle connections
+    // are closed after 1 s), and the child is still running.
+    let mut answered = false;
+    for _ in 0..60 {
+        let get = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        if raw(addr, &get, b"", Duration::from_secs(2)).is_some_and(|r| r.status == 200) {
+            answered = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let alive = child.try_wait().unwrap().is_none();
+    drop(idle);
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+    assert!(alive, "the server process died: {err}");
+    // Descriptors did run out, and it was said once.
+    assert_eq!(
+        err.matches("cannot accept connections for now").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        answered,
+        "no answer after the idle connections closed: {err}"
+    );
+    assert!(status.success(), "{err}");
+}
+
+/// The child of the test above: a server with a 1 s header deadline, until
+/// its stdin closes (at most 120 s).
+fn serve_child() {
+    let r = start(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        header_timeout: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .unwrap();
+    println!("listening {}", r.addr);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        let _ = tx.send(());
+    });
+    let _ = rx.recv_timeout(Duration::from_secs(120));
+    assert!(!r.thread.is_finished(), "the server thread ended");
+}

@@ -550,14 +550,29 @@ pub fn project_attribute(t: &Table) -> Vec<Hit> {
 
 pub fn money_unit_mixed(tables: &[Table]) -> Vec<(usize, Hit)> {
     let mut hits = Vec::new();
+    // Per project key, the first table of its first two money units: the
+    // earliest table in another unit than this one's is the first of them
+    // whose unit differs. One key per table, one look-up (a scan of the
+    // tables before each one, with their keys made again, was quadratic).
+    let mut seen: std::collections::HashMap<String, [Option<usize>; 2]> =
+        std::collections::HashMap::new();
     for (n, t) in tables.iter().enumerate() {
         let (Some(key), Some(unit)) = (super::project_key(t), t.money_unit.as_deref()) else {
             continue;
         };
-        let first = tables[..n].iter().find(|o| {
-            super::project_key(o).as_deref() == Some(key.as_str())
-                && o.money_unit.as_deref().is_some_and(|u| u != unit)
-        });
+        let unit_of = |i: usize| tables[i].money_unit.as_deref().unwrap_or("");
+        let firsts = seen.entry(key.clone()).or_insert([None, None]);
+        let first = firsts
+            .iter()
+            .flatten()
+            .copied()
+            .find(|&i| unit_of(i) != unit)
+            .map(|i| &tables[i]);
+        match *firsts {
+            [None, _] => firsts[0] = Some(n),
+            [Some(a), None] if unit_of(a) != unit => firsts[1] = Some(n),
+            _ => {}
+        }
         if let Some(o) = first {
             let other = o.money_unit.as_deref().unwrap_or("");
             hits.push((

@@ -235,20 +235,23 @@ fn operand_len(sprm: u16, rest: &[u8]) -> Option<usize> {
 }
 
 /// Calls `f(sprm, operand)` for each sprm of a grpprl; stops at the first
-/// one that runs past the end.
-fn each_sprm(mut g: &[u8], mut f: impl FnMut(u16, &[u8])) {
+/// one that runs past the end. Returns how many it visited.
+fn each_sprm(mut g: &[u8], mut f: impl FnMut(u16, &[u8])) -> u64 {
+    let mut visited = 0;
     while g.len() >= 2 {
         let sprm = u16::from_le_bytes([g[0], g[1]]);
         let rest = &g[2..];
         let Some(n) = operand_len(sprm, rest) else {
-            return;
+            break;
         };
         let Some(op) = rest.get(..n) else {
-            return;
+            break;
         };
+        visited += 1;
         f(sprm, op);
         g = &rest[n..];
     }
+    visited
 }
 
 impl<'a> Doc<'a> {
@@ -350,8 +353,11 @@ impl<'a> Doc<'a> {
         Ok(runs)
     }
 
-    fn pap(&self, grpprl: &[u8], pap: &mut Pap, depth: usize) {
-        each_sprm(grpprl, |sprm, op| match sprm {
+    /// Applies a grpprl's table properties to `pap`; returns the sprms
+    /// visited (a huge PAPX's included), the work it cost.
+    fn pap(&self, grpprl: &[u8], pap: &mut Pap, depth: usize) -> u64 {
+        let mut huge = 0;
+        let visited = each_sprm(grpprl, |sprm, op| match sprm {
             0x2416 => pap.in_table = op.first().is_some_and(|&b| b != 0),
             0x2417 => pap.ttp = op.first().is_some_and(|&b| b != 0),
             0x244B => pap.inner_cell = op.first().is_some_and(|&b| b != 0),
@@ -368,7 +374,7 @@ impl<'a> Doc<'a> {
                     let at = at as usize;
                     if let Some(n) = u16_at(self.data, at) {
                         if let Some(g) = self.data.get(at + 2..at + 2 + usize::from(n)) {
-                            self.pap(g, pap, depth + 1);
+                            huge += self.pap(g, pap, depth + 1);
                         }
                     }
                 }
@@ -390,6 +396,7 @@ impl<'a> Doc<'a> {
             }
             _ => {}
         });
+        visited + huge
     }
 
     fn blocks(&self, fib: &Fib) -> Result<Vec<Block>> {
@@ -415,6 +422,14 @@ impl<'a> Doc<'a> {
             i > 0 && fc < deleted[i - 1].1
         };
         let mut b = Builder::new(self.limits);
+        // A paragraph mark's properties depend only on its PAPX run and its
+        // piece's prm: worked out once per pair. Sprms parsed (and the
+        // properties kept) count against `max_xml_elements`, so marks
+        // pointing at many runs that share one 64 KB huge PAPX cannot make
+        // the work their product.
+        let mut paps_of: std::collections::HashMap<(usize, u16), Pap> =
+            std::collections::HashMap::new();
+        let mut work = 0u64;
         let mut fields: Vec<bool> = Vec::new();
         let mut text_bytes = 0u64;
         for piece in &pieces {
@@ -495,19 +510,35 @@ impl<'a> Doc<'a> {
                     continue;
                 }
                 // A paragraph mark: its properties say what it ends.
-                let mut pap = Pap::default();
                 let i = paps.partition_point(|r| r.fc <= fc);
-                if i > 0 && fc < paps[i - 1].fc_end {
-                    let g = paps[i - 1].grpprl;
-                    // GrpPrlAndIstd: a 2-byte style index, then sprms.
-                    self.pap(g.get(2..).unwrap_or(&[]), &mut pap, 0);
-                }
-                if piece.prm & 1 != 0 {
-                    if let Some(g) = prcs.get(usize::from(piece.prm >> 1)) {
-                        self.pap(g, &mut pap, 0);
+                let run = (i > 0 && fc < paps[i - 1].fc_end).then(|| i - 1);
+                let prm = if piece.prm & 1 != 0 { piece.prm } else { 0 };
+                let key = (run.map_or(0, |r| r + 1), prm);
+                let pap = match paps_of.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        let mut pap = Pap::default();
+                        if let Some(r) = run {
+                            // GrpPrlAndIstd: a 2-byte style index, then sprms.
+                            let g = paps[r].grpprl;
+                            work += self.pap(g.get(2..).unwrap_or(&[]), &mut pap, 0);
+                        }
+                        if prm != 0 {
+                            if let Some(g) = prcs.get(usize::from(prm >> 1)) {
+                                work += self.pap(g, &mut pap, 0);
+                            }
+                        }
+                        work += 16 + pap.tap.as_ref().map_or(0, |t| t.cells.len() as u64);
+                        if work > self.limits.max_xml_elements {
+                            return Err(Limits::exceeded(
+                                "max_xml_elements",
+                                self.limits.max_xml_elements,
+                            ));
+                        }
+                        v.insert(pap)
                     }
-                }
-                b.paragraph_end(c == '\x07', &pap)?;
+                };
+                b.paragraph_end(c == '\x07', pap)?;
             }
         }
         b.finish()
@@ -599,6 +630,10 @@ struct Builder<'l> {
     table_count: usize,
     text: String,
     cells: u64,
+    /// Paragraph bytes + `LINE_COST` per mark, as the .docx reader counts.
+    held: u64,
+    /// Tables opened, nested ones included, against `max_tables`.
+    opened: u64,
 }
 
 impl<'l> Builder<'l> {
@@ -610,6 +645,8 @@ impl<'l> Builder<'l> {
             table_count: 0,
             text: String::new(),
             cells: 0,
+            held: 0,
+            opened: 0,
         }
     }
 
@@ -619,6 +656,15 @@ impl<'l> Builder<'l> {
 
     fn paragraph_end(&mut self, cell_mark: bool, pap: &Pap) -> Result<()> {
         let text = std::mem::take(&mut self.text);
+        // Every mark costs, empty or not: pieces pointing at one run of
+        // 64 KB of marks otherwise made tens of millions of paragraphs.
+        self.held += text.len() as u64 + super::text::LINE_COST;
+        if self.held > self.limits.max_text_bytes {
+            return Err(Limits::exceeded(
+                "max_text_bytes",
+                self.limits.max_text_bytes,
+            ));
+        }
         let depth = if pap.in_table || pap.itap > 0 {
             usize::try_from(pap.itap).unwrap_or(1).max(1)
         } else {
@@ -640,6 +686,7 @@ impl<'l> Builder<'l> {
             return Ok(());
         }
         while self.tables.len() < depth {
+            self.limits.count_table(&mut self.opened)?;
             self.table_count += 1;
             self.tables.push(TableBuilder {
                 number: self.table_count,
@@ -660,10 +707,6 @@ impl<'l> Builder<'l> {
         if row_end {
             let cells = std::mem::take(&mut t.cells);
             t.cell.clear();
-            self.cells += cells.len() as u64;
-            if self.cells > self.limits.max_cells {
-                return Err(Limits::exceeded("max_cells", self.limits.max_cells));
-            }
             t.rows.push(RowCells {
                 cells,
                 tap: pap.tap.clone(),
@@ -671,6 +714,12 @@ impl<'l> Builder<'l> {
         } else {
             t.cell.push(text);
             if cell_end {
+                // Counted as each cell ends, not when its row does: a row
+                // that never ends held every cell mark of the file.
+                self.cells += 1;
+                if self.cells > self.limits.max_cells {
+                    return Err(Limits::exceeded("max_cells", self.limits.max_cells));
+                }
                 let cell = std::mem::take(&mut t.cell);
                 t.cells.push(cell);
             }

@@ -250,6 +250,8 @@ struct Parser<'l> {
     /// Bytes of paragraph text kept so far, each paragraph charged
     /// [`super::text::LINE_COST`] too (a run of `<w:p/>` costs memory).
     text: u64,
+    /// Tables opened, nested included, against `max_tables`.
+    opened: u64,
 }
 
 #[cold]
@@ -278,6 +280,7 @@ pub fn parse_document(xml: &[u8], limits: &Limits) -> Result<Vec<Block>> {
         cells: 0,
         slots: 0,
         text: 0,
+        opened: 0,
     };
     let mut budget = Budget::new(limits);
     // Depth at which a skipped element started; its content is ignored.
@@ -381,7 +384,7 @@ impl Parser<'_> {
             }
             Elem::R => self.in_run += 1,
             Elem::T => self.in_text = self.in_run > 0 || !self.paragraphs.is_empty(),
-            Elem::Tbl => self.start_table(),
+            Elem::Tbl => self.start_table()?,
             Elem::Tr => {
                 if let Some(t) = self.tables.last_mut() {
                     // Rows of a table are alike: room for as many cells as
@@ -407,7 +410,8 @@ impl Parser<'_> {
     }
 
     #[inline(never)]
-    fn start_table(&mut self) {
+    fn start_table(&mut self) -> Result<()> {
+        self.limits.count_table(&mut self.opened)?;
         self.table_count += 1;
         self.tables.push(TableBuilder {
             number: self.table_count,
@@ -416,6 +420,7 @@ impl Parser<'_> {
             cell: None,
             nested: Vec::new(),
         });
+        Ok(())
     }
 
     /// Elements that matter whether written empty or not.

@@ -197,6 +197,9 @@ pub fn read(html: &str, limits: &Limits) -> Result<Vec<Block>> {
                     flush(&mut para, &mut blocks);
                 }
                 count += 1;
+                if count as u64 > limits.max_tables {
+                    return Err(Limits::exceeded("max_tables", limits.max_tables));
+                }
                 stack.push(Table {
                     number: count,
                     ..Table::default()

@@ -12,33 +12,169 @@ use crate::grid::{Block, Grid, Slot, Span};
 use crate::limits::Limits;
 use std::borrow::Cow;
 
-/// Decodes a text dump to a string, detecting its encoding.
+/// Decodes a text dump to a string, detecting its encoding; a few bad
+/// bytes become U+FFFD (see [`decode_lossy`]).
 pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>> {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        if had_errors {
-            return Err(unknown_encoding());
+    decode_lossy(bytes).map(|(text, _)| text)
+}
+
+/// Bytes a decoding could not read, replaced by U+FFFD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// The encoding the text was read in.
+    pub encoding: &'static str,
+    /// Invalid sequences replaced.
+    pub count: usize,
+    /// Byte offset of the first, in the file.
+    pub first: usize,
+}
+
+impl Replaced {
+    /// A note for the tables read from the file, Chinese first.
+    pub fn note(&self) -> crate::model::Note {
+        let Replaced {
+            encoding,
+            count,
+            first,
+        } = self;
+        crate::model::Note {
+            field: "source.file".into(),
+            raw: format!(
+                "按 {encoding} 读取时有 {count} 处无效字节，已替换为 �，第一处在第 {first} 字节 \
+                 ({count} invalid byte sequences in {encoding} replaced by U+FFFD, the first at byte {first})"
+            ),
+            normalized: Some("\u{FFFD}".into()),
+            rule: "replacement characters".into(),
         }
-        return Ok(text);
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(Cow::Borrowed(s));
+}
+
+/// The note for a text file read with bad bytes replaced, if it had any.
+pub fn replacement_note(bytes: &[u8]) -> Option<crate::model::Note> {
+    decode_lossy(bytes).ok()?.1.map(|r| r.note())
+}
+
+/// Invalid sequences a text may hold and still be read: a stray byte, a
+/// character cut at the end, a bad pair, not a file in another encoding.
+fn few(count: usize, len: usize) -> bool {
+    count <= 16 + len / 1000
+}
+
+/// Decodes a text dump, detecting its encoding: a BOM, else UTF-8, else
+/// GB18030/GBK and friends through chardetng. A few invalid sequences (one
+/// stray `0xFF`, a dump cut inside its last character, one bad GBK pair)
+/// are replaced by U+FFFD and reported in [`Replaced`]; the tables are
+/// kept. Many are `unreadable`, naming what was tried.
+pub fn decode_lossy(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<Replaced>)> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, count, first) = decode_counting(enc, &bytes[bom_len..]);
+        if !few(count, bytes.len()) {
+            return Err(unknown_encoding(enc.name()));
+        }
+        let replaced = (count > 0).then(|| Replaced {
+            encoding: enc.name(),
+            count,
+            first: first + bom_len,
+        });
+        return Ok((Cow::Owned(text), replaced));
+    }
+    let (count, first, multibyte) = utf8_errors(bytes);
+    if count == 0 {
+        // Checked just above: from_utf8 cannot fail here.
+        return Ok(std::str::from_utf8(bytes)
+            .map(|s| (Cow::Borrowed(s), None))
+            .unwrap_or_else(|_| (String::from_utf8_lossy(bytes), None)));
+    }
+    // Mostly UTF-8 with multi-byte characters: a damaged UTF-8 file, not
+    // another encoding (GBK text is invalid UTF-8 at nearly every character,
+    // and valid multi-byte UTF-8 in it is rare).
+    if few(count, bytes.len()) && multibyte >= 8 * count {
+        let replaced = Replaced {
+            encoding: "UTF-8",
+            count,
+            first,
+        };
+        return Ok((String::from_utf8_lossy(bytes), Some(replaced)));
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     // Without the TLD hint short GBK strings such as 合计 are guessed as Korean.
     let enc = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-    let (text, _, had_errors) = enc.decode(bytes);
-    if had_errors {
-        return Err(unknown_encoding());
+    let (text, count, first) = decode_counting(enc, bytes);
+    if !few(count, bytes.len()) {
+        return Err(unknown_encoding(enc.name()));
     }
-    Ok(Cow::Owned(text.into_owned()))
+    let replaced = (count > 0).then(|| Replaced {
+        encoding: enc.name(),
+        count,
+        first,
+    });
+    Ok((Cow::Owned(text), replaced))
 }
 
-fn unknown_encoding() -> Error {
+/// Invalid UTF-8 sequences in `bytes`, the offset of the first, and the
+/// valid multi-byte characters around them.
+fn utf8_errors(bytes: &[u8]) -> (usize, usize, usize) {
+    let (mut count, mut first, mut at, mut multibyte) = (0, 0, 0, 0);
+    let leads = |b: &[u8]| b.iter().filter(|&&c| c >= 0xC0).count();
+    while at < bytes.len() {
+        match std::str::from_utf8(&bytes[at..]) {
+            Ok(_) => {
+                if count > 0 {
+                    multibyte += leads(&bytes[at..]);
+                }
+                break;
+            }
+            Err(e) => {
+                multibyte += leads(&bytes[at..at + e.valid_up_to()]);
+                if count == 0 {
+                    first = at + e.valid_up_to();
+                }
+                count += 1;
+                at += e.valid_up_to() + e.error_len().unwrap_or(bytes.len() - at - e.valid_up_to());
+            }
+        }
+    }
+    (count, first, multibyte)
+}
+
+/// `bytes` decoded in `enc` with U+FFFD for each invalid sequence; how many
+/// there were and where the first began.
+fn decode_counting(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> (String, usize, usize) {
+    use encoding_rs::DecoderResult;
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len()),
+    );
+    let (mut count, mut first, mut at) = (0, 0, 0);
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&bytes[at..], &mut out, true);
+        at += read;
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::OutputFull => out.reserve(bytes.len() - at + 16),
+            DecoderResult::Malformed(bad, after) => {
+                if count == 0 {
+                    first = at.saturating_sub(usize::from(bad) + usize::from(after));
+                }
+                count += 1;
+                out.push('\u{FFFD}');
+            }
+        }
+    }
+    (out, count, first)
+}
+
+fn unknown_encoding(tried: &str) -> Error {
     Error::new(
         ErrorKind::Unreadable,
-        "无法识别文本编码，请另存为 UTF-8 文本 (text in an unknown encoding: save it as UTF-8)",
+        format!(
+            "无法识别文本编码（试过 UTF-8、UTF-16、{tried}），请另存为 UTF-8 文本 \
+             (text in an unknown encoding: tried UTF-8, UTF-16 and {tried}; save it as UTF-8 text)"
+        ),
     )
 }
 
@@ -123,6 +259,7 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Block>> {
     let mut gap = 0usize;
     let mut cells = 0u64;
     let mut slots = 0u64;
+    let mut tables = 0u64;
 
     for (i, line) in lines.iter().enumerate() {
         match *line {
@@ -132,6 +269,7 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Block>> {
                         std::mem::take(&mut table),
                         limits,
                         &mut slots,
+                        &mut tables,
                     )?));
                 }
                 gap = 0;
@@ -153,6 +291,7 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Block>> {
                             std::mem::take(&mut table),
                             limits,
                             &mut slots,
+                            &mut tables,
                         )?));
                     }
                     gap = 0;
@@ -180,7 +319,12 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Block>> {
         table.push(row);
     }
     if !table.is_empty() {
-        blocks.push(Block::Table(to_grid(table, limits, &mut slots)?));
+        blocks.push(Block::Table(to_grid(
+            table,
+            limits,
+            &mut slots,
+            &mut tables,
+        )?));
     }
     Ok(blocks)
 }
@@ -288,8 +432,15 @@ fn blank_is_paragraph(after: &[Line], done: usize, width: usize) -> bool {
     }
 }
 
-/// `slots`: padded slots of the file's tables so far, bounded together.
-fn to_grid(rows: Vec<Vec<Cell>>, limits: &Limits, slots: &mut u64) -> Result<Grid> {
+/// `slots`: padded slots of the file's tables so far, bounded together;
+/// `tables`: tables so far, against `max_tables`.
+fn to_grid(
+    rows: Vec<Vec<Cell>>,
+    limits: &Limits,
+    slots: &mut u64,
+    tables: &mut u64,
+) -> Result<Grid> {
+    limits.count_table(tables)?;
     let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u64;
     *slots = slots.saturating_add(width.saturating_mul(rows.len() as u64));
     if *slots > limits.max_cells {

@@ -489,6 +489,8 @@ pub struct CellBudget<'l> {
     text: u64,
     /// Slots of the grids laid out so far.
     area: u64,
+    /// Grids made so far, against `max_tables`.
+    tables: u64,
 }
 
 impl<'l> CellBudget<'l> {
@@ -499,6 +501,7 @@ impl<'l> CellBudget<'l> {
             merges: 0,
             text: 0,
             area: 0,
+            tables: 0,
         }
     }
 
@@ -742,6 +745,7 @@ impl Sheet {
         if self.cells.is_empty() {
             return Ok(None);
         }
+        limits.count_table(&mut budget.tables)?;
         let (mut r0, mut c0, mut r1, mut c1) = (u32::MAX, u32::MAX, 0u32, 0u32);
         for (r, c, _) in &self.cells {
             r0 = r0.min(*r);

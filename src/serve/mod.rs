@@ -7,14 +7,23 @@
 //! and a broken file fails alone. The server never opens a path it is given:
 //! a file's name is only the label its records carry. Uploads live in memory
 //! for the length of their conversion; only the converted tables stay, in at
-//! most `max_batches` batches (the oldest is dropped first).
+//! most `max_batches` batches and `max_kept_bytes` (the oldest is dropped
+//! first).
+//!
+//! Faults it is built to outlast (issue 21): descriptors running out (the
+//! accept loop waits, idle connections close at the header deadline),
+//! clients that dribble (header and body deadlines), many large uploads at
+//! once (refused with 503 before their bodies are read), pages on other
+//! sites (403 before any state changes), clients that hang up (their
+//! conversion keeps its place until it ends), and panics (logged with their
+//! message, the server goes on).
 
 use crate::convert::convert_guarded;
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::model::{FileError, Table};
 use crate::write::{xlsx::Layout, Encoding, Format, Headers, Options, Output};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -23,11 +32,15 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
@@ -47,6 +60,16 @@ pub struct Config {
     pub max_running: usize,
     /// The reader limits, as for `jixiao convert` (`--limit`).
     pub limits: Limits,
+    /// Time a client has to send a request's head; an idle connection is
+    /// closed after it too.
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body.
+    pub body_timeout: Duration,
+    /// Connections open at once; more are closed as soon as accepted.
+    pub max_connections: usize,
+    /// Bytes of converted results kept (as their JSON); past it the oldest
+    /// batches are dropped, and a file that alone does not fit is refused.
+    pub max_kept_bytes: u64,
 }
 
 impl Default for Config {
@@ -58,6 +81,10 @@ impl Default for Config {
             max_batches: 16,
             max_running: 8,
             limits: Limits::default(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(120),
+            max_connections: 256,
+            max_kept_bytes: 256 << 20,
         }
     }
 }
@@ -71,18 +98,41 @@ struct FileResult {
 #[derive(Default)]
 struct Batch {
     files: Vec<FileResult>,
+    /// What its results weigh (their JSON's length), in `Kept::bytes`.
+    bytes: u64,
+}
+
+/// The batches kept, oldest first, and what they weigh together.
+#[derive(Default)]
+struct Kept {
+    batches: BTreeMap<u64, Batch>,
+    bytes: u64,
+}
+
+impl Kept {
+    /// Drops the oldest batch other than `keep`; false when there is none.
+    fn drop_oldest_but(&mut self, keep: u64) -> bool {
+        let Some(&oldest) = self.batches.keys().find(|&&k| k != keep) else {
+            return false;
+        };
+        if let Some(b) = self.batches.remove(&oldest) {
+            self.bytes = self.bytes.saturating_sub(b.bytes);
+        }
+        true
+    }
 }
 
 struct AppState {
     cfg: Config,
     /// The port actually bound (for the Host check when `--port 0`).
     port: u16,
-    batches: Mutex<BTreeMap<u64, Batch>>,
+    kept: Mutex<Kept>,
     next: AtomicU64,
     /// Unguessable batch names: another page open in the same browser
     /// cannot read a clerk's results by counting.
     salt: RandomState,
     running: AtomicUsize,
+    connections: AtomicUsize,
 }
 
 type Shared = Arc<AppState>;
@@ -94,26 +144,118 @@ pub struct Running {
 }
 
 /// Binds `cfg.listen` (port 0 picks a free port) and serves on a thread of
-/// its own; conversions run on tokio's blocking pool.
+/// its own; conversions run on tokio's blocking pool. The thread ends only
+/// on a panic outside any connection, given back as an error with its
+/// message (the CLI's panic hook is silent).
 pub fn start(cfg: Config) -> io::Result<Running> {
+    // Timers: header and body deadlines, and the waits after accept errors.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()?;
     let listener = rt.block_on(tokio::net::TcpListener::bind(cfg.listen))?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
         port: addr.port(),
-        batches: Mutex::new(BTreeMap::new()),
+        kept: Mutex::new(Kept::default()),
         next: AtomicU64::new(1),
         salt: RandomState::new(),
         running: AtomicUsize::new(0),
+        connections: AtomicUsize::new(0),
         cfg,
     });
-    let app = router(state);
+    let app = router(state.clone());
     let thread = std::thread::Builder::new()
         .name("jixiao-serve".into())
-        .spawn(move || rt.block_on(async move { axum::serve(listener, app).await }))?;
+        .spawn(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rt.block_on(accept_loop(listener, app, state))
+            }))
+            .unwrap_or_else(|p| {
+                Err(io::Error::other(format!(
+                    "内部错误 (internal error): {}",
+                    panic_message(p.as_ref())
+                )))
+            })
+        })?;
     Ok(Running { addr, thread })
+}
+
+/// A panic's message, as far as its payload tells.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
+/// Accepts connections for ever. An accept error (descriptors run out:
+/// `EMFILE`) is waited out, said once a minute on stderr; connections past
+/// `max_connections` are closed at once.
+async fn accept_loop(listener: tokio::net::TcpListener, app: Router, s: Shared) -> io::Result<()> {
+    let mut said: Option<Instant> = None;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                if said.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+                    eprintln!(
+                        "jixiao: 暂时无法接受新连接，稍后重试 (cannot accept connections for now, waiting): {e}"
+                    );
+                    said = Some(Instant::now());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let open = s.connections.fetch_add(1, Ordering::AcqRel);
+        let counted = Counted(s.clone());
+        if open >= s.cfg.max_connections.max(1) {
+            drop(stream);
+            continue;
+        }
+        let svc = hyper_util::service::TowerToHyperService::new(app.clone());
+        let header_timeout = s.cfg.header_timeout;
+        tokio::spawn(LogPanics(Box::pin(async move {
+            let _counted = counted;
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(io, svc)
+                .await;
+        })));
+    }
+}
+
+/// One open connection, uncounted when dropped.
+struct Counted(Shared);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A connection's future, whose panic is logged with its message instead
+/// of vanishing with the task (the server goes on).
+struct LogPanics(Pin<Box<dyn Future<Output = ()> + Send>>);
+
+impl Future for LogPanics {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
+            Ok(p) => p,
+            Err(p) => {
+                eprintln!(
+                    "jixiao: 网页服务内部错误，已继续运行 (internal error in the server, going on): {}",
+                    panic_message(p.as_ref())
+                );
+                Poll::Ready(())
+            }
+        }
+    }
 }
 
 fn router(state: Shared) -> Router {
@@ -181,7 +323,42 @@ async fn only_local_hosts(State(s): State<Shared>, req: Request, next: Next) -> 
             );
         }
     }
+    if !same_origin(&req) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "cross_site",
+            "只接受本页面发出的请求 (only requests from this page are served)",
+        );
+    }
     next.run(req).await
+}
+
+/// Whether a request that can change state (any but GET/HEAD, and every
+/// API call) comes from the page itself: a browser names the page that sent
+/// it in `Origin` and says `Sec-Fetch-Site`; a page on another site can
+/// still send a simple POST without a preflight. Requests naming neither
+/// (curl, scripts) pass: they are not a browser acting for someone else.
+fn same_origin(req: &Request) -> bool {
+    let api = req.uri().path().starts_with("/api/");
+    if !api && matches!(req.method().as_str(), "GET" | "HEAD") {
+        return true;
+    }
+    let h = req.headers();
+    if let Some(site) = h.get("sec-fetch-site") {
+        if !matches!(site.to_str(), Ok("same-origin" | "none")) {
+            return false;
+        }
+    }
+    match h.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => {
+            let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+            match (origin.to_str(), host) {
+                (Ok(o), Some(host)) => o.strip_prefix("http://") == Some(host),
+                _ => false,
+            }
+        }
+    }
 }
 
 /// A JSON error body: `{"error": kind, "message": …}`.
@@ -218,10 +395,10 @@ fn no_batch() -> Response {
 
 async fn create_batch(State(s): State<Shared>) -> Response {
     let n = s.next.fetch_add(1, Ordering::Relaxed);
-    if let Ok(mut b) = s.batches.lock() {
-        b.insert(n, Batch::default());
-        while b.len() > s.cfg.max_batches.max(1) {
-            b.pop_first();
+    if let Ok(mut k) = s.kept.lock() {
+        k.batches.insert(n, Batch::default());
+        while k.batches.len() > s.cfg.max_batches.max(1) {
+            k.drop_oldest_but(n);
         }
     }
     json_body(&serde_json::json!({
@@ -253,12 +430,39 @@ fn clean_label(name: Option<&str>) -> String {
     }
 }
 
-/// Releases a place among the running conversions when dropped.
-struct Place<'a>(&'a AtomicUsize);
+/// Releases a place among the running conversions when dropped. It moves
+/// into the conversion itself, so a client that hangs up does not free the
+/// place of a conversion still running.
+struct Place(Shared);
 
-impl Drop for Place<'_> {
+impl Drop for Place {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.0.running.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn too_large_body(max: usize) -> Response {
+    problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        &format!(
+            "文件超过服务器上限 {max} 字节；请用命令行 jixiao convert，或以 --max-request-bytes 放宽 \
+             (the file is over the server's limit of {max} bytes: use jixiao convert, or start the server with a larger --max-request-bytes)"
+        ),
+    )
+}
+
+/// Sets a reserved file's slot, keeping the batch's and the total weight.
+fn settle(s: &AppState, n: u64, index: usize, result: FileResult, bytes: u64) {
+    if let Ok(mut k) = s.kept.lock() {
+        let Some(batch) = k.batches.get_mut(&n) else {
+            return;
+        };
+        if let Some(slot) = batch.files.get_mut(index) {
+            *slot = result;
+            batch.bytes += bytes;
+            k.bytes += bytes;
+        }
     }
 }
 
@@ -266,28 +470,25 @@ async fn add_file(
     State(s): State<Shared>,
     Path(id): Path<String>,
     Query(q): Query<FileQuery>,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    req: Request,
 ) -> Response {
     let Some(n) = parse_batch(&s, &id) else {
         return no_batch();
     };
-    let bytes = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let max = s.cfg.max_request_bytes;
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                &format!(
-                    "文件超过服务器上限 {max} 字节；请用命令行 jixiao convert，或以 --max-request-bytes 放宽 \
-                     (the file is over the server's limit of {max} bytes: use jixiao convert, or start the server with a larger --max-request-bytes)"
-                ),
-            );
-        }
-        Err(e) => return problem(e.status(), "bad_request", &e.body_text()),
-    };
+    let max = s.cfg.max_request_bytes;
+    // A declared size over the cap is refused before anything is read.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|d| d > max as u64) {
+        return too_large_body(max);
+    }
+    // The place first, then the body: when the server is busy the body is
+    // never read (24 uploads of 60 MB at once held 1.78 GB before).
     let running = s.running.fetch_add(1, Ordering::AcqRel);
-    let place = Place(&s.running);
+    let place = Place(s.clone());
     if running >= s.cfg.max_running.max(1) {
         return problem(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -296,8 +497,8 @@ async fn add_file(
         );
     }
     // Reserve the file's place first, so a batch never grows past its cap.
-    let index = match s.batches.lock() {
-        Ok(mut b) => match b.get_mut(&n) {
+    let index = match s.kept.lock() {
+        Ok(mut k) => match k.batches.get_mut(&n) {
             None => return no_batch(),
             Some(batch) if batch.files.len() >= s.cfg.max_files => {
                 let max = s.cfg.max_files;
@@ -320,29 +521,114 @@ async fn add_file(
         Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lock"),
     };
     let label = clean_label(q.name.as_deref());
+    let failed = |label: &str, e: Error| FileResult {
+        label: label.to_string(),
+        outcome: Err(e),
+    };
+    // The body, within its deadline and the size cap.
+    let body = tokio::time::timeout(
+        s.cfg.body_timeout,
+        axum::body::to_bytes(req.into_body(), max),
+    )
+    .await;
+    let bytes = match body {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) if declared.is_none() => {
+            settle(
+                &s,
+                n,
+                index,
+                failed(
+                    &label,
+                    Error::new(crate::error::ErrorKind::TooLarge, "upload too large"),
+                ),
+                0,
+            );
+            return too_large_body(max);
+        }
+        Ok(Err(_)) | Err(_) => {
+            let timed_out = body.is_err();
+            settle(
+                &s,
+                n,
+                index,
+                failed(
+                    &label,
+                    Error::new(crate::error::ErrorKind::Io, "upload interrupted"),
+                ),
+                0,
+            );
+            return if timed_out {
+                problem(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "timeout",
+                    "上传太慢，已中断；请重试 (the upload was too slow and was stopped: try again)",
+                )
+            } else {
+                problem(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "上传中断 (the upload was cut short)",
+                )
+            };
+        }
+    };
     let limits = s.cfg.limits;
     let l = label.clone();
     // `jixiao check`'s default rules, shown on the page beside each table.
+    // The place goes with the conversion: if the client hangs up, the
+    // conversion still counts until it ends.
     let done = tokio::task::spawn_blocking(move || {
         let outcome = convert_guarded(&bytes, &l, &limits).map(|n| n.tables);
         let findings = match &outcome {
             Ok(tables) => crate::check::RuleSet::default().check_file(tables),
             Err(_) => Vec::new(),
         };
+        drop(place);
         (outcome, findings)
     })
     .await;
-    let (outcome, findings) =
-        done.unwrap_or_else(|_| (Err(Error::corrupt("internal error")), Vec::new()));
-    drop(place);
+    let (mut outcome, findings) = match done {
+        Ok(d) => d,
+        Err(e) => {
+            let what = e
+                .try_into_panic()
+                .map(|p| panic_message(p.as_ref()))
+                .unwrap_or_else(|_| "cancelled".into());
+            eprintln!("jixiao: 网页服务内部错误，已继续运行 (internal error in the server, going on): {what}");
+            (Err(Error::corrupt("internal error")), Vec::new())
+        }
+    };
     let mut body = file_json(index, &label, &outcome);
     body["findings"] = serde_json::to_value(&findings).unwrap_or_default();
-    if let Ok(mut b) = s.batches.lock() {
-        if let Some(slot) = b.get_mut(&n).and_then(|b| b.files.get_mut(index)) {
-            *slot = FileResult { label, outcome };
+    let mut text = body.to_string();
+    // What is kept weighs what the page was sent; past the budget the oldest
+    // batches go, and a file that alone does not fit is not kept.
+    let mut weight = text.len() as u64;
+    if let Ok(mut k) = s.kept.lock() {
+        while k.bytes + weight > s.cfg.max_kept_bytes && k.drop_oldest_but(n) {}
+        let this = k.batches.get(&n).map_or(0, |b| b.bytes);
+        if this + weight > s.cfg.max_kept_bytes {
+            let budget = s.cfg.max_kept_bytes;
+            outcome = Err(Error::new(
+                crate::error::ErrorKind::TooLarge,
+                format!(
+                    "服务器保存的结果已满（{budget} 字节）：请先导出这一批，再新建一批上传其余文件 \
+                     (the results kept by the server are full ({budget} bytes): export this batch, then upload the rest as a new batch)"
+                ),
+            ));
+            body = file_json(index, &label, &outcome);
+            body["findings"] = serde_json::json!([]);
+            text = body.to_string();
+            weight = 0;
         }
     }
-    json_body(&body)
+    settle(&s, n, index, FileResult { label, outcome }, weight);
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        text,
+    )
+        .into_response()
 }
 
 /// What the page shows for one file.
@@ -410,10 +696,10 @@ async fn export(
     };
     // Copy what is exported, so the writers run without the lock.
     let (tables, errors, name) = {
-        let Ok(b) = s.batches.lock() else {
+        let Ok(k) = s.kept.lock() else {
             return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lock");
         };
-        let Some(batch) = b.get(&n) else {
+        let Some(batch) = k.batches.get(&n) else {
             return no_batch();
         };
         let chosen: Vec<&FileResult> = match q.file {

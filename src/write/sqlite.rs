@@ -318,6 +318,16 @@ fn insert_table(
     Ok(())
 }
 
+/// Removes a database file and the journal files SQLite keeps beside it.
+fn remove_database(dest: &Path) {
+    let _ = std::fs::remove_file(dest);
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let mut p = dest.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+}
+
 /// `convert --to sqlite -o FILE.db`: every input loaded (or skipped as
 /// already there) in one transaction. Returns the exit code.
 pub fn run(
@@ -327,9 +337,19 @@ pub fn run(
     pool: &rayon::ThreadPool,
     quiet: bool,
 ) -> i32 {
+    // A database this run creates is removed again if the run fails: a
+    // schema-only file (and its journal) left at the name would pass for
+    // a database that was loaded.
+    let existed = std::fs::symlink_metadata(dest).is_ok();
+    let forget = || {
+        if !existed {
+            remove_database(dest);
+        }
+    };
     let mut db = match Database::open(dest) {
         Ok(db) => db,
         Err(e) => {
+            forget();
             eprintln!(
                 "jixiao: 无法打开数据库 {} (cannot open the database): {e}",
                 dest.display()
@@ -351,7 +371,9 @@ pub fn run(
         db.append(&l, &mut count).map_err(std::io::Error::other)
     })
     .and_then(|()| db.commit().map_err(std::io::Error::other));
+    // `db` went with the commit's closure: the connection is closed here.
     if let Err(e) = result {
+        forget();
         eprintln!(
             "jixiao: 无法写入数据库 {}，本次未写入任何内容 (cannot write the database; nothing was added): {e}",
             dest.display()

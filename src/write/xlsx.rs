@@ -160,7 +160,7 @@ struct FlatSheets {
 pub struct Book {
     wb: Workbook,
     flat: Option<FlatBook>,
-    used: HashSet<String>,
+    used: SheetNames,
     forms: usize,
     numbers: NumberFormats,
 }
@@ -187,7 +187,7 @@ impl Book {
         Ok(Book {
             wb,
             flat,
-            used: HashSet::new(),
+            used: SheetNames::default(),
             forms: 0,
             numbers: NumberFormats::new(),
         })
@@ -205,8 +205,21 @@ impl Book {
     }
 
     /// Writes the workbook out. It goes to `out` as it is zipped: no copy of
-    /// the whole workbook is held in memory.
-    pub fn finish<W: io::Write + Send>(mut self, out: W) -> io::Result<()> {
+    /// the whole workbook is held in memory. The first write error is the
+    /// one returned; writes after it are dropped, so the zip writer's own
+    /// retry when it is dropped neither fails again nor prints its debug
+    /// line (`ZipWriter::drop: failed to finalize archive: Io(Os { code:
+    /// 28 …`) on a full disk.
+    pub fn finish<W: io::Write + Send>(self, out: W) -> io::Result<()> {
+        let mut latch = Latch { out, failed: None };
+        let r = self.finish_into(&mut latch);
+        match latch.failed.take() {
+            Some(e) => Err(e),
+            None => r,
+        }
+    }
+
+    fn finish_into<W: io::Write + Send>(mut self, out: W) -> io::Result<()> {
         if let Some(book) = self.flat.take() {
             return book.finish(out);
         }
@@ -219,6 +232,33 @@ impl Book {
         // Level 1 (zlib-rs' quick deflate), as the flat workbook: see there.
         self.wb.set_zip_compression_level(1);
         self.wb.save_to_writer(out).map_err(err)
+    }
+}
+
+/// A writer that keeps its first error and then takes every write without
+/// passing it on (see [`Book::finish`]).
+struct Latch<W> {
+    out: W,
+    failed: Option<io::Error>,
+}
+
+impl<W: io::Write> io::Write for Latch<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.failed.is_some() {
+            return Ok(buf.len());
+        }
+        self.out.write(buf).inspect_err(|e| {
+            self.failed = Some(io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.failed.is_some() {
+            return Ok(());
+        }
+        self.out.flush().inspect_err(|e| {
+            self.failed = Some(io::Error::new(e.kind(), e.to_string()));
+        })
     }
 }
 
@@ -399,8 +439,18 @@ fn flat_table(
     Ok(())
 }
 
+/// The form sheets' names so far (lower case, as Excel compares them), and
+/// per base name the next suffix to try: many tables of one name take
+/// (2), (3), … without probing each from (2) again (that was quadratic in
+/// an archive of same-named projects).
+#[derive(Default)]
+struct SheetNames {
+    used: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
 /// A sheet name Excel accepts (≤ 31 characters, none of `[]:*?/\`), unique.
-fn sheet_name(t: &Table, used: &mut HashSet<String>) -> String {
+fn sheet_name(t: &Table, names: &mut SheetNames) -> String {
     let base: String = t
         .project_name
         .as_deref()
@@ -416,8 +466,9 @@ fn sheet_name(t: &Table, used: &mut HashSet<String>) -> String {
         if base.is_empty() { "表" } else { &base }
     );
     let mut name: String = base.chars().take(31).collect();
-    let mut n = 2;
-    while !used.insert(name.to_lowercase()) {
+    let key = base.to_lowercase();
+    let mut n = names.next.get(&key).copied().unwrap_or(2);
+    while !names.used.insert(name.to_lowercase()) {
         let suffix = format!("({n})");
         name = base
             .chars()
@@ -426,6 +477,7 @@ fn sheet_name(t: &Table, used: &mut HashSet<String>) -> String {
             + &suffix;
         n += 1;
     }
+    names.next.insert(key, n);
     name
 }
 
@@ -433,7 +485,7 @@ fn sheet_name(t: &Table, used: &mut HashSet<String>) -> String {
 fn form(
     wb: &mut Workbook,
     t: &Table,
-    used: &mut HashSet<String>,
+    used: &mut SheetNames,
     numbers: &NumberFormats,
 ) -> Result<(), XlsxError> {
     let cell = Format::new()

@@ -87,6 +87,54 @@ pub const FAMILIES: &[Family] = &[
         ext: "xls",
         make: far_cells_xls,
     },
+    Family {
+        name: "marks-doc",
+        what: "issue 21 #1: n pieces all pointing at one 64 KB run of in-table paragraph marks",
+        ext: "doc",
+        make: marks_doc,
+    },
+    Family {
+        name: "cell-marks-doc",
+        what: "issue 21 #1: the same with cell marks (\\x07) that never end a row",
+        ext: "doc",
+        make: cell_marks_doc,
+    },
+    Family {
+        name: "project-key-docx",
+        what: "issue 21 #8: a project name ending in `-2024` repeated n times (check, sqlite)",
+        ext: "docx",
+        make: project_key_docx,
+    },
+    Family {
+        name: "indicators-diff",
+        what: "issue 21 #9: one project of n indicators (diff against indicators-diff-new)",
+        ext: "docx",
+        make: indicators_diff_docx,
+    },
+    Family {
+        name: "indicators-diff-new",
+        what: "issue 21 #9: the same n indicators, each renamed by one character",
+        ext: "docx",
+        make: indicators_diff_new_docx,
+    },
+    Family {
+        name: "tables-diff",
+        what: "issue 21 #10: n tables, each its own project (diff against itself)",
+        ext: "docx",
+        make: tables_diff_docx,
+    },
+    Family {
+        name: "same-named-form",
+        what: "issue 21 #15: n tables of one project name (--to xlsx --layout form)",
+        ext: "docx",
+        make: same_named_docx,
+    },
+    Family {
+        name: "nested-doc",
+        what: "issue 21 #2: n pieces of 24 marks alternating table depth 256 and 0",
+        ext: "doc",
+        make: nested_doc,
+    },
 ];
 
 pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
@@ -391,4 +439,199 @@ pub fn far_cells_xls(n: usize) -> Vec<u8> {
     let side = SIDE as u16 - 1;
     let sheet = [biff_number(0, 0, 1.0), biff_number(side, side, 2.0)].concat();
     xls(&vec![sheet; n.div_ceil(1000)])
+}
+
+/// sprmPFInTable = 1.
+pub const IN_TABLE: [u8; 3] = [0x16, 0x24, 0x01];
+
+/// sprmPItap = `depth`.
+pub fn itap(depth: u32) -> Vec<u8> {
+    let mut s = vec![0x49, 0x66];
+    s.extend_from_slice(&depth.to_le_bytes());
+    s
+}
+
+/// A minimal Word 97 document (OLE2: a `WordDocument` stream with a FIB,
+/// and `1Table`): `text` stored once, compressed (one byte a character),
+/// read `pieces` times over by a piece table whose pieces all point at it,
+/// and paragraph properties given by `runs`, each `(bytes, sprms)` covering
+/// the next `bytes` bytes of `text` (the runs laid end to end from its
+/// start). Enough for jixiao's reader, not for Word.
+pub fn word97(text: &[u8], pieces: usize, runs: &[(usize, Vec<u8>)]) -> Vec<u8> {
+    const TEXT_AT: usize = 1024;
+    // FIB: base (32 bytes), csw = 14 shorts, cslw = 22 longs (ccpText at
+    // the 4th), cbRgFcLcb = 93 pairs (PlcfBteChpx 12, PlcfBtePapx 13, Clx 33).
+    let mut w = vec![0u8; TEXT_AT];
+    w[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
+    w[2..4].copy_from_slice(&193u16.to_le_bytes());
+    w[10..12].copy_from_slice(&0x0200u16.to_le_bytes()); // fWhichTblStm: 1Table
+    w[32..34].copy_from_slice(&14u16.to_le_bytes());
+    let lw = 34 + 14 * 2;
+    w[lw..lw + 2].copy_from_slice(&22u16.to_le_bytes());
+    let ccp = (text.len() * pieces) as u32;
+    w[lw + 2 + 12..lw + 2 + 16].copy_from_slice(&ccp.to_le_bytes());
+    let fc_at = lw + 2 + 22 * 4;
+    w[fc_at..fc_at + 2].copy_from_slice(&93u16.to_le_bytes());
+    let pair = |w: &mut Vec<u8>, i: usize, fc: u32, lcb: u32| {
+        let at = fc_at + 2 + i * 8;
+        w[at..at + 4].copy_from_slice(&fc.to_le_bytes());
+        w[at + 4..at + 8].copy_from_slice(&lcb.to_le_bytes());
+    };
+    w.extend_from_slice(text);
+    w.resize(w.len().div_ceil(512) * 512, 0);
+    // FKPs: up to 20 runs a page, each distinct grpprl stored once a page.
+    let mut bte_fcs: Vec<u32> = Vec::new();
+    let mut bte_pns: Vec<u32> = Vec::new();
+    let mut fc = TEXT_AT;
+    for chunk in runs.chunks(20) {
+        let mut page = vec![0u8; 512];
+        let crun = chunk.len();
+        let mut papx_at = 4 * (crun + 1) + 13 * crun;
+        let mut stored: Vec<(Vec<u8>, usize)> = Vec::new();
+        bte_fcs.push(fc as u32);
+        for (j, (len, sprms)) in chunk.iter().enumerate() {
+            page[j * 4..j * 4 + 4].copy_from_slice(&(fc as u32).to_le_bytes());
+            fc += len;
+            let off = match stored.iter().find(|(g, _)| g == sprms) {
+                Some((_, off)) => *off,
+                None => {
+                    papx_at += papx_at % 2;
+                    let mut g = vec![0, 0]; // istd
+                    g.extend_from_slice(sprms);
+                    let cb = (g.len() + 2) / 2;
+                    page[papx_at] = cb as u8;
+                    page[papx_at + 1..papx_at + 1 + g.len()].copy_from_slice(&g);
+                    let off = papx_at;
+                    papx_at += 1 + cb * 2;
+                    assert!(papx_at < 511, "too many distinct properties for one page");
+                    stored.push((sprms.clone(), off));
+                    off
+                }
+            };
+            page[4 * (crun + 1) + 13 * j] = (off / 2) as u8;
+        }
+        page[crun * 4..crun * 4 + 4].copy_from_slice(&(fc as u32).to_le_bytes());
+        page[511] = crun as u8;
+        bte_pns.push((w.len() / 512) as u32);
+        w.extend_from_slice(&page);
+    }
+    bte_fcs.push(fc as u32);
+    // 1Table: the CLX (one Pcdt), then the PAPX bin table.
+    let mut plc = Vec::new();
+    for k in 0..=pieces {
+        plc.extend_from_slice(&((k * text.len()) as u32).to_le_bytes());
+    }
+    for _ in 0..pieces {
+        plc.extend_from_slice(&[0, 0]);
+        plc.extend_from_slice(&(((TEXT_AT * 2) as u32) | 0x4000_0000).to_le_bytes());
+        plc.extend_from_slice(&[0, 0]);
+    }
+    let mut table = vec![2u8];
+    table.extend_from_slice(&(plc.len() as u32).to_le_bytes());
+    table.extend_from_slice(&plc);
+    let clx_len = table.len() as u32;
+    let bte_at = table.len() as u32;
+    for f in &bte_fcs {
+        table.extend_from_slice(&f.to_le_bytes());
+    }
+    for pn in &bte_pns {
+        table.extend_from_slice(&pn.to_le_bytes());
+    }
+    pair(&mut w, 33, 0, clx_len);
+    pair(&mut w, 13, bte_at, table.len() as u32 - bte_at);
+    let mut cfb = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/WordDocument")
+        .unwrap()
+        .write_all(&w)
+        .unwrap();
+    cfb.create_stream("/1Table")
+        .unwrap()
+        .write_all(&table)
+        .unwrap();
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
+
+/// n pieces, each the same 64 KB of paragraph marks inside a table.
+pub fn marks_doc(n: usize) -> Vec<u8> {
+    word97(&[b'\r'; 65536], n, &[(65536, IN_TABLE.to_vec())])
+}
+
+/// n pieces, each the same 64 KB of cell marks inside a table.
+pub fn cell_marks_doc(n: usize) -> Vec<u8> {
+    word97(&[0x07; 65536], n, &[(65536, IN_TABLE.to_vec())])
+}
+
+/// n pieces of 24 paragraph marks, alternately at table depth 256 and 0.
+pub fn nested_doc(n: usize) -> Vec<u8> {
+    let deep = [IN_TABLE.to_vec(), itap(256)].concat();
+    let runs: Vec<(usize, Vec<u8>)> = (0..24)
+        .map(|i| (1, if i % 2 == 0 { deep.clone() } else { Vec::new() }))
+        .collect();
+    word97(&[b'\r'; 24], n, &runs)
+}
+
+/// One .docx table: 项目名称 `name`, the indicator header, then `rows`.
+pub fn project_table(name: &str, rows: &[[String; 4]]) -> String {
+    let mut t = String::from("<w:tbl>");
+    t.push_str(&docx_row(&["项目名称", name, "", ""]));
+    t.push_str(&docx_row(&HEADER));
+    for r in rows {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        t.push_str(&docx_row(&cells));
+    }
+    t.push_str("</w:tbl>");
+    t
+}
+
+fn indicator(i: usize, suffix: &str) -> [String; 4] {
+    [
+        "产出指标".into(),
+        "数量指标".into(),
+        format!("完成数{i}{suffix}"),
+        format!("≥{i}"),
+    ]
+}
+
+/// Issue 21 #8: a project name ending in `-2024` repeated n times.
+pub fn project_key_docx(n: usize) -> Vec<u8> {
+    let name = format!("项目{}", "-2024".repeat(n));
+    docx(&project_table(&name, &[indicator(1, "")]))
+}
+
+/// Issue 21 #9 (old side): one project with n indicators.
+pub fn indicators_diff_docx(n: usize) -> Vec<u8> {
+    let rows: Vec<[String; 4]> = (0..n).map(|i| indicator(i, "")).collect();
+    docx(&project_table("某项目", &rows))
+}
+
+/// Issue 21 #9 (new side): the same indicators, each renamed a little (an
+/// edit distance of one), so every one goes through the fuzzy pass.
+pub fn indicators_diff_new_docx(n: usize) -> Vec<u8> {
+    let rows: Vec<[String; 4]> = (0..n).map(|i| indicator(i, "项")).collect();
+    docx(&project_table("某项目", &rows))
+}
+
+/// Issue 21 #10 and #15: n tables, each its own project (`distinct`) or all
+/// of one name (for the form's sheet names).
+pub fn many_tables_docx(n: usize, distinct: bool) -> Vec<u8> {
+    let mut body = String::new();
+    for i in 0..n {
+        let name = if distinct {
+            format!("项目{i}")
+        } else {
+            "同名项目".to_string()
+        };
+        body.push_str(&project_table(&name, &[indicator(i, "")]));
+        body.push_str("<w:p/>");
+    }
+    docx(&body)
+}
+
+pub fn tables_diff_docx(n: usize) -> Vec<u8> {
+    many_tables_docx(n, true)
+}
+
+pub fn same_named_docx(n: usize) -> Vec<u8> {
+    many_tables_docx(n, false)
 }
