@@ -206,6 +206,25 @@ fn u32_at(b: &[u8], i: usize) -> Option<u32> {
     ]))
 }
 
+/// Whether a BIFF8 NAME record holds the formula it declares, and the
+/// operand of a first 3-D reference token (what calamine reads unchecked).
+fn name_fits(b: &[u8]) -> bool {
+    let Some(cce) = u16_at(b, 4).map(usize::from) else {
+        return false;
+    };
+    if b.len() < 14 + cce {
+        return false;
+    }
+    let rgce = &b[b.len() - cce..];
+    let operand = match rgce.first() {
+        Some(0x3a | 0x5a | 0x7a) => 7,
+        Some(0x3b | 0x5b | 0x7b) => 11,
+        Some(0x3c | 0x5c | 0x7c | 0x3d | 0x5d | 0x7d) => 3,
+        _ => 0,
+    };
+    rgce.len() >= operand
+}
+
 /// Records from `at`: (type, body), stopping at the end or after EOF.
 fn records(s: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
     std::iter::from_fn(move || {
@@ -243,8 +262,14 @@ fn parse_biff(s: &[u8]) -> BiffFormats {
     let mut xfs: Vec<u16> = Vec::new();
     let mut sheets: Vec<(usize, String)> = Vec::new();
     let mut encrypted = false;
+    let mut known_panic = None;
     for (kind, body) in records(s, 0) {
         match kind {
+            // NAME (Lbl): calamine slices `len - cce..` and the first
+            // token's operand unchecked (a panic, in release builds too).
+            0x0018 if !name_fits(body) => {
+                known_panic = Some("a NAME record shorter than its formula");
+            }
             0x041E => {
                 if let (Some(id), Some(code)) = (
                     u16_at(body, 0),
@@ -276,7 +301,10 @@ fn parse_biff(s: &[u8]) -> BiffFormats {
             None => super::xlsx::builtin_format(id),
         }
     };
-    let mut out = BiffFormats::default();
+    let mut out = BiffFormats {
+        known_panic,
+        ..BiffFormats::default()
+    };
     for (pos, name) in sheets {
         let mut cells = std::collections::HashMap::new();
         let mut extent = Extent::default();
@@ -301,6 +329,10 @@ fn parse_biff(s: &[u8]) -> BiffFormats {
                 0x0809 => depth += 1,
                 0x0200 => {
                     extent.declared = extent.declared.max(Extent::from_dimensions(b));
+                }
+                // FORMULA: calamine slices the formula's cce bytes unchecked.
+                0x0006 if u16_at(b, 20).is_some_and(|cce| b.len() < 22 + usize::from(cce)) => {
+                    out.known_panic = Some("a FORMULA record shorter than its formula");
                 }
                 // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {

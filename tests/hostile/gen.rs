@@ -130,6 +130,24 @@ pub const FAMILIES: &[Family] = &[
         make: same_named_docx,
     },
     Family {
+        name: "calamine-mulrk-xls",
+        what: "issue 21 #14: calamine 0.38 parse_mul_rk overflow (n ignored)",
+        ext: "xls",
+        make: |_| calamine_panic_xls("mulrk"),
+    },
+    Family {
+        name: "calamine-name-xls",
+        what: "issue 21 #14: calamine 0.38 parse_lbl `len - cce` (n ignored)",
+        ext: "xls",
+        make: |_| calamine_panic_xls("name"),
+    },
+    Family {
+        name: "calamine-formula-xls",
+        what: "issue 21 #14: calamine 0.38 parse_formula `2..2 + cce` (n ignored)",
+        ext: "xls",
+        make: |_| calamine_panic_xls("formula"),
+    },
+    Family {
         name: "nested-doc",
         what: "issue 21 #2: n pieces of 24 marks alternating table depth 256 and 0",
         ext: "doc",
@@ -398,6 +416,11 @@ pub fn biff_number(row: u16, col: u16, v: f64) -> Vec<u8> {
 /// An Excel 97-2003 workbook (OLE2 holding a BIFF8 `Workbook` stream), one
 /// sheet per entry of `sheets`, each the records between its BOF and EOF.
 pub fn xls(sheets: &[Vec<u8>]) -> Vec<u8> {
+    xls_with(&[], sheets)
+}
+
+/// [`xls`] with more records in the workbook globals (after BOF).
+pub fn xls_with(globals: &[u8], sheets: &[Vec<u8>]) -> Vec<u8> {
     // Globals: BOF, one BOUNDSHEET per sheet (positions patched in), EOF.
     let bound = |pos: u32, k: usize| {
         let name = format!("S{k}");
@@ -407,9 +430,11 @@ pub fn xls(sheets: &[Vec<u8>]) -> Vec<u8> {
         biff_record(0x0085, &b)
     };
     let globals_len = biff_bof(5).len()
+        + globals.len()
         + (0..sheets.len()).map(|k| bound(0, k).len()).sum::<usize>()
         + biff_record(0x000A, &[]).len();
     let mut stream = biff_bof(5);
+    stream.extend_from_slice(globals);
     let mut pos = globals_len;
     let mut bodies = Vec::new();
     for (k, records) in sheets.iter().enumerate() {
@@ -634,4 +659,40 @@ pub fn tables_diff_docx(n: usize) -> Vec<u8> {
 
 pub fn same_named_docx(n: usize) -> Vec<u8> {
     many_tables_docx(n, false)
+}
+
+/// calamine 0.38 panics (issue 21 #14), each the smallest workbook that
+/// shows it: `mulrk` (MULRK, last column before first: `parse_mul_rk`
+/// overflows), `name` (a NAME record whose formula is longer than the
+/// record: `parse_lbl` slices `len - cce..`), `formula` (a FORMULA whose
+/// cce passes the record's end: `parse_formula` slices `2..2 + cce`).
+pub fn calamine_panic_xls(which: &str) -> Vec<u8> {
+    let number = biff_number(0, 0, 1.0);
+    match which {
+        "mulrk" => {
+            // row 0, first column 5, one (ixfe, rk), last column 1.
+            let mut b = vec![0, 0, 5, 0];
+            b.extend_from_slice(&[0, 0, 0, 0, 0xF0, 0x3F]);
+            b.extend_from_slice(&[1, 0]);
+            xls(&[[number, biff_record(0x00BD, &b)].concat()])
+        }
+        "name" => {
+            // grbit, chKey, cch = 1, cce = 200, then 8 more header bytes,
+            // and a one-letter name: no formula bytes at all.
+            let mut b = vec![0, 0, 0, 1, 200, 0];
+            b.extend_from_slice(&[0; 8]);
+            b.extend_from_slice(&[0, b'A']);
+            xls_with(&biff_record(0x0018, &b), &[number])
+        }
+        "formula" => {
+            // row, col, ixfe, value (8), grbit, chn (4), cce = 100, no rgce.
+            let mut b = vec![0, 0, 1, 0, 0, 0];
+            b.extend_from_slice(&1.0f64.to_le_bytes());
+            b.extend_from_slice(&[0; 6]);
+            b.extend_from_slice(&100u16.to_le_bytes());
+            b.push(0x1E);
+            xls(&[[number, biff_record(0x0006, &b)].concat()])
+        }
+        other => panic!("no calamine case {other}"),
+    }
 }

@@ -448,3 +448,41 @@ fn same_named_form_sheets_are_named_in_linear_work() {
     assert!(names.iter().all(|n| n.chars().count() <= 31));
     assert!(names.contains(&"1-同名项目(4000)"), "{:?}", &names[..3]);
 }
+
+// ---- 14. calamine's panics ------------------------------------------------
+
+/// Three damaged .xls that make calamine 0.38 panic: each is `corrupt`,
+/// refused before calamine runs, and no panic reaches the panic hook (the
+/// Python package printed it; a fuzz run stopped at it). On main each
+/// reached the hook (debug build: all three; release: the NAME and
+/// FORMULA ones, which are slice panics, not overflow checks).
+#[test]
+fn calamine_panics_are_refused_before_calamine_runs() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SEEN: AtomicUsize = AtomicUsize::new(0);
+    let before = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info
+            .location()
+            .is_some_and(|l| l.file().contains("calamine"))
+        {
+            SEEN.fetch_add(1, Ordering::SeqCst);
+        }
+        before(info);
+    }));
+    for which in ["mulrk", "name", "formula"] {
+        let r = jixiao::convert::convert_bytes(
+            &gen::calamine_panic_xls(which),
+            "f.xls",
+            &Limits::default(),
+        );
+        match r {
+            Err(e) => {
+                assert_eq!(e.kind, ErrorKind::Corrupt, "{which}: {e}");
+                assert!(e.message.contains("damaged"), "{which}: {}", e.message);
+            }
+            Ok(_) => panic!("{which}: read"),
+        }
+    }
+    assert_eq!(SEEN.load(Ordering::SeqCst), 0, "panics reached the hook");
+}
