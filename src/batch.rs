@@ -18,7 +18,7 @@ pub use crate::output::{remove_partial_outputs, AtomicFile};
 /// line or in a list are always read, whatever their extension.
 pub const FOLDER_EXTENSIONS: &[&str] = &[
     "docx", "docm", "dotx", "dotm", "doc", "wps", "txt", "text", "xlsx", "xlsm", "xls", "et",
-    "ods", "odt", "xml", "htm", "html",
+    "ods", "odt", "xml", "htm", "html", "pdf",
 ];
 
 /// One file to convert.

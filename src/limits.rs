@@ -30,6 +30,12 @@ pub struct Limits {
     /// whose paragraph marks open and close 256 nested tables each made
     /// millions of empty grids from 780 KB.
     pub max_tables: u64,
+    // PDF (issue 22, added by the pdf helper):
+    /// Pages read from one PDF.
+    pub max_pdf_pages: u64,
+    /// Content-stream operators drawn on one PDF page (forms included),
+    /// and objects in one PDF.
+    pub max_pdf_operators: u64,
 }
 
 impl Default for Limits {
@@ -45,6 +51,8 @@ impl Default for Limits {
             max_cells: 2_000_000,
             max_text_bytes: 64 << 20,
             max_tables: 50_000,
+            max_pdf_pages: 10_000,
+            max_pdf_operators: 5_000_000,
         }
     }
 }
@@ -72,7 +80,7 @@ impl Limits {
     }
 
     /// The names `--limit` accepts, as spelt on the command line.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 12] = [
         "max_file_bytes",
         "max_entry_bytes",
         "max_total_bytes",
@@ -83,6 +91,8 @@ impl Limits {
         "max_cells",
         "max_text_bytes",
         "max_tables",
+        "max_pdf_pages",
+        "max_pdf_operators",
     ];
 
     /// Sets one limit from `name=value`, as given to `--limit`.
@@ -111,6 +121,8 @@ impl Limits {
             "max_cells" => self.max_cells = n,
             "max_text_bytes" => self.max_text_bytes = n,
             "max_tables" => self.max_tables = n,
+            "max_pdf_pages" => self.max_pdf_pages = n,
+            "max_pdf_operators" => self.max_pdf_operators = n,
             other => {
                 return Err(format!(
                     "--limit：没有名为 “{other}” 的限制；可用的名称：{names} \

@@ -237,7 +237,8 @@ fn clap_errors_read_in_chinese_first() {
 #[test]
 fn limit_errors_list_the_valid_names() {
     let names = "max_file_bytes, max_entry_bytes, max_total_bytes, max_ratio, max_entries, \
-                 max_xml_depth, max_xml_elements, max_cells, max_text_bytes, max_tables";
+                 max_xml_depth, max_xml_elements, max_cells, max_text_bytes, max_tables, \
+                 max_pdf_pages, max_pdf_operators";
     refused(
         &["convert", "in", "--limit", "bogus=3"],
         2,

@@ -8,6 +8,7 @@ pub mod html;
 pub mod ods;
 pub mod ole;
 pub mod package;
+pub mod pdf;
 pub mod text;
 pub mod xls;
 pub mod xlsx;
@@ -94,11 +95,12 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
             "请在 Word 中另存为 .docx (save it as .docx in Word)",
         ));
     }
-    if head.starts_with(b"%PDF") {
-        return Err(unsupported(
-            Format::Pdf,
-            "PDF 无法可靠还原表格，请使用原始 Word/Excel 文件 (PDF cannot be read: use the original Word or Excel file)",
-        ));
+    // A PDF's header may follow a few bytes of junk (the spec allows 1024).
+    if head.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Ok(Document {
+            format: Format::Pdf,
+            blocks: pdf::read(bytes, limits)?,
+        });
     }
     if !text::looks_like_text(bytes) {
         return Err(Error::new(

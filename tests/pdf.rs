@@ -1,0 +1,271 @@
+//! PDF: every Word sample printed to PDF by LibreOffice (and the form
+//! workbook of all samples, `--layout form`, printed by LibreOffice Calc)
+//! gives the records of its source, compared in full as JSON except
+//! `source.file`, `source.format` and locators (a PDF names pages, not
+//! Word tables). The PDFs are made by tests/data/pdf/make-pdf-samples.sh; the
+//! sources are converted at test time, so the check holds whatever the
+//! normaliser's goldens are. The hand-made cases (tests/data/pdf, written
+//! by tests/data/pdf/make-pdf-cases.py) pin page breaks, touching tables
+//! and the refusals: no ruling lines, a scan, a font without a Unicode
+//! map, encryption.
+
+use jixiao::convert::convert_bytes;
+use jixiao::error::ErrorKind;
+use jixiao::grid::Block;
+use jixiao::limits::Limits;
+use jixiao::write::{Options, Output};
+use serde_json::Value;
+
+/// The PDFs and the scripts that made them.
+const DATA: &str = "tests/data/pdf";
+
+fn drop_locators(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.remove("locator");
+            m.values_mut().for_each(drop_locators);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_locators),
+        _ => {}
+    }
+}
+
+/// Drops the notes that record only a line break removed from a cell
+/// (`raw` is `normalized` with `\n` in it). A paragraph that ends exactly
+/// where the cell's width would have broken the line looks, on the page,
+/// like one paragraph wrapped: the PDF reads it as one (the Word file in
+/// word-messy-continued has `服务对象满意度⏎指标`); the fields agree.
+fn drop_line_break_notes(v: &mut Value) {
+    match v {
+        Value::Array(a) => {
+            a.retain(|n| {
+                let (Some(raw), Some(norm)) = (n["raw"].as_str(), n["normalized"].as_str()) else {
+                    return true;
+                };
+                !(raw.contains('\n') && raw.replace('\n', "") == norm)
+            });
+            a.iter_mut().for_each(drop_line_break_notes);
+        }
+        Value::Object(m) => m.values_mut().for_each(drop_line_break_notes),
+        _ => {}
+    }
+}
+
+/// A file's records as JSON, without the fields that name the file.
+fn records_of(bytes: &[u8], file: &str) -> Value {
+    let n =
+        convert_bytes(bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let mut out = Output::begin(Vec::new(), Options::json()).unwrap();
+    for t in &n.tables {
+        out.table(t).unwrap();
+    }
+    let mut v: Value = serde_json::from_slice(&out.finish(&[]).unwrap()).unwrap();
+    for t in v["tables"].as_array_mut().unwrap() {
+        let src = t["source"].as_object_mut().unwrap();
+        src.remove("file");
+        src.remove("format");
+    }
+    drop_locators(&mut v);
+    v
+}
+
+fn records(file: &str) -> Value {
+    records_of(&std::fs::read(file).unwrap(), file)
+}
+
+fn read(file: &str) -> jixiao::error::Result<jixiao::read::Document> {
+    jixiao::read::read(&std::fs::read(file).unwrap(), &Limits::default())
+}
+
+/// Blocks in the notation `jixiao inspect` prints.
+fn rendered(file: &str) -> String {
+    read(file)
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => format!("¶ {p}\n"),
+            Block::Table(g) => format!("▦ {}\n{}", g.locator, g.render()),
+        })
+        .collect()
+}
+
+fn differs(pdf: &str, got: &Value, want: &Value) -> Option<String> {
+    if got == want {
+        return None;
+    }
+    std::fs::write(
+        format!("{pdf}.got.json"),
+        serde_json::to_string_pretty(got).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        format!("{pdf}.want.json"),
+        serde_json::to_string_pretty(want).unwrap(),
+    )
+    .unwrap();
+    Some(format!(
+        "{pdf} differs from its source (see {pdf}.got.json / .want.json)"
+    ))
+}
+
+#[test]
+fn every_word_sample_as_pdf_gives_the_same_records() {
+    let mut pdfs: Vec<String> = std::fs::read_dir(DATA)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().replace('\\', "/"))
+        .filter(|p| p.starts_with("tests/data/pdf/word-") && p.ends_with(".pdf"))
+        .collect();
+    pdfs.sort();
+    let docx = std::fs::read_dir("samples")
+        .unwrap()
+        .filter(|e| {
+            let p = e.as_ref().unwrap().path();
+            p.extension().is_some_and(|x| x == "docx")
+        })
+        .count();
+    assert_eq!(pdfs.len(), docx, "every .docx sample needs its .pdf twin");
+    let mut failed = Vec::new();
+    for pdf in &pdfs {
+        assert_eq!(read(pdf).unwrap().format.as_str(), "pdf");
+        let source = pdf.replace(".pdf", ".docx").replace(DATA, "samples");
+        let (mut got, mut want) = (records(pdf), records(&source));
+        drop_line_break_notes(&mut got);
+        drop_line_break_notes(&mut want);
+        failed.extend(differs(pdf, &got, &want));
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The form workbook (tests/data/pdf/print-form.xlsx, every Word and xlsx
+/// sample's tables as printed forms, one sheet each) printed to PDF by
+/// LibreOffice Calc reads back to the workbook's own records.
+#[test]
+fn the_printed_form_workbook_gives_the_records_of_the_workbook() {
+    let pdf = "tests/data/pdf/print-form.pdf";
+    let got = records(pdf);
+    assert_eq!(got["tables"].as_array().unwrap().len(), 12);
+    if let Some(m) = differs(pdf, &got, &records("tests/data/pdf/print-form.xlsx")) {
+        panic!("{m}");
+    }
+}
+
+#[test]
+fn a_table_over_two_pages_is_one_grid_with_its_merge_continued() {
+    assert_eq!(
+        rendered("tests/data/pdf/split-table.pdf"),
+        "¶ 说明：本表跨页。
+¶ 项目支出绩效目标表
+▦ pages 1-2 table 1
+  page 1 row 1 | 一级指标 | 二级指标 | 三级指标 | 指标值 |
+  page 1 row 2 | 产出指标 [5×1] | 数量指标 | 培训人次 | ≥500人次 |
+  page 1 row 3 | ^(2,1) | 质量指标 | 合格率 | ≥95% |
+  page 1 row 4 | ^(2,1) | 时效指标 | 完成时间 | 2024年12月 |
+  page 2 row 2 | ^(2,1) | 成本指标 [2×1] | 人均成本 | ≤200元 |
+  page 2 row 3 | ^(2,1) | ^(5,2) | 总成本 | ≤10万元 |
+  page 2 row 4 | 效益指标 | 社会效益指标 | 满意度 | ≥90% |
+"
+    );
+    let doc = read("tests/data/pdf/split-table.pdf").unwrap();
+    let Block::Table(g) = &doc.blocks[2] else {
+        panic!("not a table")
+    };
+    // The page numbers in the footers are gone, as a Word reader never sees
+    // them.
+    assert_eq!(doc.blocks.len(), 3);
+    // Rows are named where a clerk finds them: page 2's repeated header is
+    // its row 1, so the first continued row is page 2 row 2.
+    assert_eq!(g.row_locator(3), "page 1 row 4");
+    assert_eq!(g.row_locator(4), "page 2 row 2");
+}
+
+#[test]
+fn touching_tables_split_where_their_columns_change() {
+    assert_eq!(
+        rendered("tests/data/pdf/touching.pdf"),
+        "▦ page 1 table 1
+  page 1 row 1 | 项目名称 | 甲项目 | 主管部门 | 某局 |
+  page 1 row 2 | 资金 | 100 | 其中 | 80 |
+  page 1 row 3 | 年度目标 | 完成 |  [2×2] | ^(3,3) |
+  page 1 row 4 | 备注 | 无 | ^(3,3) | ^(3,3) |
+▦ page 1 table 2
+  page 1 row 1 | 指标 | 数值 |
+  page 1 row 2 | 合格率 | ≥95% |
+"
+    );
+}
+
+fn error(file: &str) -> jixiao::error::Error {
+    read(file).map(|d| d.blocks).unwrap_err()
+}
+
+#[test]
+fn the_limits_of_a_pdf_are_said_plainly() {
+    let e = error("tests/data/pdf/unruled.pdf");
+    assert_eq!(e.kind, ErrorKind::NoTables);
+    assert!(
+        e.message.starts_with("PDF 中没有带框线的表格"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("no ruled table"), "{}", e.message);
+
+    let e = error("tests/data/pdf/scan.pdf");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains("第 1 页是扫描图像"), "{}", e.message);
+    assert!(e.message.contains("OCR"), "{}", e.message);
+
+    let e = error("tests/data/pdf/glyph-only.pdf");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains("GlyphOnlySans"), "{}", e.message);
+    assert!(e.message.contains("no Unicode map"), "{}", e.message);
+
+    assert_eq!(
+        error("tests/data/pdf/encrypted.pdf").kind,
+        ErrorKind::Encrypted
+    );
+}
+
+#[test]
+fn pdf_sizes_are_bounded() {
+    let bytes = std::fs::read("tests/data/pdf/split-table.pdf").unwrap();
+    let limits = Limits {
+        max_pdf_pages: 1,
+        ..Limits::default()
+    };
+    let e = jixiao::read::read(&bytes, &limits).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge);
+    assert!(e.message.contains("max_pdf_pages=1"), "{}", e.message);
+    let limits = Limits {
+        max_pdf_operators: 50,
+        ..Limits::default()
+    };
+    let e = jixiao::read::read(&bytes, &limits).unwrap_err();
+    assert!(e.message.contains("max_pdf_operators=50"), "{}", e.message);
+    let limits = Limits {
+        max_entry_bytes: 100,
+        ..Limits::default()
+    };
+    let e = jixiao::read::read(&bytes, &limits).unwrap_err();
+    assert!(e.message.contains("max_entry_bytes=100"), "{}", e.message);
+}
+
+#[test]
+fn damaged_pdfs_give_errors_not_panics() {
+    for name in [
+        "tests/data/pdf/word-seed-merged.pdf",
+        "tests/data/pdf/split-table.pdf",
+    ] {
+        let good = std::fs::read(name).unwrap();
+        for at in (0..good.len()).step_by(good.len() / 300 + 1) {
+            for value in [0x00, 0xFF, b'0', b' '] {
+                let mut bad = good.clone();
+                bad[at] = value;
+                let _ = jixiao::read::read(&bad, &Limits::default());
+            }
+        }
+        for len in (0..good.len()).step_by(good.len() / 100 + 1) {
+            let _ = jixiao::read::read(&good[..len], &Limits::default());
+        }
+    }
+}
