@@ -72,7 +72,8 @@ const FORMATS_AND_EXAMPLES: &str = "\
 读取 (reads, found from the content, not the name):
   Word .docx .docm .dotx .dotm, Word 97-2003 .doc, WPS .wps, OpenDocument .odt,
   Excel .xlsx .xlsm, Excel 97-2003 .xls, WPS .et, OpenDocument .ods,
-  财务系统导出的 XML/HTML (.xls .xml .htm .html; SpreadsheetML), 文本 .txt .text (UTF-8/GBK);
+  财务系统导出的 XML/HTML (.xls .xml .htm .html; SpreadsheetML), 文本 .txt .text (UTF-8/GBK),
+  带表格线的 PDF .pdf (扫描件需先 OCR; ruled tables, not scans);
   convert - 从标准输入读一个文件，--name 给它命名 (`-`: one file on stdin, named by --name)
 写出 (writes, from -o's extension or --to):
   .csv (UTF-8 带 BOM，Excel 可直接打开；--encoding gbk), .xlsx (每行一个指标；--layout form 为可打印的表),

@@ -137,7 +137,7 @@ fn output_without_a_known_extension_needs_to() {
 fn an_empty_input_set_writes_nothing() {
     let dir = setup();
     std::fs::create_dir(dir.path().join("empty")).unwrap();
-    std::fs::write(dir.path().join("empty/scan.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(dir.path().join("empty/scan.png"), b"\x89PNG\r\n").unwrap();
     std::fs::create_dir(dir.path().join("bare")).unwrap();
     let before = names(dir.path());
     let o = jixiao(dir.path(), &["convert", "bare", "-o", "e.csv"]);
@@ -308,7 +308,7 @@ fn inspect_on_a_folder_shows_each_file_or_says_what_to_do() {
     let one = jixiao(dir.path(), &["inspect", "in/seed.txt"]);
     assert!(out.ends_with(std::str::from_utf8(&one.stdout).unwrap()));
     std::fs::create_dir(dir.path().join("scans")).unwrap();
-    std::fs::write(dir.path().join("scans/a.pdf"), b"%PDF").unwrap();
+    std::fs::write(dir.path().join("scans/a.png"), b"\x89PNG\r\n").unwrap();
     refused(
         &["inspect", "nothere.docx"],
         2,
