@@ -3,6 +3,8 @@
 
 #[path = "hostile/gen.rs"]
 mod gen;
+#[path = "hostile/guard.rs"]
+mod guard;
 
 use jixiao::convert::{convert_bytes, convert_guarded};
 use jixiao::error::ErrorKind;
@@ -194,26 +196,13 @@ fn repeated_spans_are_bounded_like_cells() {
 // ---- Issue 10: work bounded by the input ---------------------------------
 // Sizes are those of the issue's reports; each hung (or aborted) on main.
 
-/// Seconds before a case counts as a hang (`HOSTILE_GUARD_SECS`).
-fn guard_secs() -> u64 {
-    std::env::var("HOSTILE_GUARD_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(180)
-}
-
 /// Converts `bytes` on its own thread under the hang guard.
 fn convert_within_guard(
     what: &str,
     bytes: Vec<u8>,
     limits: Limits,
 ) -> jixiao::error::Result<jixiao::normalize::Normalized> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(convert_guarded(&bytes, "f", &limits));
-    });
-    rx.recv_timeout(std::time::Duration::from_secs(guard_secs()))
-        .unwrap_or_else(|_| panic!("{what}: no answer within {} s (a hang)", guard_secs()))
+    guard::guarded(what, move || convert_guarded(&bytes, "f", &limits))
 }
 
 /// `Extra::insert` named `?`, `? (2)`, … by scanning every key so far.

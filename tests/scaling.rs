@@ -5,32 +5,13 @@
 
 #[path = "hostile/gen.rs"]
 mod gen;
+#[path = "hostile/guard.rs"]
+mod guard;
 
+use guard::guarded;
 use jixiao::convert::convert_guarded;
 use jixiao::error::ErrorKind;
 use jixiao::limits::Limits;
-use std::sync::mpsc;
-use std::time::Duration;
-
-/// Seconds a case may take before it counts as a hang (`HOSTILE_GUARD_SECS`).
-fn guard_secs() -> u64 {
-    std::env::var("HOSTILE_GUARD_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(180)
-}
-
-/// Runs `f` on its own thread; a result not back within the guard fails.
-fn guarded<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.recv_timeout(Duration::from_secs(guard_secs())) {
-        Ok(v) => v,
-        Err(_) => panic!("{what}: no answer within {} s (a hang)", guard_secs()),
-    }
-}
 
 fn family(name: &str) -> &'static gen::Family {
     gen::FAMILIES.iter().find(|f| f.name == name).unwrap()
@@ -113,4 +94,22 @@ fn grid_before_on_many_rows_scales() {
 #[test]
 fn far_apart_cells_in_xls_scale() {
     scales("far-cells-xls", 1_000);
+}
+
+// Issue 21: the Word 97 families (default limits: refused, at a bounded
+// cost, at both sizes).
+
+#[test]
+fn doc_paragraph_marks_scale() {
+    scales("marks-doc", 100);
+}
+
+#[test]
+fn doc_cell_marks_scale() {
+    scales("cell-marks-doc", 100);
+}
+
+#[test]
+fn doc_nested_tables_scale() {
+    scales("nested-doc", 1_000);
 }

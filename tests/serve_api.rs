@@ -400,6 +400,12 @@ fn post_head(addr: SocketAddr, path: &str, len: usize, extra: &str) -> String {
     )
 }
 
+/// `POST /api/batches` with `extra` header lines.
+fn new_batch_from(addr: SocketAddr, extra: &str) -> Reply {
+    let head = post_head(addr, "/api/batches", 0, extra);
+    raw(addr, &head, b"", Duration::from_secs(30)).unwrap()
+}
+
 /// #6: a page on another site can send a simple POST (no preflight) with
 /// the server's own Host; `Origin` / `Sec-Fetch-Site` name that site, and
 /// the request is refused before a batch is made. On main: 200, and 16 such
@@ -421,13 +427,7 @@ fn cross_site_requests_are_refused_before_any_state_changes() {
         "Sec-Fetch-Site: same-site\r\n".to_string(),
     ] {
         for _ in 0..20 {
-            let r = raw(
-                s.addr,
-                &post_head(s.addr, "/api/batches", 0, &extra),
-                b"",
-                wait,
-            )
-            .unwrap();
+            let r = new_batch_from(s.addr, &extra);
             assert_eq!(r.status, 403, "{extra}");
             assert_eq!(r.json()["error"], "cross_site");
         }
@@ -450,13 +450,7 @@ fn cross_site_requests_are_refused_before_any_state_changes() {
         "Origin: http://{}\r\nSec-Fetch-Site: same-origin\r\n",
         s.addr
     );
-    let r = raw(
-        s.addr,
-        &post_head(s.addr, "/api/batches", 0, &own),
-        b"",
-        wait,
-    )
-    .unwrap();
+    let r = new_batch_from(s.addr, &own);
     assert_eq!(r.status, 200);
     // A link from elsewhere still opens the page.
     let get = format!(

@@ -4,29 +4,13 @@
 //! each says how). `cargo test --test hostile`.
 
 mod gen;
+mod guard;
+
+use guard::guarded;
 
 use jixiao::convert::convert_guarded;
 use jixiao::error::ErrorKind;
 use jixiao::limits::Limits;
-use std::time::Duration;
-
-/// Seconds a case may take before it counts as a hang (`HOSTILE_GUARD_SECS`).
-fn guard_secs() -> u64 {
-    std::env::var("HOSTILE_GUARD_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(180)
-}
-
-/// Runs `f` on its own thread; no answer within the guard is a hang.
-fn guarded<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(Duration::from_secs(guard_secs()))
-        .unwrap_or_else(|_| panic!("{what}: no answer within {} s (a hang)", guard_secs()))
-}
 
 fn convert(
     what: &str,
@@ -357,6 +341,22 @@ fn a_full_disk_gives_a_clean_xlsx_message() {
     }
 }
 
+/// `convert --to sqlite` in a child whose files may not grow past
+/// `blocks` 512-byte blocks; SIGXFSZ ignored, so a write past the limit
+/// fails with EFBIG instead of killing the process.
+fn sqlite_within_file_size(blocks: u32, input: &str, db: &std::path::Path) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" convert \"$1\" --to sqlite -o \"$2\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .arg(input)
+        .arg(db)
+        .output()
+        .unwrap()
+}
+
 /// A new database whose run fails (the file size limit stands in for a
 /// full disk) is removed with its journal: "nothing was added" is then
 /// true of the name too. On main a schema-only .db and its -journal stayed.
@@ -365,16 +365,8 @@ fn a_failed_run_removes_the_database_it_created() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new.db");
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/word-seed-merged.docx");
-    // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of
-    // killing the process; 40 blocks is room for part of the schema.
-    let o = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 40 && exec \"$0\" convert \"$1\" --to sqlite -o \"$2\"")
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
-        .arg(sample)
-        .arg(&db)
-        .output()
-        .unwrap();
+    // 40 blocks is room for part of the schema.
+    let o = sqlite_within_file_size(40, sample, &db);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let left: Vec<_> = std::fs::read_dir(dir.path())
@@ -398,14 +390,7 @@ fn a_failed_run_removes_the_database_it_created() {
         env!("CARGO_MANIFEST_DIR"),
         "/samples/word-central-template.docx"
     );
-    let o = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 1 && exec \"$0\" convert \"$1\" --to sqlite -o \"$2\"")
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
-        .arg(other)
-        .arg(&db)
-        .output()
-        .unwrap();
+    let o = sqlite_within_file_size(1, other, &db);
     assert_eq!(
         o.status.code(),
         Some(1),
