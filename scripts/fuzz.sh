@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EACH=${1:-60}
 shift || true
-ALL="doc number_format read_any docx_xml sheet_xml html_page text_dump target_value normalize_grid"
+ALL="doc number_format read_any docx_xml sheet_xml html_page text_dump target_value normalize_grid pdf"
 TARGETS=${*:-$ALL}
 SAN=${FUZZ_SANITIZER:-address}
 C=${JIXIAO_CORPUS:-../shared/corpus}
@@ -36,6 +36,7 @@ cp -n samples/*.doc samples/*.wps fuzz/corpus/doc/ 2>/dev/null || true
 # take the doc target's time away from the Word reader).
 cp -n "$C"/malformed/*.doc fuzz/corpus/doc/ 2>/dev/null || true
 cp -n samples/*.txt fuzz/corpus/text_dump/ 2>/dev/null || true
+cp -n tests/data/pdf/*.pdf fuzz/corpus/pdf/ 2>/dev/null || true
 cp -n samples/*-html.xls fuzz/corpus/html_page/ 2>/dev/null || true
 cp -n samples/*-spreadsheetml.xls fuzz/corpus/sheet_xml/ 2>/dev/null || true
 for f in samples/*.docx; do

@@ -247,6 +247,8 @@ struct Page {
     images: usize,
     /// The page's height (MediaBox), points.
     height: f64,
+    /// Text kept from the page, with a per-run overhead.
+    text_bytes: u64,
 }
 
 fn read_pages(doc: &lopdf::Document, limits: &Limits) -> Result<Vec<Page>> {
@@ -360,6 +362,9 @@ fn apply(m: &Matrix, x: f64, y: f64) -> (f64, f64) {
 
 /// Form XObjects drawn inside each other, at most this deep.
 const MAX_FORM_DEPTH: u32 = 12;
+/// Subpaths kept of one path before it is painted (a path never painted
+/// would otherwise grow with every operator).
+const MAX_SUBPATHS: usize = 100_000;
 /// A filled rectangle this thin (points) is a ruling line.
 const THIN: f64 = 2.5;
 
@@ -429,7 +434,7 @@ impl<'d> Walker<'_, 'd> {
                     }
                 }
                 "cm" => gs.ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &gs.ctm),
-                "m" => path.push(vec![apply(&gs.ctm, n(0), n(1))]),
+                "m" if path.len() < MAX_SUBPATHS => path.push(vec![apply(&gs.ctm, n(0), n(1))]),
                 "l" => {
                     let p = apply(&gs.ctm, n(0), n(1));
                     match path.last_mut() {
@@ -438,7 +443,7 @@ impl<'d> Walker<'_, 'd> {
                         None => path.push(vec![p]),
                     }
                 }
-                "c" | "v" | "y" => {
+                "c" | "v" | "y" if path.len() < MAX_SUBPATHS => {
                     // Curves are never ruling lines: end the subpath there.
                     let k = o.len().saturating_sub(2);
                     path.push(vec![apply(&gs.ctm, n(k), n(k + 1))]);
@@ -452,7 +457,7 @@ impl<'d> Walker<'_, 'd> {
                         }
                     }
                 }
-                "re" => {
+                "re" if path.len() < MAX_SUBPATHS => {
                     let (x, y, w, h) = (n(0), n(1), n(2), n(3));
                     let pts = [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)];
                     path.push(pts.iter().map(|&(a, b)| apply(&gs.ctm, a, b)).collect());
@@ -664,6 +669,13 @@ impl<'d> Walker<'_, 'd> {
         // The drawn size: the text space's unit height on the page.
         let (_, top) = apply(&start, 0.0, gs.size);
         let size = (top - y0).abs().max(1.0);
+        self.page.text_bytes += text.len() as u64 + 64;
+        if self.page.text_bytes > self.limits.max_text_bytes {
+            return Err(Limits::exceeded(
+                "max_text_bytes",
+                self.limits.max_text_bytes,
+            ));
+        }
         if self.page.text.len() as u64 >= self.limits.max_pdf_operators {
             return Err(Limits::exceeded(
                 "max_pdf_operators",
@@ -1356,6 +1368,9 @@ fn subset(a: &[f64], b: &[f64]) -> bool {
     a.iter().all(|x| b.iter().any(|y| (x - y).abs() <= TOL))
 }
 
+/// Rows of one set of touching lines past which it is not split.
+const MAX_SPLIT_ROWS: usize = 400;
+
 /// Row ranges (inclusive boundary indices) of the tables drawn touching in
 /// one connected set of lines. A new table starts at a full-width line
 /// where the outer edges move, or where the column boundaries of the rows
@@ -1364,6 +1379,11 @@ fn subset(a: &[f64], b: &[f64]) -> bool {
 /// rows (a table's odd first row is a header, not a table).
 fn touching_split(ys: &[f64], h: &[Seg], v: &[Seg]) -> Vec<(usize, usize)> {
     let rows = ys.len() - 1;
+    // The unions below are quadratic in the rows: a set of lines with more
+    // rows than any real page holds is kept whole.
+    if rows > MAX_SPLIT_ROWS {
+        return vec![(0, rows)];
+    }
     let bands: Vec<Vec<f64>> = (0..rows).map(|r| band_columns(ys, r, v)).collect();
     let union_of =
         |rs: std::ops::Range<usize>| positions(rs.flat_map(|r| bands[r].clone()).collect());
