@@ -3,7 +3,7 @@
 
 Usage:
     JIXIAO_LAYOUTS_OUT=/tmp/actual cargo test --test layouts   # dump actual JSON
-    python3 scripts/layout-score.py /tmp/actual [NAME ...] [--prefix real-] [--md]
+    python3 scripts/layout-score.py /tmp/actual [NAME ...] [--prefix real-] [--md] [--misses]
 
 Expected JSON is read from tests/layouts/NAME.json (override with --expected DIR),
 actual JSON from ACTUAL_DIR/NAME.json. NAMEs default to every fixture in ACTUAL_DIR
@@ -71,8 +71,18 @@ def empty(v):
     return v is None or v == "" or v == [] or v == {}
 
 
-def score_field(want, got):
-    """(determined, right) for one field."""
+MISSES = {}
+
+
+def score_field(want, got, name=None):
+    """(determined, right) for one field; a miss is tallied under `name`."""
+    d, r = _score_field(want, got)
+    if name and d and not r:
+        MISSES[name] = MISSES.get(name, 0) + 1
+    return d, r
+
+
+def _score_field(want, got):
     if empty(want) and empty(got):
         return 0, 0
     if empty(want):
@@ -87,7 +97,7 @@ def clean(table):
 def score_table(want, got):
     det = right = 0
     for f in TABLE_FIELDS:
-        d, r = score_field(get(want, f) if want else None, get(got, f) if got else None)
+        d, r = score_field(get(want, f) if want else None, get(got, f) if got else None, f)
         det += d
         right += r
     wi = (want or {}).get("indicators") or []
@@ -96,7 +106,7 @@ def score_table(want, got):
         w = wi[k] if k < len(wi) else None
         g = gi[k] if k < len(gi) else None
         for f in INDICATOR_FIELDS:
-            d, r = score_field(get(w, f) if w else None, get(g, f) if g else None)
+            d, r = score_field(get(w, f) if w else None, get(g, f) if g else None, "indicators[]." + f)
             det += d
             right += r
     return det, right
@@ -147,6 +157,7 @@ def main():
     ap.add_argument("--expected", default=os.path.join(os.path.dirname(__file__), "..", "tests", "layouts"))
     ap.add_argument("--prefix", default="")
     ap.add_argument("--md", action="store_true", help="print a markdown table")
+    ap.add_argument("--misses", action="store_true", help="also print the missed fields, most first")
     args = ap.parse_args()
 
     names = args.names or sorted(
@@ -189,6 +200,8 @@ def main():
         print(f"{'ALL (' + str(len(rows)) + ')':<{w}}  fields {tot['right']:>4}/{tot['det']:<4} "
               f"{pct(tot['right'], tot['det']):>7}  tables {tot['found']}/{tot['expected']}  full {tot['full']}  "
               f"extra {tot['extra']}/{tot['matched']}  notes {tot['notes']}/{tot['matched']}")
+    if args.misses:
+        print("missed fields:", ", ".join(f"{k} {v}" for k, v in sorted(MISSES.items(), key=lambda kv: -kv[1])))
 
 
 if __name__ == "__main__":
