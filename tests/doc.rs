@@ -8,11 +8,12 @@
 //! normaliser's goldens are. Also: a .wps of the Word 97 family, and the
 //! Word 97+ files of the corpus.
 
-use jixiao::convert::convert_bytes;
+#[path = "common/records.rs"]
+mod common;
+
+use common::{drop_locators, records};
 use jixiao::error::ErrorKind;
 use jixiao::limits::Limits;
-use jixiao::write::{Options, Output};
-use serde_json::Value;
 use std::path::Path;
 
 /// Samples whose .docx puts tables back to back (see the module note).
@@ -20,34 +21,6 @@ const BACK_TO_BACK_TABLES: [&str; 2] = [
     "samples/word-comparators-split-columns.doc",
     "samples/word-messy-continued.doc",
 ];
-
-fn drop_locators(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.remove("locator");
-            m.values_mut().for_each(drop_locators);
-        }
-        Value::Array(a) => a.iter_mut().for_each(drop_locators),
-        _ => {}
-    }
-}
-
-fn records(file: &str) -> Value {
-    let bytes = std::fs::read(file).unwrap();
-    let n =
-        convert_bytes(&bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let mut out = Output::begin(Vec::new(), Options::json()).unwrap();
-    for t in &n.tables {
-        out.table(t).unwrap();
-    }
-    let mut v: Value = serde_json::from_slice(&out.finish(&[]).unwrap()).unwrap();
-    for t in v["tables"].as_array_mut().unwrap() {
-        let src = t["source"].as_object_mut().unwrap();
-        src.remove("file");
-        src.remove("format");
-    }
-    v
-}
 
 fn format_of(file: &str) -> String {
     let bytes = std::fs::read(file).unwrap();

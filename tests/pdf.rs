@@ -9,26 +9,16 @@
 //! and the refusals: no ruling lines, a scan, a font without a Unicode
 //! map, encryption.
 
-use jixiao::convert::convert_bytes;
+#[path = "common/records.rs"]
+mod common;
+
 use jixiao::error::ErrorKind;
 use jixiao::grid::Block;
 use jixiao::limits::Limits;
-use jixiao::write::{Options, Output};
 use serde_json::Value;
 
 /// The PDFs and the scripts that made them.
 const DATA: &str = "tests/data/pdf";
-
-fn drop_locators(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.remove("locator");
-            m.values_mut().for_each(drop_locators);
-        }
-        Value::Array(a) => a.iter_mut().for_each(drop_locators),
-        _ => {}
-    }
-}
 
 /// Drops the notes that record only a line break removed from a cell
 /// (`raw` is `normalized` with `\n` in it). A paragraph that ends exactly
@@ -51,26 +41,12 @@ fn drop_line_break_notes(v: &mut Value) {
     }
 }
 
-/// A file's records as JSON, without the fields that name the file.
-fn records_of(bytes: &[u8], file: &str) -> Value {
-    let n =
-        convert_bytes(bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let mut out = Output::begin(Vec::new(), Options::json()).unwrap();
-    for t in &n.tables {
-        out.table(t).unwrap();
-    }
-    let mut v: Value = serde_json::from_slice(&out.finish(&[]).unwrap()).unwrap();
-    for t in v["tables"].as_array_mut().unwrap() {
-        let src = t["source"].as_object_mut().unwrap();
-        src.remove("file");
-        src.remove("format");
-    }
-    drop_locators(&mut v);
-    v
-}
-
+/// A file's records as JSON, without the fields that name the file or
+/// where its tables sit.
 fn records(file: &str) -> Value {
-    records_of(&std::fs::read(file).unwrap(), file)
+    let mut v = common::records(file);
+    common::drop_locators(&mut v);
+    v
 }
 
 fn read(file: &str) -> jixiao::error::Result<jixiao::read::Document> {

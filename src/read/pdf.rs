@@ -329,6 +329,21 @@ fn inherited<'a>(
     None
 }
 
+/// Entry `name` of a resource category (`/Font`, `/XObject`), as written
+/// (a reference stays one).
+fn resource<'a>(
+    doc: &'a lopdf::Document,
+    resources: Option<&'a Dictionary>,
+    category: &[u8],
+    name: &[u8],
+) -> Option<&'a Object> {
+    deref(doc, resources?.get(category).ok()?)?
+        .as_dict()
+        .ok()?
+        .get(name)
+        .ok()
+}
+
 fn deref<'a>(doc: &'a lopdf::Document, obj: &'a Object) -> Option<&'a Object> {
     doc.dereference(obj).ok().map(|(_, o)| o)
 }
@@ -555,11 +570,7 @@ impl<'d> Walker<'_, 'd> {
         depth: u32,
     ) -> Result<()> {
         let doc = self.doc;
-        let Some(stream) = resources
-            .and_then(|r| r.get(b"XObject").ok())
-            .and_then(|x| deref(doc, x))
-            .and_then(|x| x.as_dict().ok())
-            .and_then(|x| x.get(name).ok())
+        let Some(stream) = resource(doc, resources, b"XObject", name)
             .and_then(|x| deref(doc, x))
             .and_then(|x| x.as_stream().ok())
         else {
@@ -600,12 +611,7 @@ impl<'d> Walker<'_, 'd> {
 
     fn font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Result<Option<Rc<Font>>> {
         let doc = self.doc;
-        let Some(obj) = resources
-            .and_then(|r| r.get(b"Font").ok())
-            .and_then(|f| deref(doc, f))
-            .and_then(|f| f.as_dict().ok())
-            .and_then(|f| f.get(name).ok())
-        else {
+        let Some(obj) = resource(doc, resources, b"Font", name) else {
             return Ok(None);
         };
         let key = match obj {
