@@ -5,8 +5,8 @@
 //! a .doc cannot hold that, so LibreOffice writes one table, and reads it
 //! back as one; the records are the same, their row numbers differ). The
 //! .docx side is converted at test time, so the check holds whatever the
-//! normaliser's goldens are. Also: a .wps of the Word 97 family, and the
-//! Word 97+ files of the corpus.
+//! normaliser's goldens are. Also: a .wps of the Word 97 family, the
+//! Word 97+ files of the corpus, and the .odt twins (OpenDocument text).
 
 #[path = "common/records.rs"]
 mod common;
@@ -214,4 +214,64 @@ fn a_fat_padded_with_end_of_chain_marks_is_read() {
             "{name}"
         );
     }
+}
+
+/// The samples of one extension, sorted.
+fn samples_ending(ext: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir("samples")
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().replace('\\', "/"))
+        .filter(|p| p.ends_with(&format!(".{ext}")))
+        .collect();
+    v.sort();
+    v
+}
+
+/// OpenDocument text: every Word sample's .odt twin (made by LibreOffice
+/// Writer with samples/make-odt-samples.sh) gives exactly the records of its
+/// .docx, compared in full as JSON except `source.file` and `source.format`
+/// (and, as for .doc, locators where the .docx puts tables back to back:
+/// LibreOffice joins them into one table).
+#[test]
+fn every_word_sample_as_odt_gives_the_same_records() {
+    let odts = samples_ending("odt");
+    assert_eq!(
+        odts.len(),
+        samples_ending("docx").len(),
+        "one .odt per .docx: run samples/make-odt-samples.sh"
+    );
+    let mut failed = Vec::new();
+    for odt in &odts {
+        assert_eq!(format_of(odt), "odt", "{odt}");
+        let docx = odt.replace(".odt", ".docx");
+        let (mut want, mut got) = (records(&docx), records(odt));
+        // Back-to-back tables: one table in the twin, as for .doc.
+        if BACK_TO_BACK_TABLES.contains(&odt.replace(".odt", ".doc").as_str()) {
+            drop_locators(&mut want);
+            drop_locators(&mut got);
+        }
+        assert!(!want["tables"].as_array().unwrap().is_empty(), "{docx}");
+        if want != got {
+            let w = serde_json::to_string_pretty(&want).unwrap();
+            let g = serde_json::to_string_pretty(&got).unwrap();
+            let line = w
+                .lines()
+                .zip(g.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            failed.push(format!(
+                "{odt}: first difference at line {line}:\n  docx: {}\n  odt:  {}",
+                w.lines().nth(line).unwrap_or(""),
+                g.lines().nth(line).unwrap_or("")
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn an_odt_named_docx_is_read_as_what_it_is() {
+    let bytes = std::fs::read("samples/word-seed-merged.odt").unwrap();
+    let n = convert_bytes(&bytes, "表.docx", &Limits::default()).unwrap();
+    assert_eq!(n.tables[0].source.format, "odt");
 }

@@ -34,20 +34,22 @@ pub fn read(pkg: &mut Package, limits: &Limits) -> Result<Vec<Block>> {
     parse_document(&xml, limits)
 }
 
+/// One cell as read (also by the .odt reader, which lays its tables out
+/// the same way).
 #[derive(Default)]
-struct Cell {
+pub(super) struct Cell {
     /// The cell's paragraphs joined by `\n`, as they end.
-    text: String,
-    paragraphs: u32,
-    span: u32,
-    vmerge: VMerge,
+    pub text: String,
+    pub paragraphs: u32,
+    pub span: u32,
+    pub vmerge: VMerge,
 }
 
 #[derive(Default)]
-struct Row {
-    cells: Vec<Cell>,
-    before: u32,
-    after: u32,
+pub(super) struct Row {
+    pub cells: Vec<Cell>,
+    pub before: u32,
+    pub after: u32,
 }
 
 struct TableBuilder {
@@ -540,7 +542,7 @@ impl Parser<'_> {
 }
 
 /// Lays Word rows out on the column grid. All span arithmetic lives here.
-fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> {
+pub(super) fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> {
     const MAX_COLS: u32 = 16_384;
     // Every row's width first: the grid is then laid out once, padded as
     // it goes, with no per-row vectors.

@@ -6,6 +6,7 @@ pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod ods;
+pub mod odt;
 pub mod ole;
 pub mod package;
 pub mod pdf;
@@ -169,11 +170,12 @@ fn unsupported(format: Format, what_to_do: &str) -> Error {
 fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let mut pkg = Package::open(bytes, limits)?;
     if pkg.has("mimetype") || pkg.has("meta-inf/manifest.xml") {
-        odf_kind(&mut pkg)?;
-        return Ok(Document {
-            format: Format::Ods,
-            blocks: ods::read(&mut pkg, limits)?,
-        });
+        let format = odf_kind(&mut pkg)?;
+        let blocks = match format {
+            Format::Odt => odt::read(&mut pkg, limits)?,
+            _ => ods::read(&mut pkg, limits)?,
+        };
+        return Ok(Document { format, blocks });
     }
     if pkg.has_prefix("xl/") {
         let blocks = xlsx::read(&mut pkg, limits)?;
@@ -195,7 +197,9 @@ fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Document> {
     ))
 }
 
-/// An OpenDocument package: a readable spreadsheet, or the error to report.
+/// An OpenDocument package: a spreadsheet or a text document (templates
+/// too), or the error to report. Without a `mimetype` entry the manifest's
+/// media type decides; without either, a spreadsheet.
 fn odf_kind(pkg: &mut Package) -> std::result::Result<Format, Error> {
     let manifest = pkg
         .read("META-INF/manifest.xml")
@@ -206,14 +210,24 @@ fn odf_kind(pkg: &mut Package) -> std::result::Result<Format, Error> {
         return Err(Error::encrypted());
     }
     let mimetype = pkg.read("mimetype").ok().flatten().unwrap_or_default();
-    if mimetype.ends_with(b"spreadsheet")
+    let named = |what: &str| {
+        let m = mimetype.trim_ascii();
+        let root = format!("\"application/vnd.oasis.opendocument.{what}\"");
+        m.ends_with(what.as_bytes())
+            || m.ends_with(format!("{what}-template").as_bytes())
+            || (m.is_empty() && manifest.windows(root.len()).any(|w| w == root.as_bytes()))
+    };
+    if named("text") && pkg.has("content.xml") {
+        Ok(Format::Odt)
+    } else if named("spreadsheet")
         || (mimetype.is_empty() && pkg.has("content.xml") && !pkg.has_prefix("word/"))
     {
         Ok(Format::Ods)
     } else {
-        Err(unsupported(
-            Format::Odt,
-            "请另存为 .docx (save it as .docx)",
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            "不支持这种 OpenDocument 文件（不是文字文档或电子表格）：请另存为 .odt、.ods 或 .docx \
+             (an OpenDocument file that is neither a text document nor a spreadsheet: save it as .odt, .ods or .docx)",
         ))
     }
 }
