@@ -21,8 +21,13 @@ for tool in soffice pdftoppm pdftotext pdfinfo; do
         exit 0
     fi
 done
-cargo build --quiet
-bin=target/debug/jixiao
+# The binary `cargo test` built (scripts/test.sh exports JIXIAO_BIN: no
+# second build of it); run alone, this suite builds it.
+if [ -z "${JIXIAO_BIN:-}" ]; then
+    cargo build --quiet --bin jixiao
+    JIXIAO_BIN="$PWD/target/debug/jixiao"
+fi
+bin=$JIXIAO_BIN
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 png=${JIXIAO_FORM_PNG:-target/form-print}
@@ -67,5 +72,33 @@ for s, t in zip(sheets, tables):
 for b in bad:
     print("FAIL", b)
 print(f"form print: {len(sheets)} tables on {len(sizes)} pages, {len(bad)} failures; PNGs in {png}")
+sys.exit(1 if bad else 0)
+PY
+
+# The flat workbook (one row per indicator) prints one page wide: A4
+# landscape, fit to the width, the header row repeated. Every page then
+# holds its sheet's first and last column headers; a sheet printed several
+# pages wide would have pages without the first.
+$bin convert -q $inputs -o "$work/flat.xlsx"
+mkdir -p "$work/flat"
+timeout 300 soffice -env:UserInstallation="file://$work/profile" --headless \
+    --convert-to pdf --outdir "$work/flat" "$work/flat.xlsx" >/dev/null 2>&1
+pdftoppm -r 50 -png "$work/flat/flat.pdf" "$png/flat"
+python3 - "$work/flat/flat.pdf" <<'PY'
+import re, subprocess, sys
+pdf = sys.argv[1]
+info = subprocess.run(["pdfinfo", "-f", "1", "-l", "100000", pdf], capture_output=True, text=True, check=True).stdout
+sizes = [tuple(map(float, m)) for m in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)]
+# Sheets in order, by their last header: 说明 (指标), 说明数 (项目), 说明 (说明).
+bad = []
+for i, (w, h) in enumerate(sizes, 1):
+    text = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), pdf, "-"], capture_output=True, text=True, check=True).stdout
+    if "来源文件" not in text or "说明" not in text:
+        bad.append(f"flat page {i}: lacks its first or last column header (printed more than one page wide?)")
+    if sorted((round(w), round(h))) != [595, 842] or w < h:
+        bad.append(f"flat page {i}: not A4 landscape ({w} x {h})")
+for b in bad:
+    print("FAIL", b)
+print(f"flat print: {len(sizes)} pages, each one page wide with the header row; {len(bad)} failures")
 sys.exit(1 if bad else 0)
 PY

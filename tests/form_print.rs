@@ -107,3 +107,68 @@ fn header_fields_known_first_and_no_paragraph_as_a_label() {
     let sheet = part(&x, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<mergeCell ref=\"A9:G9\"/>"), "{sheet}");
 }
+
+#[test]
+fn the_flat_workbook_prints_landscape_one_page_wide_with_wrapped_text() {
+    let tables = vec![
+        table("seed-tianjin-wuqing.txt"),
+        table("sheet-self-evaluation.xlsx"),
+    ];
+    let x = workbook(&tables, Headers::Zh, Layout::Flat).unwrap();
+    for n in 1..=3 {
+        let sheet = part(&x, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{sheet}");
+        assert!(
+            sheet
+                .contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+            "sheet {n}"
+        );
+    }
+    let book = part(&x, "xl/workbook.xml");
+    for name in ["指标", "项目", "说明"] {
+        assert!(
+            book.contains(&format!("{name}!$1:$1</definedName>")),
+            "{name}'s header row repeats: {book}"
+        );
+    }
+    // Text wraps at the top of its cell; 来源文件 keeps the full path (the
+    // 33 columns are the schema's), in a column wide enough to read it.
+    let styles = part(&x, "xl/styles.xml");
+    assert!(
+        styles.contains("<alignment vertical=\"top\" wrapText=\"1\"/>"),
+        "{styles}"
+    );
+    let sheet = part(&x, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(">seed-tianjin-wuqing.txt<"), "{sheet}");
+    assert!(
+        sheet.contains("<col min=\"1\" max=\"1\" width=\""),
+        "{sheet}"
+    );
+}
+
+#[test]
+fn a_long_level_name_over_its_run_keeps_the_rows_one_line() {
+    // Every indicator under one 一级 and one long 二级 that needs two lines
+    // in its column: merged down the run, it shares the rows, which stay at
+    // one line each (they were all drawn double height).
+    let mut t = table("seed-tianjin-wuqing.txt");
+    for ind in &mut t.indicators {
+        ind.level1 = Some("产出指标".into());
+        ind.level2 = Some("服务对象满意度指标名称较长".into());
+        ind.level3 = Some("短".into());
+        ind.description = None;
+        ind.target = None;
+    }
+    let n = t.indicators.len();
+    assert!(n >= 3, "{n}");
+    let x = workbook(&[t], Headers::Zh, Layout::Form).unwrap();
+    let sheet = part(&x, "xl/worksheets/sheet1.xml");
+    let rows: Vec<String> = (1..200)
+        .filter_map(|r| row_attr(&sheet, r, "ht").map(|h| format!("{r}:{h}")))
+        .collect();
+    let one_line = rows.iter().filter(|r| r.ends_with(":18.75")).count();
+    assert!(
+        one_line >= n,
+        "the {n} indicator rows are one line each: {rows:?}"
+    );
+}

@@ -97,26 +97,6 @@ pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{}{TRUNCATED}", &text[..end]))
 }
 
-/// Writes `text` as a number when a double shows it exactly, with a number
-/// format of the same scale (`0.80` stays `0.80`); else as text.
-#[cfg(test)]
-fn write_decimal(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    formats: &[Format],
-) -> Result<(), XlsxError> {
-    if let Some((f, scale)) = exact_double(text) {
-        if let Some(fmt) = formats.get(scale) {
-            ws.write_number_with_format(row, col, f, fmt)?;
-            return Ok(());
-        }
-    }
-    ws.write_string(row, col, fit_cell(text))?;
-    Ok(())
-}
-
 /// The double that shows `text` exactly, and its scale.
 pub(super) fn exact_double(text: &str) -> Option<(f64, usize)> {
     let d = Decimal::from_str(text).ok()?;
@@ -280,6 +260,13 @@ pub(super) fn reference_flat(tables: &[Table], headers: Headers) -> Vec<u8> {
             ws.set_column_width(c as u16, *w).unwrap();
         }
     }
+    // Printed: A4 landscape, one page wide, the header row on every page.
+    for ws in [&mut s.indicators, &mut s.projects, &mut s.notes] {
+        ws.set_paper_size(9);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0).unwrap();
+    }
     let last = |n: u32| n.saturating_sub(1).max(1);
     s.indicators
         .autofilter(0, 0, last(s.next[0]), FIELDS.len() as u16 - 1)
@@ -330,12 +317,14 @@ fn flat_sheets(wb: &mut Workbook, headers: Headers) -> Result<FlatSheets, XlsxEr
     let mut indicators = wb.new_worksheet_with_constant_memory()?;
     indicators.set_name("指标")?;
     let names: Vec<&str> = FIELDS.iter().map(|f| h(*f)).collect();
-    let indicator_widths = header_row(&mut indicators, &names)?;
+    let mut indicator_widths = header_row(&mut indicators, &names)?;
+    super::xlsx_flat::print_widths(&mut indicator_widths);
 
     let mut projects = wb.new_worksheet_with_constant_memory()?;
     projects.set_name("项目")?;
     let names = super::xlsx_flat::project_columns(headers);
-    let project_widths = header_row(&mut projects, &names)?;
+    let mut project_widths = header_row(&mut projects, &names)?;
+    super::xlsx_flat::print_widths(&mut project_widths[..TABLE_COLUMNS]);
 
     let mut notes = wb.new_worksheet_with_constant_memory()?;
     notes.set_name("说明")?;
@@ -362,18 +351,29 @@ fn write_flat(
     numbers: &NumberFormats,
 ) -> Result<(), XlsxError> {
     if DECIMAL_COLUMNS.contains(&c) {
-        write_decimal(ws, row, col, v, &numbers.0)?;
+        if let Some((f, fmt)) =
+            exact_double(v).and_then(|(f, scale)| Some((f, numbers.0.get(scale)?)))
+        {
+            ws.write_number_with_format(row, col, f, fmt)?;
+            return Ok(());
+        }
     } else if INTEGER_COLUMNS.contains(&c) {
-        match v.parse::<i64>() {
-            Ok(n) if n.unsigned_abs() < (1 << 53) => {
+        if let Ok(n) = v.parse::<i64>() {
+            if n.unsigned_abs() < (1 << 53) {
                 ws.write_number(row, col, n as f64)?;
-            }
-            _ => {
-                ws.write_string(row, col, fit_cell(v))?;
+                return Ok(());
             }
         }
-    } else {
-        ws.write_string(row, col, fit_cell(v))?;
+    }
+    write_wrapped(ws, row, col, v)
+}
+
+#[cfg(test)]
+/// A text cell of the flat sheets: wrapped, at the top of its row.
+fn write_wrapped(ws: &mut Worksheet, row: u32, col: u16, v: &str) -> Result<(), XlsxError> {
+    if !v.is_empty() {
+        let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        ws.write_string_with_format(row, col, fit_cell(v), &wrap)?;
     }
     Ok(())
 }
@@ -411,11 +411,14 @@ fn flat_table(
         }
     }
     if let Some(extra) = flat.extra(None) {
-        s.projects
-            .write_string(r, TABLE_COLUMNS as u16, fit_cell(&extra))?;
+        write_wrapped(&mut s.projects, r, TABLE_COLUMNS as u16, &extra)?;
     }
-    s.projects
-        .write_string(r, TABLE_COLUMNS as u16 + 1, fit_cell(&t.source.locator))?;
+    write_wrapped(
+        &mut s.projects,
+        r,
+        TABLE_COLUMNS as u16 + 1,
+        &t.source.locator,
+    )?;
     let n = PROJECT_COLUMNS as u16;
     s.projects.write_number(r, n, t.indicators.len() as f64)?;
     s.projects.write_number(r, n + 1, t.notes.len() as f64)?;
@@ -425,15 +428,15 @@ fn flat_table(
     for note in &t.notes {
         let r = s.next[2];
         let ws = &mut s.notes;
-        ws.write_string(r, 0, fit_cell(&t.source.file))?;
+        write_wrapped(ws, r, 0, &t.source.file)?;
         ws.write_number(r, 1, f64::from(t.source.table))?;
-        ws.write_string(r, 2, fit_cell(&note.field))?;
-        ws.write_string(r, 3, fit_cell(&note.raw))?;
+        write_wrapped(ws, r, 2, &note.field)?;
+        write_wrapped(ws, r, 3, &note.raw)?;
         if let Some(n) = &note.normalized {
-            ws.write_string(r, 4, fit_cell(n))?;
+            write_wrapped(ws, r, 4, n)?;
         }
-        ws.write_string(r, 5, rule_name(&note.rule, headers))?;
-        ws.write_string(r, 6, fit_cell(&note_text(note, headers)))?;
+        write_wrapped(ws, r, 5, rule_name(&note.rule, headers))?;
+        write_wrapped(ws, r, 6, &note_text(note, headers))?;
         s.next[2] += 1;
     }
     Ok(())
@@ -669,9 +672,32 @@ fn form(
     for ind in &t.indicators {
         for (c, (_, get)) in grid.iter().enumerate() {
             let c = c as u16;
-            sheet.put(r, c, end_of(c), &get(ind).unwrap_or_default(), &cell)?;
+            let text = get(ind).unwrap_or_default();
+            if c < 2 && c < grid_last {
+                // 一级 and 二级: counted over their merged runs below.
+                sheet.write(r, c, end_of(c), &fit_cell(&text), &cell)?;
+            } else {
+                sheet.put(r, c, end_of(c), &text, &cell)?;
+            }
         }
+        sheet.line(r);
         r += 1;
+    }
+    let level1 = |i: &crate::model::Indicator| (i.level1.clone(), None);
+    let level2 = |i: &crate::model::Indicator| (i.level1.clone(), i.level2.clone());
+    for (col, key) in [(0u16, &level1 as &dyn Fn(&_) -> Key), (1, &level2)] {
+        if col >= grid_last {
+            continue;
+        }
+        for (start, end) in runs(&t.indicators, key) {
+            let k = key(&t.indicators[start]);
+            let text = if col == 0 { k.0 } else { k.1 };
+            sheet.spread(
+                first + start as u32..=first + end as u32,
+                col,
+                text.as_deref().unwrap_or(""),
+            );
+        }
     }
     let FormSheet { ws, .. } = sheet.fit_rows()?;
     // 一级 merged over its run of rows, 二级 over its run within the 一级.
@@ -778,20 +804,52 @@ impl<'a> FormSheet<'a> {
         factor: f64,
     ) -> Result<(), XlsxError> {
         let text: &str = &fit_cell(text);
+        self.write(r, first, last, text, fmt)?;
+        let width: f64 = self.widths[first as usize..=last as usize].iter().sum();
+        let n = wrapped_lines(text, width / factor);
+        let l = self.line(r);
+        *l = (l.0.max(n), l.1.max(factor));
+        Ok(())
+    }
+
+    /// Writes `text` over columns `first..=last` of row `r` without
+    /// counting its lines (a level cell, merged down its run afterwards).
+    fn write(
+        &mut self,
+        r: u32,
+        first: u16,
+        last: u16,
+        text: &str,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
         if first >= last {
             self.ws.write_string_with_format(r, first, text, fmt)?;
         } else {
             self.ws.merge_range(r, first, r, last, text, fmt)?;
         }
-        let width: f64 = self.widths[first as usize..=last as usize].iter().sum();
-        let n = wrapped_lines(text, width / factor);
+        Ok(())
+    }
+
+    /// Row `r`'s lines and font factor.
+    fn line(&mut self, r: u32) -> &mut (f64, f64) {
         let row = r as usize;
         if self.lines.len() <= row {
             self.lines.resize(row + 1, (1.0, 1.0));
         }
-        let l = &mut self.lines[row];
-        *l = (l.0.max(n), l.1.max(factor));
-        Ok(())
+        &mut self.lines[row]
+    }
+
+    /// A level cell merged over rows `rows`: its wrapped lines are shared
+    /// by the run, so a run of one-line rows stays one line each unless
+    /// the text needs more than the run's rows together; the last row of
+    /// the run takes what is missing.
+    fn spread(&mut self, rows: std::ops::RangeInclusive<u32>, col: u16, text: &str) {
+        let need = wrapped_lines(&fit_cell(text), self.widths[col as usize]);
+        let have: f64 = rows.clone().map(|r| self.line(r).0).sum();
+        if need > have {
+            let last = self.line(*rows.end());
+            last.0 += need - have;
+        }
     }
 
     /// Sets each row's height from its longest cell (Excel's limit is 409 pt).
@@ -820,14 +878,9 @@ fn merge_runs(
     key: impl Fn(&crate::model::Indicator) -> Key,
     fmt: &Format,
 ) -> Result<(), XlsxError> {
-    let mut start = 0;
-    while start < inds.len() {
+    for (start, end) in runs(inds, &key) {
         let k = key(&inds[start]);
-        let mut end = start;
-        while end + 1 < inds.len() && key(&inds[end + 1]) == k {
-            end += 1;
-        }
-        let text = if col == 0 { k.0.clone() } else { k.1.clone() };
+        let text = if col == 0 { k.0 } else { k.1 };
         if end > start && text.is_some() {
             ws.merge_range(
                 first + start as u32,
@@ -838,7 +891,25 @@ fn merge_runs(
                 fmt,
             )?;
         }
-        start = end + 1;
     }
     Ok(())
+}
+
+/// The runs of indicators with one key: (first, last) index of each.
+fn runs(
+    inds: &[crate::model::Indicator],
+    key: &dyn Fn(&crate::model::Indicator) -> Key,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < inds.len() {
+        let k = key(&inds[start]);
+        let mut end = start;
+        while end + 1 < inds.len() && key(&inds[end + 1]) == k {
+            end += 1;
+        }
+        out.push((start, end));
+        start = end + 1;
+    }
+    out
 }

@@ -19,6 +19,25 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 use zip::write::SimpleFileOptions;
 
+/// In [`FlatBook::style`]'s list: the wrapped text style, not a scale.
+const WRAP: usize = usize::MAX;
+
+/// Printed width of the columns that hold sentences and paths (来源文件, 表名,
+/// 单位名称, 项目名称, 资金用途, 绩效目标, 三级指标, 绩效指标描述, 指标值,
+/// 其他, 说明): their text wraps inside it instead of running across the page.
+const WIDE_COLUMNS: [usize; 11] = [0, 3, 6, 8, 14, 15, 18, 19, 20, 30, 32];
+const WIDE: f64 = 24.0;
+
+/// Widens the sentence and path columns among `widths` (the 指标 sheet's,
+/// or the 项目 sheet's first columns, which are the same).
+pub(super) fn print_widths(widths: &mut [f64]) {
+    for c in WIDE_COLUMNS {
+        if let Some(w) = widths.get_mut(c) {
+            *w = w.max(WIDE);
+        }
+    }
+}
+
 /// Excel's row limit (rust_xlsxwriter's `ROW_MAX`).
 const ROW_MAX: u32 = 1_048_576;
 
@@ -138,7 +157,7 @@ impl Sheet {
     /// The whole sheet's XML into `zip`: its start, the rows, its end.
     fn copy_into<W: Write>(mut self, zip: &mut W, first: bool) -> io::Result<()> {
         let mut head = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><dimension ref=\"A1",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1",
         );
         if self.last_row > 0 || self.last_col > 0 {
             head += &format!(
@@ -169,7 +188,7 @@ impl Sheet {
         }
         head += "</cols><sheetData>";
         let tail = format!(
-            "</sheetData><autoFilter ref=\"{}\"/><pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>",
+            "</sheetData><autoFilter ref=\"{}\"/><pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\" horizontalDpi=\"200\" verticalDpi=\"200\"/></worksheet>",
             self.filter()
         );
         zip.write_all(head.as_bytes())?;
@@ -304,8 +323,10 @@ impl FlatBook {
     pub(super) fn new(headers: Headers) -> io::Result<FlatBook> {
         let h = |f| name(headers, f);
         let names: Vec<&str> = FIELDS.iter().map(|f| h(*f)).collect();
-        let indicators = Sheet::new("指标", &names)?;
-        let projects = Sheet::new("项目", &project_columns(headers))?;
+        let mut indicators = Sheet::new("指标", &names)?;
+        print_widths(&mut indicators.widths);
+        let mut projects = Sheet::new("项目", &project_columns(headers))?;
+        print_widths(&mut projects.widths[..TABLE_COLUMNS]);
         let mut notes = Sheet::new("说明", &note_columns(headers))?;
         notes.widths[2..=5].fill(24.0);
         Ok(FlatBook {
@@ -329,6 +350,15 @@ impl FlatBook {
         2 + i as u32
     }
 
+    /// A text cell: wrapped, at the top of its row (its style registered
+    /// only when a cell uses it, as rust_xlsxwriter does).
+    fn text(sheet: &mut Sheet, scales: &mut Vec<usize>, col: u16, v: &str) {
+        if !v.is_empty() {
+            let xf = Self::style(scales, WRAP);
+            sheet.string(col, v, xf);
+        }
+    }
+
     /// Writes the flat column `c`'s value, typed as the column is.
     fn flat_cell(sheet: &mut Sheet, scales: &mut Vec<usize>, c: usize, v: &str) {
         let col = c as u16;
@@ -346,7 +376,7 @@ impl FlatBook {
                 }
             }
         }
-        sheet.string(col, v, 0);
+        Self::text(sheet, scales, col, v);
     }
 
     pub(super) fn table(&mut self, t: &Table) -> io::Result<()> {
@@ -377,9 +407,14 @@ impl FlatBook {
             }
         }
         if let Some(extra) = flat.extra(None) {
-            s.string(TABLE_COLUMNS as u16, &extra, 0);
+            Self::text(s, &mut self.scales, TABLE_COLUMNS as u16, &extra);
         }
-        s.string(TABLE_COLUMNS as u16 + 1, &t.source.locator, 0);
+        Self::text(
+            s,
+            &mut self.scales,
+            TABLE_COLUMNS as u16 + 1,
+            &t.source.locator,
+        );
         let n = PROJECT_COLUMNS as u16;
         s.number(n, t.indicators.len() as f64, 0);
         s.number(n + 1, t.notes.len() as f64, 0);
@@ -389,15 +424,16 @@ impl FlatBook {
         let s = &mut self.notes;
         for note in &t.notes {
             s.begin()?;
-            s.string(0, &t.source.file, 0);
+            let sc = &mut self.scales;
+            Self::text(s, sc, 0, &t.source.file);
             s.number(1, f64::from(t.source.table), 0);
-            s.string(2, &note.field, 0);
-            s.string(3, &note.raw, 0);
+            Self::text(s, sc, 2, &note.field);
+            Self::text(s, sc, 3, &note.raw);
             if let Some(n) = &note.normalized {
-                s.string(4, n, 0);
+                Self::text(s, sc, 4, n);
             }
-            s.string(5, rule_name(&note.rule, self.headers), 0);
-            s.string(6, &note_text(note, self.headers), 0);
+            Self::text(s, sc, 5, rule_name(&note.rule, self.headers));
+            Self::text(s, sc, 6, &note_text(note, self.headers));
             s.end()?;
         }
         Ok(())
@@ -423,7 +459,7 @@ impl FlatBook {
         part(&mut zip, "xl/theme/theme1.xml", THEME)?;
         part(&mut zip, "xl/styles.xml", &styles(&self.scales))?;
         let filters = format!(
-            "<definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">{}</definedName><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"2\" hidden=\"1\">{}</definedName><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">{}</definedName></definedNames>",
+            "<definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">{}</definedName><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"2\" hidden=\"1\">{}</definedName><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">{}</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">指标!$1:$1</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">说明!$1:$1</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">项目!$1:$1</definedName></definedNames>",
             absolute(&self.indicators),
             absolute(&self.notes),
             absolute(&self.projects),
@@ -465,9 +501,12 @@ fn absolute(s: &Sheet) -> String {
 
 fn styles(scales: &[usize]) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">");
-    if !scales.is_empty() {
-        s += &format!("<numFmts count=\"{}\">", scales.len());
-        for (i, scale) in scales.iter().enumerate() {
+    // Number formats are numbered in order of first use; the wrapped text
+    // style has none.
+    let numeric: Vec<usize> = scales.iter().copied().filter(|s| *s != WRAP).collect();
+    if !numeric.is_empty() {
+        s += &format!("<numFmts count=\"{}\">", numeric.len());
+        for (i, scale) in numeric.iter().enumerate() {
             let code = if *scale == 0 {
                 "0".to_string()
             } else {
@@ -479,8 +518,14 @@ fn styles(scales: &[usize]) -> String {
     }
     s += "<fonts count=\"2\"><font><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font><font><b/><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>";
     s += &format!("<cellXfs count=\"{}\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/><xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\"/>", 2 + scales.len());
-    for i in 0..scales.len() {
-        s += &format!("<xf numFmtId=\"{}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>", 164 + i);
+    let mut next_format = 164;
+    for scale in scales {
+        if *scale == WRAP {
+            s += "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/></xf>";
+        } else {
+            s += &format!("<xf numFmtId=\"{next_format}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>");
+            next_format += 1;
+        }
     }
     s += "</cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles><dxfs count=\"0\"/><tableStyles count=\"0\" defaultTableStyle=\"TableStyleMedium9\" defaultPivotStyle=\"PivotStyleLight16\"/></styleSheet>";
     s
@@ -513,7 +558,7 @@ const WORKBOOK_START: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalon
 
 const CORE_START: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator></dc:creator><cp:lastModifiedBy></cp:lastModifiedBy>";
 
-const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size=\"2\" baseType=\"variant\"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>3</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size=\"3\" baseType=\"lpstr\"><vt:lpstr>指标</vt:lpstr><vt:lpstr>项目</vt:lpstr><vt:lpstr>说明</vt:lpstr></vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>";
+const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size=\"4\" baseType=\"variant\"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>3</vt:i4></vt:variant><vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant><vt:variant><vt:i4>3</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size=\"6\" baseType=\"lpstr\"><vt:lpstr>指标</vt:lpstr><vt:lpstr>项目</vt:lpstr><vt:lpstr>说明</vt:lpstr><vt:lpstr>指标!Print_Titles</vt:lpstr><vt:lpstr>说明!Print_Titles</vt:lpstr><vt:lpstr>项目!Print_Titles</vt:lpstr></vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>";
 
 #[cfg(test)]
 mod tests {
