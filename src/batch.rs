@@ -226,8 +226,9 @@ pub fn own_outputs_warning(own: &[PathBuf]) -> Option<String> {
     let first = own.first()?;
     Some(format!(
         "警告：跳过 {n} 个 jixiao 以前写出的文件（如 {f}）；如确需读取，请在命令行直接列出 \
-         (warning: passed over {n} files jixiao wrote earlier, such as {f}; name them on the command line to read them)",
+         (warning: passed over {en} jixiao wrote earlier, such as {f}; name them on the command line to read them)",
         n = own.len(),
+        en = crate::output::count(own.len(), "file", "files"),
         f = first.display()
     ))
 }

@@ -5,6 +5,7 @@
 use crate::batch::{self, AtomicFile, Input, Outcome, Target};
 use crate::limits::Limits;
 use crate::model::FileError;
+use crate::output::count;
 use crate::write::{Encoding, Format, Headers, Options, Output};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -32,7 +33,7 @@ enum Command {
     Convert(ConvertArgs),
     /// 显示读到的表格 (show each table grid as read, with spans and the paragraphs around it)
     Inspect {
-        /// The file to show; a folder shows each of its files in turn
+        /// 要显示的文件；给文件夹则逐个显示 (the file to show; a folder shows each of its files in turn)
         file: PathBuf,
     },
     /// 检查绩效目标表的常见问题 (audit the tables: missing fields, sums, levels, placeholders…)
@@ -47,22 +48,22 @@ enum Command {
 #[cfg(feature = "serve")]
 #[derive(clap::Args, Debug)]
 struct ServeArgs {
-    /// Port (0 picks a free one)
+    /// 端口，0 表示任选一个空闲端口 (port; 0 picks a free one)
     #[arg(long, default_value_t = 8471)]
     port: u16,
-    /// Open the page in the default browser
+    /// 在默认浏览器中打开页面 (open the page in the default browser)
     #[arg(long)]
     open: bool,
-    /// Address to listen on; default 127.0.0.1 (this machine only)
+    /// 监听地址，默认 127.0.0.1（只有本机能打开） (address to listen on; default 127.0.0.1, this machine only)
     #[arg(long, value_name = "ADDR")]
     listen: Option<std::net::IpAddr>,
-    /// Largest file accepted, in bytes
+    /// 接受的最大文件，字节数 (largest file accepted, in bytes)
     #[arg(long, value_name = "N", default_value_t = 64 << 20)]
     max_request_bytes: usize,
-    /// Most files in one batch
+    /// 一批最多几个文件 (most files in one batch)
     #[arg(long, value_name = "N", default_value_t = 5000)]
     max_files: usize,
-    /// Raise or lower a reader safety limit, as for convert
+    /// 放宽或收紧读取的安全限制，同 convert (raise or lower a reader safety limit, as for convert)
     #[arg(long, value_name = "NAME=N")]
     limit: Vec<String>,
 }
@@ -70,8 +71,8 @@ struct ServeArgs {
 /// What `--help` ends with: every format read and written, and three examples.
 const FORMATS_AND_EXAMPLES: &str = "\
 读取 (reads, found from the content, not the name):
-  Word .docx .docm .dotx .dotm, Word 97-2003 .doc, WPS .wps, OpenDocument .odt,
-  Excel .xlsx .xlsm, Excel 97-2003 .xls, WPS .et, OpenDocument .ods,
+  Word 文档 .docx .docm .dotx .dotm，Word 97-2003 .doc，WPS 文字 .wps，OpenDocument 文字 .odt，
+  Excel 表格 .xlsx .xlsm，Excel 97-2003 .xls，WPS 表格 .et，OpenDocument 表格 .ods，
   财务系统导出的 XML/HTML (.xls .xml .htm .html; SpreadsheetML), 文本 .txt .text (UTF-8/GBK),
   带表格线的 PDF .pdf (扫描件需先 OCR; ruled tables, not scans);
   convert - 从标准输入读一个文件，--name 给它命名 (`-`: one file on stdin, named by --name)
@@ -90,61 +91,60 @@ const FORMATS_AND_EXAMPLES: &str = "\
 #[derive(clap::Args, Debug)]
 #[command(after_help = FORMATS_AND_EXAMPLES)]
 struct ConvertArgs {
-    /// Files or folders (folders are walked recursively, in path order); `-` reads one file's bytes from stdin
+    /// 文件或文件夹（文件夹逐层读取，按路径排序）；`-` 从标准输入读一个文件 (files or folders, walked in path order; `-` reads one file from stdin)
     inputs: Vec<PathBuf>,
-    /// The file name records carry for `convert -` (default `stdin`); the
-    /// format is always found from the content
+    /// `convert -` 读入的文件在结果中的名字，默认 stdin；格式按内容识别 (the name records carry for `convert -`; the format is found from the content)
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
-    /// Read more input paths from FILE, one per line (`-` for stdin)
+    /// 从文件读入更多输入路径，每行一个（`-` 为标准输入） (read more input paths from FILE, one per line; `-` for stdin)
     #[arg(long, value_name = "FILE")]
     files_from: Option<PathBuf>,
-    /// In folders, only files whose path under the folder matches (repeatable)
+    /// 文件夹中只读路径符合此模式的文件，可给多次 (in folders, only files whose path matches; repeatable)
     #[arg(long, value_name = "PATTERN")]
     glob: Vec<String>,
-    /// Output format; else from -o's extension (which must agree); else JSON
+    /// 输出格式；不给时按 -o 的扩展名（两者须一致），都不给则为 JSON (output format; else from -o's extension, which must agree; else JSON)
     #[arg(long, value_enum)]
     to: Option<To>,
-    /// .xlsx layout: one row per indicator (flat, the default), or each table as its printed form
+    /// .xlsx 的样式：flat 每行一个指标（默认），form 每张表还原成可打印的原表 (xlsx layout: one row per indicator, or each table as its printed form)
     #[arg(long, value_enum)]
     layout: Option<LayoutArg>,
-    /// Output file (written atomically); default stdout
+    /// 输出文件（写完才出现，不会留下半个文件）；不给则输出到屏幕 (output file, written atomically; default stdout)
     #[arg(short, long, conflicts_with = "out_dir")]
     output: Option<PathBuf>,
-    /// One output per input under DIR, mirroring the input tree
+    /// 每个输入单独写一个结果到 DIR 下，目录结构与输入相同 (one output per input under DIR, mirroring the input tree)
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Column names for CSV (and xlsx)
+    /// CSV 和 xlsx 的列名：zh 中文，en 英文 (column names for CSV and xlsx)
     #[arg(long, value_enum, default_value = "zh")]
     headers: HeaderArg,
-    /// CSV without the UTF-8 byte-order mark
+    /// CSV 不加 UTF-8 BOM (CSV without the UTF-8 byte-order mark)
     #[arg(long)]
     no_bom: bool,
-    /// CSV text encoding
+    /// CSV 的文字编码 (CSV text encoding)
     #[arg(long, value_enum, default_value = "utf8")]
     encoding: EncodingArg,
-    /// Worker threads (default: all cores)
+    /// 同时处理的线程数，默认用全部 CPU 核 (worker threads; default all cores)
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
-    /// Convert only shard K of N (1-based), e.g. --shard 3/8
+    /// 只转换 N 份中的第 K 份，例如 --shard 3/8 (convert only shard K of N, 1-based)
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
-    /// Write a per-file report (status, tables, indicators, warnings, error)
+    /// 写出每个文件的处理报告：状态、表数、指标数、说明、错误 (a per-file report: status, tables, indicators, warnings, error)
     #[arg(long, value_name = "FILE.json")]
     report: Option<PathBuf>,
-    /// Say which tables were skipped and why
+    /// 说明跳过了哪些表格、为什么 (say which tables were skipped and why)
     #[arg(short, long)]
     verbose: bool,
-    /// No progress bar and no summary line
+    /// 不显示进度条和汇总行 (no progress bar and no summary line)
     #[arg(short, long)]
     quiet: bool,
-    /// Treat a table that could not be read in full as an error (exit 1)
+    /// 有表未完整读取即按错误处理，退出码 1 (a table not read in full is an error: exit 1)
     #[arg(long)]
     strict: bool,
-    /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
+    /// 放宽或收紧安全限制，例如 --limit max_file_bytes=1000000000 (raise or lower a safety limit)
     #[arg(long, value_name = "NAME=N")]
     limit: Vec<String>,
-    /// Add `jixiao check` findings to each table (JSON, JSONL)
+    /// 在每张表的 JSON、JSONL 结果中附上 jixiao check 的检查结果 (add check findings to each table, JSON and JSONL)
     #[arg(long)]
     check: bool,
 }
@@ -155,7 +155,6 @@ enum To {
     Jsonl,
     Csv,
     Xlsx,
-    /// An SQLite database (-o FILE.db), appended to
     Sqlite,
 }
 
@@ -262,14 +261,27 @@ pub(crate) fn usage(msg: impl std::fmt::Display) -> i32 {
 
 /// Runs the command line; returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             // Chinese first, then clap's own English (with its usage line).
             if let Some(zh) = clap_error_zh(&e) {
                 eprintln!("jixiao: {zh}");
             }
-            let _ = e.print();
+            let text = if e.use_stderr() {
+                clap_tips_zh(&e.render().to_string())
+            } else {
+                e.render().to_string()
+            };
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
@@ -291,6 +303,65 @@ pub fn main() -> i32 {
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve(args),
     }
+}
+
+/// The headings and built-in flags of every command's help, Chinese first.
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法 (Usage): {usage}\n\n{all-args}{after-help}";
+const OPTIONS: &str = "选项 (Options)";
+
+/// The command line as parsed: the derived one with Chinese headings and
+/// Chinese help for `-h` and `-V` (clap's own say "Print help" in English).
+pub fn command() -> clap::Command {
+    use clap::{Arg, ArgAction, CommandFactory};
+    localize(Cli::command()).disable_version_flag(true).arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help("显示版本 (print the version)")
+            .help_heading(OPTIONS),
+    )
+}
+
+fn localize(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    // Not wrapped by clap: a wrapped help's second line would be English alone.
+    cmd.term_width(0)
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("命令 (Commands)")
+        .mut_args(|a| {
+            let heading = if a.is_positional() {
+                "参数 (Arguments)"
+            } else {
+                OPTIONS
+            };
+            a.help_heading(heading)
+        })
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助 (print help)")
+                .help_heading(OPTIONS),
+        )
+        .mut_subcommands(localize)
+}
+
+/// clap's English words around a usage error, with the Chinese first.
+fn clap_tips_zh(rendered: &str) -> String {
+    rendered
+        .replace("error: ", "错误 (error): ")
+        .replace("Usage: ", "用法 (Usage): ")
+        .replace("  tip: ", "  提示 (tip): ")
+        .replace("[possible values: ", "[可选值 (possible values): ")
+        .replace(
+            "For more information, try '--help'.",
+            "更多说明请加 --help (for more information, try '--help').",
+        )
 }
 
 /// The Chinese line put before one of clap's usage errors: what is wrong
@@ -394,7 +465,9 @@ fn serve(a: ServeArgs) -> i32 {
     };
     let url = format!("http://{host}/");
     println!(
-        "jixiao: 请在浏览器中打开 {url} （按 Ctrl-C 停止） (open {url} in a browser; Ctrl-C stops)"
+        "jixiao: 网页已启动：{url}（浏览器没有自动打开时，把这个地址复制到浏览器） (the page is at {url}: open it in a browser)\n\
+         jixiao: 用网页期间请不要关闭本窗口；用完后关闭本窗口，或按 Ctrl-C，即停止 \
+         (keep this window open while you use the page; close it or press Ctrl-C to stop)"
     );
     let _ = io::stdout().flush();
     if a.open {
@@ -697,10 +770,7 @@ fn run(p: Plan) -> i32 {
         return 1;
     }
     if let Some(db) = &p.sqlite {
-        return match rayon::ThreadPoolBuilder::new().num_threads(p.jobs).build() {
-            Ok(pool) => crate::write::sqlite::run(&p.files, db, &p.limits, &pool, p.quiet),
-            Err(e) => usage(e),
-        };
+        return to_sqlite(&p, db);
     }
     if p.files.is_empty() && matches!(p.target, Target::Combined) && p.output.is_none() {
         eprintln!("jixiao: 没有找到可转换的文件 (no input files found)");
@@ -725,6 +795,86 @@ fn run(p: Plan) -> i32 {
             1
         }
     }
+}
+
+/// `-o FILE.db`: the same error, warning and summary lines as the other
+/// outputs, then what the database gained.
+fn to_sqlite(p: &Plan, db: &Path) -> i32 {
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(p.jobs).build() {
+        Ok(pool) => pool,
+        Err(e) => return usage(e),
+    };
+    let started = Instant::now();
+    let mut c = Counts {
+        files: p.files.len(),
+        passed_over: p.walk_skipped,
+        tables: 0,
+        incomplete: 0,
+        indicators: 0,
+        notes: 0,
+        errors: 0,
+        seconds: 0.0,
+    };
+    let added = crate::write::sqlite::run(&p.files, db, &p.limits, &pool, &mut |l| {
+        if let Some(e) = &l.error {
+            eprintln!("jixiao: {}: [{}] {}", e.file, e.kind, e.message);
+            c.errors += 1;
+            return;
+        }
+        for t in &l.tables {
+            if !t.incomplete.is_empty() {
+                c.incomplete += 1;
+                if !p.quiet {
+                    eprintln!(
+                        "{}",
+                        incomplete_line(&l.file, t.source.table, &t.source.locator, &t.incomplete)
+                    );
+                }
+            }
+            c.indicators += t.indicators.len();
+            c.notes += t.notes.len();
+        }
+        c.tables += l.tables.len();
+    });
+    let Some(n) = added else { return 1 };
+    c.seconds = started.elapsed().as_secs_f64();
+    if !p.quiet {
+        eprintln!("jixiao: {}", summary(&c));
+        eprintln!(
+            "jixiao: {} 个文件新加入、{} 个已在库中跳过；{} 张表、{} 个指标 \
+             ({} added, {} already there and skipped; {}, {}) → {}",
+            n.added,
+            n.skipped,
+            n.tables,
+            n.indicators,
+            count(n.added, "file", "files"),
+            n.skipped,
+            count(n.tables, "table", "tables"),
+            count(n.indicators, "indicator", "indicators"),
+            db.display(),
+        );
+    }
+    finish_code(p, c.errors, c.incomplete)
+}
+
+/// The exit code, after saying so when `--strict` fails a run.
+fn finish_code(p: &Plan, errors: usize, incomplete: usize) -> i32 {
+    if p.strict && incomplete > 0 && !p.quiet {
+        eprintln!(
+            "jixiao: --strict：{incomplete} 张表未完整读取，按错误处理 ({} incomplete: an error under --strict)",
+            count(incomplete, "table", "tables")
+        );
+    }
+    i32::from(errors > 0 || (p.strict && incomplete > 0))
+}
+
+/// The warning for a table not read in full.
+fn incomplete_line(file: &str, table: u32, locator: &str, gaps: &[crate::model::Gap]) -> String {
+    let what: Vec<String> = gaps.iter().map(|g| g.describe()).collect();
+    format!(
+        "jixiao: 警告 (warning): {file} 表 {table} [{locator}] 未完整读取 (incomplete): {}",
+        what.join("；")
+    )
 }
 
 /// The per-file report, streamed as a JSON array.
@@ -861,14 +1011,8 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + Send + '_>>) -> io::Result<
                     incomplete += o.incomplete.len();
                     if !p.quiet {
                         for (table, locator, gaps) in &o.incomplete {
-                            let what: Vec<String> = gaps.iter().map(|g| g.describe()).collect();
-                            bar.suspend(|| {
-                                eprintln!(
-                                    "jixiao: 警告 (warning): {} 表 {table} [{locator}] 未完整读取 (incomplete): {}",
-                                    input.label,
-                                    what.join("；")
-                                )
-                            });
+                            let line = incomplete_line(&input.label, *table, locator, gaps);
+                            bar.suspend(|| eprintln!("{line}"));
                         }
                     }
                     tables += o.tables;
@@ -909,16 +1053,7 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + Send + '_>>) -> io::Result<
             })
         );
     }
-    if p.strict && incomplete > 0 && !p.quiet {
-        eprintln!(
-            "jixiao: --strict：{incomplete} 张表未完整读取，按错误处理 ({incomplete} tables incomplete: an error under --strict)"
-        );
-    }
-    Ok(if errors.is_empty() && !(p.strict && incomplete > 0) {
-        0
-    } else {
-        1
-    })
+    Ok(finish_code(p, errors.len(), incomplete))
 }
 
 /// What the summary line counts.
@@ -948,7 +1083,10 @@ fn summary(c: &Counts) -> String {
     let (zh_skip, en_skip) = if passed_over > 0 {
         (
             format!("（另有 {passed_over} 个其他文件未读）"),
-            format!(", {passed_over} other files passed over"),
+            format!(
+                ", {} passed over",
+                count(passed_over, "other file", "other files")
+            ),
         )
     } else {
         (String::new(), String::new())
@@ -963,7 +1101,12 @@ fn summary(c: &Counts) -> String {
     };
     format!(
         "共 {files} 个文件{zh_skip}，{tables} 张表{zh_part}，{indicators} 个指标，{notes} 条说明，{errors} 个错误，{seconds:.2} 秒 \
-         ({files} files{en_skip}, {tables} tables{en_part}, {indicators} indicators, {notes} notes, {errors} errors, {seconds:.2} s)"
+         ({}{en_skip}, {}{en_part}, {}, {}, {}, {seconds:.2} s)",
+        count(files, "file", "files"),
+        count(tables, "table", "tables"),
+        count(indicators, "indicator", "indicators"),
+        count(notes, "note", "notes"),
+        count(errors, "error", "errors"),
     )
 }
 

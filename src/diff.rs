@@ -728,14 +728,14 @@ pub fn workbook(d: &Diff) -> std::io::Result<Vec<u8>> {
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
-    /// The older version: a file or a folder
+    /// 旧版：文件或文件夹 (the older version: a file or a folder)
     old: std::path::PathBuf,
-    /// The newer version: a file or a folder
+    /// 新版：文件或文件夹 (the newer version: a file or a folder)
     new: std::path::PathBuf,
-    /// Report format
+    /// 报告格式 (report format)
     #[arg(long, value_enum, default_value = "text")]
     to: DiffTo,
-    /// Output file (written atomically); default stdout
+    /// 输出文件（写完才出现）；不给则输出到屏幕 (output file, written atomically; default stdout)
     #[arg(short, long)]
     output: Option<std::path::PathBuf>,
 }

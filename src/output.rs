@@ -24,6 +24,11 @@ static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
 /// The longest file name most file systems accept, in bytes.
 const NAME_MAX: usize = 255;
 
+/// `1 file`, `2 files`: an English count with its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Removes every temporary output (called on Ctrl-C / SIGTERM).
 pub fn remove_partial_outputs() {
     if let Ok(list) = IN_PROGRESS.lock() {
@@ -157,6 +162,8 @@ pub fn temp_name(name: &str, pid: u32, k: u64) -> String {
 /// links followed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Identity {
+    /// Device and inode (Unix only: elsewhere the path is what identifies).
+    #[cfg(unix)]
     Node(u64, u64),
     Path(PathBuf),
 }
@@ -274,9 +281,9 @@ pub fn check_outputs(
     }
     let mut msg = format!(
         "--out-dir 中有 {} 组输入会写到同一个输出文件，请分开转换或给出它们所在的上级文件夹 \
-         ({} groups of inputs would write the same output: convert them separately, or give their parent folder so the tree is mirrored):",
+         ({} of inputs would write the same output: convert them separately, or give their parent folder so the tree is mirrored):",
         clashes.len(),
-        clashes.len()
+        count(clashes.len(), "group", "groups")
     );
     for g in clashes.iter().take(LIST_AT_MOST) {
         let dest = per_file_dest(dir, g[0], ext);

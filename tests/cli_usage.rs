@@ -173,49 +173,49 @@ fn clap_errors_read_in_chinese_first() {
         &["convert", "--bogus", "in"],
         2,
         "jixiao: 不认识的选项 --bogus；用 --help 查看全部选项\n\
-         error: unexpected argument '--bogus' found\n\
-         \n  tip: to pass '--bogus' as a value, use '-- --bogus'\n\
-         \nUsage: jixiao convert [OPTIONS] [INPUTS]...\n\
-         \nFor more information, try '--help'.\n",
+         错误 (error): unexpected argument '--bogus' found\n\
+         \n  提示 (tip): to pass '--bogus' as a value, use '-- --bogus'\n\
+         \n用法 (Usage): jixiao convert [OPTIONS] [INPUTS]...\n\
+         \n更多说明请加 --help (for more information, try '--help').\n",
     );
     refused(
         &["conver", "in"],
         2,
         "jixiao: 没有 conver 这个命令（是不是想用 convert？）；可用的命令：convert、inspect、check、diff、serve\n\
-         error: unrecognized subcommand 'conver'\n\
-         \n  tip: a similar subcommand exists: 'convert'\n\
-         \nUsage: jixiao <COMMAND>\n\
-         \nFor more information, try '--help'.\n",
+         错误 (error): unrecognized subcommand 'conver'\n\
+         \n  提示 (tip): a similar subcommand exists: 'convert'\n\
+         \n用法 (Usage): jixiao <COMMAND>\n\
+         \n更多说明请加 --help (for more information, try '--help').\n",
     );
     refused(
         &["convert", "in", "--to", "yaml"],
         2,
         "jixiao: --to <TO> 不能是 “yaml”，可选：json、jsonl、csv、xlsx、sqlite\n\
-         error: invalid value 'yaml' for '--to <TO>'\n  [possible values: json, jsonl, csv, xlsx, sqlite]\n\
-         \nFor more information, try '--help'.\n",
+         错误 (error): invalid value 'yaml' for '--to <TO>'\n  [可选值 (possible values): json, jsonl, csv, xlsx, sqlite]\n\
+         \n更多说明请加 --help (for more information, try '--help').\n",
     );
     refused(
         &["convert", "in", "-j", "abc"],
         2,
         "jixiao: --jobs <N> 的值 “abc” 不对，请看下面的说明\n\
-         error: invalid value 'abc' for '--jobs <N>': invalid digit found in string\n\
-         \nFor more information, try '--help'.\n",
+         错误 (error): invalid value 'abc' for '--jobs <N>': invalid digit found in string\n\
+         \n更多说明请加 --help (for more information, try '--help').\n",
     );
     refused(
         &["convert", "in", "-o", "a.csv", "--out-dir", "x"],
         2,
         "jixiao: --output <OUTPUT> 不能与 --out-dir <DIR> 同用，请去掉其中一个\n\
-         error: the argument '--output <OUTPUT>' cannot be used with '--out-dir <DIR>'\n\
-         \nUsage: jixiao convert --output <OUTPUT> <INPUTS>...\n\
-         \nFor more information, try '--help'.\n",
+         错误 (error): the argument '--output <OUTPUT>' cannot be used with '--out-dir <DIR>'\n\
+         \n用法 (Usage): jixiao convert --output <OUTPUT> <INPUTS>...\n\
+         \n更多说明请加 --help (for more information, try '--help').\n",
     );
     refused(
         &["inspect"],
         2,
         "jixiao: 缺少必须给出的参数：<FILE>\n\
-         error: the following required arguments were not provided:\n  <FILE>\n\
-         \nUsage: jixiao inspect <FILE>\n\
-         \nFor more information, try '--help'.\n",
+         错误 (error): the following required arguments were not provided:\n  <FILE>\n\
+         \n用法 (Usage): jixiao inspect <FILE>\n\
+         \n更多说明请加 --help (for more information, try '--help').\n",
     );
     // No command at all: the Chinese line, then the list of commands.
     let dir = setup();

@@ -14,39 +14,39 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or folders (folders are walked recursively, in path order)
+    /// 文件或文件夹（文件夹逐层读取，按路径排序） (files or folders, walked in path order)
     inputs: Vec<PathBuf>,
-    /// Read more input paths from FILE, one per line (`-` for stdin)
+    /// 从文件读入更多输入路径，每行一个（`-` 为标准输入） (read more input paths from FILE, one per line; `-` for stdin)
     #[arg(long, value_name = "FILE")]
     files_from: Option<PathBuf>,
-    /// In folders, only files whose path under the folder matches (repeatable)
+    /// 文件夹中只读路径符合此模式的文件，可给多次 (in folders, only files whose path matches; repeatable)
     #[arg(long, value_name = "PATTERN")]
     glob: Vec<String>,
-    /// Report format: text (default), json, jsonl, csv, xlsx (needs -o)
+    /// 报告格式：text（默认）、json、jsonl、csv、xlsx（须加 -o） (report format; xlsx needs -o)
     #[arg(long, value_enum, default_value = "text")]
     to: CheckTo,
-    /// Output file (written atomically); default stdout
+    /// 输出文件（写完才出现）；不给则输出到屏幕 (output file, written atomically; default stdout)
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// List the rules (id, severity, what it checks) and exit
+    /// 列出全部规则（名称、级别、检查内容）后退出 (list the rules and exit)
     #[arg(long)]
     rules: bool,
-    /// Do not run RULE (repeatable)
+    /// 不运行规则 RULE，可给多次 (do not run RULE; repeatable)
     #[arg(long, value_name = "RULE")]
     disable: Vec<String>,
-    /// Change a rule's severity, e.g. --severity budget-sum=warning (repeatable)
+    /// 改变规则的级别，例如 --severity budget-sum=warning，可给多次 (change a rule's severity; repeatable)
     #[arg(long, value_name = "RULE=LEVEL")]
     severity: Vec<String>,
-    /// Worker threads (default: all cores)
+    /// 同时处理的线程数，默认用全部 CPU 核 (worker threads; default all cores)
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
-    /// Check only shard K of N (1-based), e.g. --shard 3/8
+    /// 只检查 N 份中的第 K 份，例如 --shard 3/8 (check only shard K of N, 1-based)
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
-    /// Raise or lower a safety limit, e.g. --limit max_file_bytes=1000000000
+    /// 放宽或收紧安全限制，例如 --limit max_file_bytes=1000000000 (raise or lower a safety limit)
     #[arg(long, value_name = "NAME=N")]
     limit: Vec<String>,
-    /// No summary line on stderr
+    /// 不显示汇总行 (no summary line)
     #[arg(short, long)]
     quiet: bool,
 }

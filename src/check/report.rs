@@ -6,6 +6,7 @@
 
 use super::{Finding, Severity};
 use crate::model::{FileError, Table};
+use crate::output::count;
 use crate::write::xlsx::fit_cell;
 use crate::write::{flat_rows, Format as OutFormat, Options, FIELDS};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};
@@ -60,19 +61,19 @@ impl Counts {
     pub fn line(&self) -> String {
         format!(
             "检查 {} 个文件、{} 张表：{} 个错误，{} 个警告，{} 个提示，{} 个文件无法读取 \
-             (checked {} files, {} tables: {} errors, {} warnings, {} info, {} files unreadable)",
+             (checked {}, {}: {}, {}, {} info, {} unreadable)",
             self.files,
             self.tables,
             self.errors,
             self.warnings,
             self.infos,
             self.unreadable,
-            self.files,
-            self.tables,
-            self.errors,
-            self.warnings,
+            count(self.files, "file", "files"),
+            count(self.tables, "table", "tables"),
+            count(self.errors, "error", "errors"),
+            count(self.warnings, "warning", "warnings"),
             self.infos,
-            self.unreadable
+            count(self.unreadable, "file", "files"),
         )
     }
 }
@@ -203,6 +204,65 @@ impl<W: Write> Report<W> {
         self.out.flush()?;
         Ok(self.counts)
     }
+}
+
+/// A record field as a clerk reads it: `indicators[4].target.kind` →
+/// `第 5 个指标的指标值·定性/定量`, `extra.总分` → `其他/总分` (the page does the same).
+pub fn field_zh(field: &str) -> String {
+    let word = |w: &str| -> String {
+        match w {
+            "unit_name" => "单位名称",
+            "unit_code" => "单位代码",
+            "money_unit" => "金额单位",
+            "project_name" => "项目名称",
+            "year" => "年度",
+            "fund_level" => "资金级次",
+            "total" => "预算数",
+            "fiscal" => "财政资金",
+            "other" => "其他资金",
+            "fund_use" => "资金用途",
+            "goals" => "绩效目标",
+            "title" => "标题",
+            "level1" => "一级指标",
+            "level2" => "二级指标",
+            "level3" => "三级指标",
+            "description" => "绩效指标描述",
+            "target" => "指标值",
+            "kind" => "定性/定量",
+            "comparator" => "比较符",
+            "value" => "数值",
+            "unit" => "计量单位",
+            "actual" => "实际完成值",
+            "weight" => "分值",
+            "score" => "得分",
+            "remark" => "备注",
+            "notes" => "说明",
+            other => other,
+        }
+        .to_string()
+    };
+    let mut lead = String::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut parts = field.split('.');
+    while let Some(p) = parts.next() {
+        if let Some(n) = p
+            .strip_prefix("indicators[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            if let Ok(i) = n.parse::<usize>() {
+                lead = format!("第 {} 个指标的", i + 1);
+            }
+            continue;
+        }
+        if p == "extra" {
+            out.push(format!("其他/{}", parts.collect::<Vec<_>>().join(".")));
+            break;
+        }
+        if p != "budget" {
+            out.push(word(p));
+        }
+    }
+    lead + &out.join("·")
 }
 
 /// One file's block of the text report; empty when nothing was found.
@@ -426,5 +486,22 @@ pub fn render(opts: &Options, t: &Table, findings: &[&Finding]) -> io::Result<Ve
             Ok(out)
         }
         _ => crate::write::render(opts, t),
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::field_zh;
+
+    #[test]
+    fn fields_in_chinese() {
+        assert_eq!(
+            field_zh("indicators[4].target.kind"),
+            "第 5 个指标的指标值·定性/定量"
+        );
+        assert_eq!(field_zh("indicators[15].level2"), "第 16 个指标的二级指标");
+        assert_eq!(field_zh("extra.总分"), "其他/总分");
+        assert_eq!(field_zh("budget.total"), "预算数");
+        assert_eq!(field_zh("row 3 col 2"), "row 3 col 2");
     }
 }

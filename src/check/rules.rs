@@ -80,7 +80,7 @@ pub fn target_missing(t: &Table) -> Vec<Hit> {
                 n,
                 "target",
                 format!("指标“{}”没有指标值：请填写目标值", name(i)),
-                format!("indicator “{}” has no target value", name(i)),
+                format!("indicator “{}” has no target value: fill it in", name(i)),
                 vec![name(i).to_string()],
             )
         })
@@ -429,7 +429,7 @@ pub fn period_end_before_start(t: &Table) -> Vec<Hit> {
             t,
             "extra",
             format!("项目期“{raw}”结束早于开始：请核对起止时间"),
-            format!("the project period “{raw}” ends before it starts"),
+            format!("the project period “{raw}” ends before it starts: check the dates"),
             vec![raw],
         )],
         _ => Vec::new(),
@@ -525,7 +525,7 @@ pub fn cost_over_budget(t: &Table) -> Vec<Hit> {
         t,
         "budget.total",
         format!("成本指标合计 {sum}{unit} 超过预算数 {total}{unit}：请核对成本指标或预算"),
-        format!("cost indicators add up to {sum} {unit}, above the budget {total} {unit}"),
+        format!("cost indicators add up to {sum} {unit}, above the budget {total} {unit}: check them or the budget"),
         values,
     )]
 }
@@ -612,7 +612,7 @@ fn from_notes(t: &Table, rule: &str, zh: &str, en: &str) -> Vec<Hit> {
             let mut h = Hit::table(
                 t,
                 &n.field,
-                format!("{zh}：“{raw}”（{}）", n.field),
+                format!("{zh}：“{raw}”（{}）", super::report::field_zh(&n.field)),
                 format!("{en}: “{raw}” ({})", n.field),
                 vec![n.raw.clone()],
             );
@@ -729,7 +729,7 @@ pub fn score_total(t: &Table) -> Vec<Hit> {
         t,
         "extra.总分",
         format!("得分合计 {sum} ≠ 总分 {stated}：请核对各项得分"),
-        format!("the scores add up to {sum}, not the stated total {stated}"),
+        format!("the scores add up to {sum}, not the stated total {stated}: check each score"),
         vec![sum.to_string(), stated.to_string()],
     )]
 }

@@ -329,14 +329,16 @@ fn remove_database(dest: &Path) {
 }
 
 /// `convert --to sqlite -o FILE.db`: every input loaded (or skipped as
-/// already there) in one transaction. Returns the exit code.
+/// already there) in one transaction; `seen` gets each input as it is
+/// loaded (the CLI prints the same lines as for the other outputs). `None`
+/// when the database could not be opened or written (said on stderr).
 pub fn run(
     files: &[crate::batch::Input],
     dest: &Path,
     limits: &crate::limits::Limits,
     pool: &rayon::ThreadPool,
-    quiet: bool,
-) -> i32 {
+    seen: &mut dyn FnMut(&Loaded),
+) -> Option<Appended> {
     // A database this run creates is removed again if the run fails: a
     // schema-only file (and its journal) left at the name would pass for
     // a database that was loaded.
@@ -354,20 +356,14 @@ pub fn run(
                 "jixiao: 无法打开数据库 {} (cannot open the database): {e}",
                 dest.display()
             );
-            return 1;
+            return None;
         }
     };
     let rules = RuleSet::default();
     let work = |input: &crate::batch::Input| load(input, limits, &rules);
     let mut count = Appended::default();
-    let mut failed = 0usize;
     let result = crate::batch::map(files, pool, &work, &mut |_, l| {
-        if let Some(e) = &l.error {
-            failed += 1;
-            if !quiet {
-                eprintln!("jixiao: {}: {}", e.file, e.message);
-            }
-        }
+        seen(&l);
         db.append(&l, &mut count).map_err(std::io::Error::other)
     })
     .and_then(|()| db.commit().map_err(std::io::Error::other));
@@ -378,21 +374,7 @@ pub fn run(
             "jixiao: 无法写入数据库 {}，本次未写入任何内容 (cannot write the database; nothing was added): {e}",
             dest.display()
         );
-        return 1;
+        return None;
     }
-    if !quiet {
-        eprintln!(
-            "jixiao: {} 个文件新加入、{} 个已在库中跳过；{} 张表、{} 个指标 ({} files added, {} already there and skipped; {} tables, {} indicators) → {}",
-            count.added,
-            count.skipped,
-            count.tables,
-            count.indicators,
-            count.added,
-            count.skipped,
-            count.tables,
-            count.indicators,
-            dest.display()
-        );
-    }
-    i32::from(failed > 0)
+    Some(count)
 }

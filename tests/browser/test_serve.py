@@ -40,6 +40,12 @@ def check(name, fn):
         print(f"FAIL {name}: {e}")
 
 
+def english_only(line):
+    """Two English words in a row and not one Chinese character (file names
+    and format names alone, such as `partial.txt` or `CSV`, are not prose)."""
+    return bool(re.search(r"[A-Za-z]{2,}[ ,:;]+[A-Za-z]{2,}", line)) and not re.search(r"[\u3400-\u9fff]", line)
+
+
 def start_server(binary):
     proc = subprocess.Popen(
         [binary, "serve", "--port", "0", "--max-request-bytes", "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -114,7 +120,9 @@ def main():
                 bad = rows.nth(2)
                 expect(bad).to_have_attribute("data-status", "error")
                 expect(bad).to_contain_text("损坏的文件.docx")
-                expect(bad.locator(".kind")).to_have_text("corrupt")
+                # The kind in Chinese, its code in the title.
+                expect(bad.locator(".kind")).to_have_text("文件损坏")
+                expect(bad.locator(".kind")).to_have_attribute("title", "corrupt")
                 expect(bad).to_contain_text("请重新导出")
 
             check("the broken file's row shows its kind and advice", error_row)
@@ -148,7 +156,7 @@ def main():
             def too_big():
                 row = rows.nth(4)
                 expect(row).to_have_attribute("data-status", "error")
-                expect(row.locator(".kind")).to_have_text("too_large")
+                expect(row.locator(".kind")).to_have_text("超出限制")
                 expect(row).to_contain_text("20000")
 
             check("a file over the server's limit is refused with its reason", too_big)
@@ -184,6 +192,21 @@ def main():
                 assert flag["message_zh"] in flagged.get_attribute("data-note")
 
             check("check findings listed and marked on their cell", findings)
+
+            def chinese_first():
+                # Severity, field names and locations in Chinese: no line of
+                # the Chinese page is English alone.
+                first = sheets.nth(0)
+                item = first.locator(f'.findings li[data-rule="{flag["rule"]}"]').first
+                zh = {"error": "错误", "warning": "警告", "info": "提示"}[flag["severity"]]
+                expect(item).to_contain_text(f"[{zh}]")
+                assert "indicators[" not in item.inner_text(), item.inner_text()
+                expect(first.locator(".where")).to_contain_text("个表格")
+                lines = page.evaluate("document.body.innerText").splitlines()
+                english = [l for l in lines if english_only(l)]
+                assert not english, english
+
+            check("the Chinese page has no English-only line", chinese_first)
             shot = os.environ.get("JIXIAO_SCREENSHOT")
             if shot:
                 page.mouse.move(0, 0)

@@ -25,6 +25,17 @@ const T = {
     findings: "检查发现：", table: "表", busy: "服务器正忙，稍后重试…",
     more: (n, all) => `只显示前 ${n} 张表（共 ${all} 张）；全部结果请用上面的下载按钮。`,
     tooBig: (m) => `文件超过服务器上限 ${m} 字节；请用命令行 jixiao convert，或以 --max-request-bytes 放宽`,
+    kinds: { unreadable: "无法识别", corrupt: "文件损坏", encrypted: "有密码", unsupported: "不支持的格式", too_large: "超出限制", no_tables: "没有绩效目标表", io: "读写出错" },
+    severity: { error: "错误", warning: "警告", info: "提示" },
+    indicator: (n) => `第 ${n} 个指标的`, extraWord: "其他", notePlace: "位置",
+    fields: { unit_name: "单位名称", unit_code: "单位代码", money_unit: "金额单位", project_name: "项目名称", year: "年度",
+      fund_level: "资金级次", total: "预算数", fiscal: "财政资金", other: "其他资金", fund_use: "资金用途",
+      goals: "绩效目标", title: "标题", level1: "一级指标", level2: "二级指标", level3: "三级指标", description: "绩效指标描述",
+      target: "指标值", kind: "定性/定量", comparator: "比较符", value: "数值", unit: "计量单位", actual: "实际完成值",
+      weight: "分值", score: "得分", remark: "备注", indicators: "指标", extra: "其他", notes: "说明", seq: "序号" },
+    where: (s) => s.replace(/\btables (\d+)-(\d+)/g, "第 $1-$2 个表格").replace(/\btable (\d+)/g, "第 $1 个表格")
+      .replace(/\blines? (\d+(?:-\d+)?)/g, "第 $1 行").replace(/\brows? (\d+(?:-\d+)?)/g, "第 $1 行")
+      .replace(/\bpages? (\d+(?:-\d+)?)/g, "第 $1 页"),
   },
   en: {
     title: "Performance target tables", drop: "Drop Word, Excel or text files (or a whole folder) here",
@@ -42,10 +53,35 @@ const T = {
     findings: "Check findings:", table: "Table", busy: "Server busy, retrying…",
     more: (n, all) => `Showing the first ${n} of ${all} tables; the downloads above have them all.`,
     tooBig: (m) => `The file is over the server's limit of ${m} bytes: use jixiao convert, or start the server with a larger --max-request-bytes`,
+    kinds: { unreadable: "unreadable", corrupt: "damaged", encrypted: "password", unsupported: "unsupported", too_large: "too large", no_tables: "no target table", io: "read/write error" },
+    severity: { error: "error", warning: "warning", info: "info" },
+    indicator: (n) => `indicator ${n}: `, extraWord: "extra", notePlace: "where",
+    fields: {},
+    where: (s) => s,
   },
 };
 let lang = localStorage.getItem("jixiao-lang") === "en" ? "en" : "zh";
 const t = (k) => T[lang][k];
+
+// A record field as a clerk reads it: indicators[15].level2 → 第 16 个指标的二级指标,
+// extra.总分 → 其他/总分 (English: indicator 16: level2, extra/总分).
+function fieldName(field) {
+  if (!field) return "";
+  const names = t("fields");
+  const word = (w) => names[w] || w;
+  const parts = field.split(".");
+  const out = [];
+  let lead = "";
+  for (let k = 0; k < parts.length; k++) {
+    const m = /^indicators\[(\d*)\]$/.exec(parts[k]);
+    if (m) { lead = m[1] === "" ? "" : t("indicator")(Number(m[1]) + 1); continue; }
+    if (parts[k] === "extra") { out.push(t("extraWord") + "/" + parts.slice(k + 1).join(".")); break; }
+    if (parts[k] !== "budget" || lang !== "zh") out.push(word(parts[k]));
+  }
+  return lead + out.join(lang === "zh" ? "·" : ".");
+}
+const kindName = (k) => (t("kinds")[k] || k);
+const severityName = (s) => (t("severity")[s] || s);
 
 const state = { batch: null, results: [], total: 0, done: 0, queue: [], active: 0 };
 const $ = (s) => document.querySelector(s);
@@ -236,7 +272,7 @@ function redraw() {
 
 function fileRow(r) {
   const detail = el("td", { class: "detail" });
-  if (r.error) detail.append(el("span", { class: "kind" }, r.error.kind), " ", r.error.message);
+  if (r.error) detail.append(el("span", { class: "kind", title: r.error.kind }, kindName(r.error.kind)), " ", r.error.message);
   for (const g of r.gaps.flat()) detail.append(el("div", {}, g));
   const dl = el("td", {});
   if (r.index !== null && r.status !== "error") {
@@ -268,7 +304,7 @@ const OPTIONAL = [
 
 function noteText(n) {
   const to = n.normalized === null ? "—" : n.normalized;
-  return `${t("raw")}: ${n.raw}\n${t("becomes")}: ${to}\n${t("rule")}: ${n.rule}`;
+  return `${t("raw")}: ${n.raw}\n${t("becomes")}: ${to}\n${t("rule")}: ${n.rule}\n${t("notePlace")}: ${fieldName(n.field)}`;
 }
 
 // One table as its printed form; each cell knows the record field it shows,
@@ -365,17 +401,17 @@ function sheet(r, tb, i) {
   }
   const box = el("div", { class: "sheet", "data-file": r.name, "data-table": tb.source.table },
     el("h2", {}, `${r.name} · ${t("table")} ${tb.source.table}`),
-    el("div", { class: "where" }, `${tb.source.format} · ${tb.source.locator}`));
+    el("div", { class: "where" }, `${tb.source.format} · ${t("where")(tb.source.locator)}`));
   const gapLines = r.gaps[i] || [];
   if (gapLines.length) box.append(el("ul", { class: "gaps" }, gapLines.map((g) => el("li", {}, g))));
   box.append(form);
   if (unplaced.length) {
     box.append(el("div", { class: "small" }, t("unplacedTitle")),
-      el("ul", { class: "unplaced" }, unplaced.map((n) => el("li", { "data-field": n.field }, `${n.field}: ${n.raw}`))));
+      el("ul", { class: "unplaced" }, unplaced.map((n) => el("li", { "data-field": n.field }, `${fieldName(n.field)}：${n.raw}`))));
   }
   if (other.length) {
     box.append(el("div", { class: "small" }, t("otherNotes")),
-      el("ul", { class: "unplaced" }, other.map((n) => el("li", {}, `${n.field}: ${n.raw} → ${n.normalized ?? "—"} (${n.rule})`))));
+      el("ul", { class: "unplaced" }, other.map((n) => el("li", { "data-field": n.field }, `${fieldName(n.field)}：${n.raw} → ${n.normalized ?? "—"}（${t("rule")}：${n.rule}）`))));
   }
   // `jixiao check` findings: listed under the table, and marked on their cell.
   const findings = (r.findings || []).filter((x) => x.table === tb.source.table);
@@ -386,12 +422,13 @@ function sheet(r, tb, i) {
     if (!c) continue;
     c.classList.add("flag", "nz");
     c.tabIndex = 0;
-    c.dataset.note = (c.dataset.note ? c.dataset.note + "\n\n" : "") + `⚑ ${x.severity}: ${said(x)}`;
+    c.dataset.note = (c.dataset.note ? c.dataset.note + "\n\n" : "") + `⚑ ${severityName(x.severity)}：${said(x)}`;
   }
   if (findings.length) {
     box.append(el("div", { class: "small" }, t("findings")),
       el("ul", { class: "findings" }, findings.map((x) =>
-        el("li", { "data-rule": x.rule, "data-severity": x.severity }, `[${x.severity}] ${said(x)}`, x.field ? ` — ${x.field}` : ""))));
+        el("li", { "data-rule": x.rule, "data-severity": x.severity, "data-field": x.field || null },
+          `[${severityName(x.severity)}] ${said(x)}`, x.field ? ` — ${fieldName(x.field)}` : ""))));
   }
   return box;
 }
