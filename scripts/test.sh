@@ -10,6 +10,8 @@ cargo clippy --all-targets -- -D warnings
 # The fuzz targets live outside the workspace: keep them compiling.
 cargo check --manifest-path fuzz/Cargo.toml
 cargo test
+# The suites below use the binary cargo test just built, never a second build.
+export JIXIAO_BIN="$PWD/target/debug/jixiao"
 for suite in scripts/test.d/*.sh; do
     [ -e "$suite" ] || continue
     echo "== $suite"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The browser test (scripts/test.d/60-browser.sh): Debian's chromium, its
-# driver, a Chinese font for the screenshot, and Playwright for Python driving
-# that chromium (Playwright's own browser download is never used).
+# driver, a Chinese font for the screenshot, and Playwright for Python
+# (pinned in python/requirements-browser.txt) in the project venv
+# (target/py/venv, or JIXIAO_VENV; never the system's or a user's Python).
+# Playwright's own browser download is never used.
+# Bare Debian 12: chromium chromium-driver fonts-wqy-zenhei python3 python3-venv.
 set -euo pipefail
-need=()
-for p in chromium chromium-driver fonts-wqy-zenhei; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+cd "$(dirname "$0")/../.."
+bash .ci/apt-install.sh chromium chromium-driver fonts-wqy-zenhei
+bash .ci/install.d/python.sh
+venv="${JIXIAO_VENV:-target/py/venv}"
+req=python/requirements-browser.txt
+if ! cmp -s "$req" "$venv/.browser-installed" 2>/dev/null; then
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+    cp "$req" "$venv/.browser-installed"
 fi
-python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright

@@ -3,7 +3,17 @@
 PySpark 示例：把整个档案转换为 Spark DataFrame（每个指标一行）。
 
     pip install ./python pyspark        # Java 17 on the machine
-    python python/examples/spark_convert.py 'archive/' out.parquet
+    PYSPARK_PYTHON="$(command -v python)" python python/examples/spark_convert.py 'archive/' out.parquet
+
+``PYSPARK_PYTHON`` must name the Python that has jixiao installed (a venv's
+``python``): Spark starts its Python workers with it, and without it they
+run the system's ``python3``, where ``import jixiao`` fails.
+（``PYSPARK_PYTHON`` 要指向装了 jixiao 的 Python，否则 Spark 的工作进程用系统 Python，找不到 jixiao。）
+
+Every file under the archive goes to jixiao, which tells the format from the
+content, as ``jixiao convert FOLDER`` does (a ``.doc``, ``.wps``, ``.et``
+or ``.odt``, or a workbook saved under another extension, is read too); a
+file that is not a table becomes one row with ``error_kind`` set.
 
 Each Spark task converts its files with ``jixiao.rows`` inside
 ``mapPartitions``; nothing but the file bytes and the rows crosses into the
@@ -43,10 +53,11 @@ def convert_partition(files):
 
 def main(archive: str, out: str) -> None:
     spark = SparkSession.builder.master("local[2]").appName("jixiao").getOrCreate()
+    # No extension filter: jixiao decides by content, so no file is skipped
+    # silently (a filter by extension dropped .doc, .wps, .et and .odt).
     files = (
         spark.read.format("binaryFile")
         .option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", "*.{docx,xlsx,xls,ods,txt,xml,htm,html}")
         .load(archive)
         .select("path", "content")
     )

@@ -12,10 +12,15 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
     echo "sqlite test skipped: run .ci/install.d/sqlite3.sh first"
     exit 0
 fi
-cargo build --quiet
+# The binary `cargo test` built (scripts/test.sh exports JIXIAO_BIN: no
+# second build of it); run alone, this suite builds it.
+if [ -z "${JIXIAO_BIN:-}" ]; then
+    cargo build --quiet --bin jixiao
+    JIXIAO_BIN="$PWD/target/debug/jixiao"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-bin=target/debug/jixiao
+bin=$JIXIAO_BIN
 passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
@@ -37,6 +42,24 @@ if [ "$before" = "$after" ]; then ok; else bad "a second run added rows ($before
 
 got=$(sqlite3 "$tmp/archive.db" "SELECT budget_total, typeof(budget_total) FROM tables WHERE file = 'samples/seed-tianjin-wuqing.txt' AND table_no = 1;")
 if [ "$got" = "0.80|text" ]; then ok; else bad "decimals are not exact TEXT: $got"; fi
+
+# README's query, run as README runs it, prints README's table
+# (tests/readme.rs checks the lines jixiao itself prints around it).
+python3 - README.md "$tmp/readme-query.sh" "$tmp/readme-table.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+block = next(b for b in re.findall(r"```console\n(.*?)```", text, re.S) if "$ sqlite3" in b)
+lines = block.splitlines()
+start = next(i for i, l in enumerate(lines) if l.startswith("$ sqlite3"))
+end = next(i for i in range(start, len(lines)) if lines[i].rstrip().endswith(';"'))
+nxt = next((i for i in range(end + 1, len(lines)) if lines[i].startswith("$ ")), len(lines))
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join([lines[start][2:]] + lines[start + 1:end + 1]) + "\n")
+open(sys.argv[3], "w", encoding="utf-8").write("\n".join(lines[end + 1:nxt]) + "\n")
+PY
+mkdir -p "$tmp/readme"
+"$bin" convert samples/ -q -o "$tmp/readme/档案.db"
+(cd "$tmp/readme" && bash "$tmp/readme-query.sh") | sed "s/ *$//" > "$tmp/readme-got.txt"
+if diff -u "$tmp/readme-table.txt" "$tmp/readme-got.txt"; then ok; else bad "README's sqlite3 query prints another table"; fi
 
 echo "sqlite: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,8 +11,13 @@ export JIXIAO_VENV="$venv"
 bash .ci/install.d/python.sh
 export VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH"
 # The CLI the tests compare with, current with the sources.
-cargo build -q --bin jixiao
-export JIXIAO_BIN="$PWD/target/debug/jixiao"
+# The binary `cargo test` built (scripts/test.sh exports JIXIAO_BIN: no
+# second build of it); run alone, this suite builds it.
+if [ -z "${JIXIAO_BIN:-}" ]; then
+    cargo build --quiet --bin jixiao
+    JIXIAO_BIN="$PWD/target/debug/jixiao"
+fi
+export JIXIAO_BIN
 # Its own target folder: the package is a separate cargo project (python/Cargo.toml).
 (cd python && CARGO_TARGET_DIR=../target/py/cargo maturin develop --release -q)
 cd python

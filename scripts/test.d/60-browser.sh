@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `jixiao serve` in Debian's chromium (tests/browser/test_serve.py). Needs
-# .ci/install.d/browser.sh; outside CI it skips itself when that is missing.
+# `jixiao serve` in Debian's chromium (tests/browser/test_serve.py), driven by
+# Playwright from the project venv. Needs .ci/install.d/browser.sh; outside CI
+# it skips itself when that is missing.
 # Re-take README's screenshot: JIXIAO_SCREENSHOT=docs/serve.png bash scripts/test.d/60-browser.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ! [ -x /usr/bin/chromium ] || ! python3 -c "import playwright" 2>/dev/null; then
+venv="${JIXIAO_VENV:-target/py/venv}"
+if ! [ -x /usr/bin/chromium ] || ! "$venv/bin/python" -c "import playwright" 2>/dev/null; then
     if [ "${CI:-}" = true ]; then
         echo "browser test: chromium or playwright missing (see .ci/install.d/browser.sh)" >&2
         exit 1
@@ -12,8 +14,13 @@ if ! [ -x /usr/bin/chromium ] || ! python3 -c "import playwright" 2>/dev/null; t
     echo "browser test skipped: run .ci/install.d/browser.sh first"
     exit 0
 fi
-cargo build --quiet
+# The binary `cargo test` built (scripts/test.sh exports JIXIAO_BIN: no
+# second build of it); run alone, this suite builds it.
+if [ -z "${JIXIAO_BIN:-}" ]; then
+    cargo build --quiet --bin jixiao
+    JIXIAO_BIN="$PWD/target/debug/jixiao"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 JIXIAO_SCREENSHOT=${JIXIAO_SCREENSHOT:-$tmp/serve.png} \
-    timeout 300 python3 tests/browser/test_serve.py target/debug/jixiao
+    timeout 300 "$venv/bin/python" tests/browser/test_serve.py "$JIXIAO_BIN"
