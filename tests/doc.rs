@@ -272,6 +272,6 @@ fn every_word_sample_as_odt_gives_the_same_records() {
 #[test]
 fn an_odt_named_docx_is_read_as_what_it_is() {
     let bytes = std::fs::read("samples/word-seed-merged.odt").unwrap();
-    let n = convert_bytes(&bytes, "表.docx", &Limits::default()).unwrap();
+    let n = jixiao::convert::convert_bytes(&bytes, "表.docx", &Limits::default()).unwrap();
     assert_eq!(n.tables[0].source.format, "odt");
 }
