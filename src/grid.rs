@@ -5,6 +5,220 @@
 
 pub mod notation;
 
+use std::fmt;
+
+/// Where a grid sits in its file, as the reader knows it. Written out
+/// (`Display`) as the `source.locator` of SCHEMA.md; the normaliser reads
+/// the parts, never the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locator {
+    /// The n-th table of a document (1-based; nested tables in reading order).
+    Table(u32),
+    /// A range of a sheet, 0-based rows and columns, inclusive.
+    Range {
+        sheet: String,
+        rows: (u32, u32),
+        cols: (u32, u32),
+    },
+    /// Lines of a text dump, 1-based, inclusive.
+    Lines(u32, u32),
+    /// A table drawn on PDF pages (1-based), numbered on its first page.
+    Pages { first: u32, last: u32, table: u32 },
+    /// From the first grid's place to the last's: a table continued over
+    /// several grids.
+    Across(Box<Locator>, Box<Locator>),
+    /// A name the file gave that fits none of the above (notation fixtures).
+    Named(String),
+}
+
+/// Where one row of a grid sits, when the format names rows better than
+/// `row N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowLocator {
+    /// A line of a text dump (1-based).
+    Line(u32),
+    /// A sheet row's cells: 0-based row, first and last column.
+    Cells {
+        row: u32,
+        cols: (u32, u32),
+    },
+    /// A row of a table on a PDF page (both 1-based).
+    PageRow {
+        page: u32,
+        row: u32,
+    },
+    Named(String),
+}
+
+/// `A`, `Z`, `AA` … for a 0-based column.
+pub fn column_letters(col: u32) -> String {
+    let mut s = Vec::new();
+    let mut col = u64::from(col) + 1;
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        s.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// The 0-based column of letters (`AB` → 27), if they are only letters.
+fn column_of(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 7 {
+        return None;
+    }
+    letters
+        .bytes()
+        .try_fold(0u32, |n, b| {
+            b.is_ascii_uppercase()
+                .then(|| n * 26 + u32::from(b - b'A') + 1)
+        })
+        .map(|n| n - 1)
+}
+
+/// `B12` → (row 11, col 1).
+fn cell_ref(s: &str) -> Option<(u32, u32)> {
+    let split = s.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = s.split_at(split);
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, column_of(letters)?))
+}
+
+impl fmt::Display for Locator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Locator::Table(n) => write!(f, "table {n}"),
+            Locator::Range { sheet, rows, cols } => write!(
+                f,
+                "{sheet}!{}{}:{}{}",
+                column_letters(cols.0),
+                u64::from(rows.0) + 1,
+                column_letters(cols.1),
+                u64::from(rows.1) + 1
+            ),
+            Locator::Lines(a, b) => write!(f, "lines {a}-{b}"),
+            Locator::Pages { first, last, table } if first == last => {
+                write!(f, "page {first} table {table}")
+            }
+            Locator::Pages { first, last, table } => {
+                write!(f, "pages {first}-{last} table {table}")
+            }
+            Locator::Across(a, b) => {
+                let (a, b) = (a.to_string(), b.to_string());
+                write!(
+                    f,
+                    "tables {}-{}",
+                    a.trim_start_matches("table "),
+                    b.trim_start_matches("table ")
+                )
+            }
+            Locator::Named(s) => f.write_str(s),
+        }
+    }
+}
+
+impl fmt::Display for RowLocator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowLocator::Line(n) => write!(f, "line {n}"),
+            RowLocator::Cells { row, cols } => {
+                let r = u64::from(*row) + 1;
+                write!(
+                    f,
+                    "{}{r}:{}{r}",
+                    column_letters(cols.0),
+                    column_letters(cols.1)
+                )
+            }
+            RowLocator::PageRow { page, row } => write!(f, "page {page} row {row}"),
+            RowLocator::Named(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Locator {
+    /// The n-th table of a document, from a reader's count.
+    pub fn table(n: usize) -> Locator {
+        Locator::Table(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Reads a locator as [`Display`](fmt::Display) writes it (the grid
+    /// notation's `▦` line); text it would not write back the same is
+    /// [`Locator::Named`].
+    pub fn parse(s: &str) -> Locator {
+        let read = || -> Option<Locator> {
+            if let Some(n) = s.strip_prefix("table ") {
+                return Some(Locator::Table(n.parse().ok()?));
+            }
+            if let Some(r) = s.strip_prefix("lines ") {
+                let (a, b) = r.split_once('-')?;
+                return Some(Locator::Lines(a.parse().ok()?, b.parse().ok()?));
+            }
+            if let Some(r) = s.strip_prefix("page ") {
+                let (p, t) = r.split_once(" table ")?;
+                let p = p.parse().ok()?;
+                return Some(Locator::Pages {
+                    first: p,
+                    last: p,
+                    table: t.parse().ok()?,
+                });
+            }
+            if let Some(r) = s.strip_prefix("pages ") {
+                let (ps, t) = r.split_once(" table ")?;
+                let (a, b) = ps.split_once('-')?;
+                return Some(Locator::Pages {
+                    first: a.parse().ok()?,
+                    last: b.parse().ok()?,
+                    table: t.parse().ok()?,
+                });
+            }
+            let (sheet, range) = s.rsplit_once('!')?;
+            let (a, b) = range.split_once(':')?;
+            let (r0, c0) = cell_ref(a)?;
+            let (r1, c1) = cell_ref(b)?;
+            Some(Locator::Range {
+                sheet: sheet.to_string(),
+                rows: (r0, r1),
+                cols: (c0, c1),
+            })
+        };
+        match read() {
+            Some(l) if l.to_string() == s => l,
+            _ => Locator::Named(s.to_string()),
+        }
+    }
+}
+
+impl RowLocator {
+    /// Reads a row locator as [`Display`](fmt::Display) writes it.
+    pub fn parse(s: &str) -> RowLocator {
+        let read = || -> Option<RowLocator> {
+            if let Some(n) = s.strip_prefix("line ") {
+                return Some(RowLocator::Line(n.parse().ok()?));
+            }
+            if let Some(r) = s.strip_prefix("page ") {
+                let (p, r) = r.split_once(" row ")?;
+                return Some(RowLocator::PageRow {
+                    page: p.parse().ok()?,
+                    row: r.parse().ok()?,
+                });
+            }
+            let (a, b) = s.split_once(':')?;
+            let (r0, c0) = cell_ref(a)?;
+            let (r1, c1) = cell_ref(b)?;
+            (r0 == r1).then_some(RowLocator::Cells {
+                row: r0,
+                cols: (c0, c1),
+            })
+        };
+        match read() {
+            Some(l) if l.to_string() == s => l,
+            _ => RowLocator::Named(s.to_string()),
+        }
+    }
+}
+
 /// 0-based position inside one grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pos {
@@ -144,7 +358,7 @@ impl WordGrid {
         self.row += 1;
     }
 
-    pub fn finish(self, locator: String) -> Grid {
+    pub fn finish(self, locator: Locator) -> Grid {
         Grid {
             rows: self.row,
             cols: self.cols,
@@ -162,16 +376,16 @@ pub struct Grid {
     cols: u32,
     slots: Vec<Slot>,
     /// Where the table sits in its file: `table 3`, `lines 61-120`.
-    pub locator: String,
+    pub locator: Locator,
     /// Where each row sits, when the format has a better name than
     /// `row N` (text dumps: `line 40`).
-    pub row_locators: Option<Vec<String>>,
+    pub row_locators: Option<Vec<RowLocator>>,
 }
 
 impl Grid {
     /// Builds a grid from ragged rows; short rows are padded with
     /// [`Slot::Empty`]. `Covered` slots must point at an anchor that exists.
-    pub fn from_rows(rows: Vec<Vec<Slot>>, locator: String) -> Grid {
+    pub fn from_rows(rows: Vec<Vec<Slot>>, locator: Locator) -> Grid {
         let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
         let mut slots = Vec::with_capacity(rows.len() * cols);
         let nrows = rows.len();
@@ -219,10 +433,15 @@ impl Grid {
     /// How a row is named in locators: `row 9` (1-based) unless the reader
     /// gave a better name.
     pub fn row_locator(&self, row: u32) -> String {
-        self.row_locators
-            .as_ref()
-            .and_then(|v| v.get(row as usize).cloned())
-            .unwrap_or_else(|| format!("row {}", row + 1))
+        match self.row_locators.as_ref().and_then(|v| v.get(row as usize)) {
+            Some(l) => l.to_string(),
+            None => format!("row {}", u64::from(row) + 1),
+        }
+    }
+
+    /// The row's own locator, when the reader gave one.
+    pub fn row_place(&self, row: u32) -> Option<&RowLocator> {
+        self.row_locators.as_ref()?.get(row as usize)
     }
 
     /// The grid's rows in the [`notation`] `jixiao inspect` prints.
@@ -282,7 +501,7 @@ mod tests {
                     anchor: Pos { row: 0, col: 0 },
                 }],
             ],
-            "table 1".into(),
+            Locator::Table(1),
         );
         assert_eq!(g.cols(), 2);
         assert_eq!(g.text_at(1, 0), Some("产出指标"));
@@ -292,5 +511,54 @@ mod tests {
             g.render(),
             "     row 1 | 产出指标 [2×1] | 数量指标 |\n     row 2 | ^(1,1) | · |\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod locator_tests {
+    use super::*;
+
+    #[test]
+    fn locators_read_back_as_written() {
+        for s in [
+            "table 3",
+            "lines 61-120",
+            "Sheet1!A1:E19",
+            "成本!AB10:AC12",
+            "page 3 table 1",
+            "pages 3-4 table 2",
+            "tables 1-2",
+            "somewhere",
+        ] {
+            assert_eq!(Locator::parse(s).to_string(), s);
+        }
+        assert_eq!(
+            Locator::parse("S!B2:D3"),
+            Locator::Range {
+                sheet: "S".into(),
+                rows: (1, 2),
+                cols: (1, 3)
+            }
+        );
+        assert_eq!(
+            Locator::parse("table 03"),
+            Locator::Named("table 03".into())
+        );
+        for s in ["line 40", "A12:E12", "page 2 row 5", "row 9", "B3:D4"] {
+            assert_eq!(RowLocator::parse(s).to_string(), s);
+        }
+        assert_eq!(
+            RowLocator::parse("B3:D3"),
+            RowLocator::Cells {
+                row: 2,
+                cols: (1, 3)
+            }
+        );
+        assert_eq!(
+            RowLocator::parse("B3:D4"),
+            RowLocator::Named("B3:D4".into())
+        );
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_of("AB"), Some(27));
     }
 }

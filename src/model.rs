@@ -258,59 +258,114 @@ impl Table {
     }
 }
 
-/// What kind of gap a table has.
+/// What kind of gap a table has: a field its layout determines came out
+/// empty. (What the schema does not model is kept in `extra` with a note,
+/// and is no gap.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GapKind {
-    /// A field the layout names (or every such table has) was left empty.
     Missing,
-    /// A label or column header the lexicon does not know: its cells went to `extra`.
-    NotUnderstood,
-    /// Cells that fit nowhere: they are in `notes` with rule `unplaced`.
-    Unplaced,
 }
 
-/// One thing a table could not fill, as the warning line, `--report` and
+/// Why a determined field came out empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// No indicator row was read.
+    NoIndicators,
+    /// `n` of `of` indicators have an empty value cell.
+    EmptyCells { n: usize, of: usize },
+    /// The grid has no column read as the target; `columns` are the ones
+    /// the lexicon did not know (kept in each indicator's `extra`).
+    NoValueColumn { of: usize, columns: Vec<String> },
+    /// The label is there; its value is empty, a placeholder or a prompt.
+    LabelWithoutValue,
+    /// A form of this kind names it, but no label did.
+    NoLabel,
+    /// Money lines without the year's total.
+    MoneyWithoutTotal,
+    /// A cell that looks like the field's value was left unplaced (or kept
+    /// under a label the lexicon does not know): its text.
+    LeftOver(String),
+}
+
+impl Why {
+    /// The JSON `detail`: a count, or the text that went astray.
+    fn detail(&self) -> String {
+        match self {
+            Why::NoIndicators => "0".into(),
+            Why::EmptyCells { n, of } => format!("{n}/{of}"),
+            Why::NoValueColumn { of, .. } => format!("{of}/{of}"),
+            Why::LabelWithoutValue => "label without value".into(),
+            Why::NoLabel => "no such label".into(),
+            Why::MoneyWithoutTotal => "money lines without the year's total".into(),
+            Why::LeftOver(t) => t.clone(),
+        }
+    }
+}
+
+/// One field a table could not fill, as the warning line, `--report` and
 /// `--strict` tell it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
-    /// `project_name`, `indicators[].target`, `indicators[].extra`, `extra`, `notes`.
+    /// `project_name`, `indicators[].target`, `title`, `money_unit` …
     pub field: String,
     pub problem: GapKind,
-    /// What was seen: `12 of 25 indicators`, the header text not understood.
+    /// A count (`8/17`), or the text that looks like the field's value.
     pub detail: String,
+    #[serde(skip)]
+    pub why: Why,
 }
 
 impl Gap {
+    pub fn missing(field: &str, why: Why) -> Gap {
+        Gap {
+            field: field.to_string(),
+            problem: GapKind::Missing,
+            detail: why.detail(),
+            why,
+        }
+    }
+
     /// One line for a clerk, Chinese first.
     pub fn describe(&self) -> String {
-        let zh = match (self.problem, self.field.as_str()) {
-            (GapKind::Missing, "indicators[].target") => {
-                format!("指标值缺失（{} 个指标）", self.detail)
-            }
-            (GapKind::Missing, "indicators") => "没有读到任何指标".to_string(),
-            (GapKind::Missing, f) => format!("{}未填（{}）", zh_field(f), self.detail),
-            (GapKind::NotUnderstood, "indicators[].extra") => {
-                format!("未识别的列“{}”（已放入其他列）", self.detail)
-            }
-            (GapKind::NotUnderstood, _) => {
-                format!("未识别的表头项“{}”（已放入其他字段）", self.detail)
-            }
-            (GapKind::Unplaced, _) => format!("{}个单元格无法归位（见说明）", self.detail),
-        };
-        let en = match (self.problem, self.field.as_str()) {
-            (GapKind::Missing, "indicators[].target") => {
-                format!("no target for {} indicators", self.detail)
-            }
-            (GapKind::Missing, "indicators") => "no indicators read".to_string(),
-            (GapKind::Missing, f) => format!("{f} missing ({})", self.detail),
-            (GapKind::NotUnderstood, "indicators[].extra") => {
-                format!("column \"{}\" not understood (kept in extra)", self.detail)
-            }
-            (GapKind::NotUnderstood, _) => {
-                format!("label \"{}\" not understood (kept in extra)", self.detail)
-            }
-            (GapKind::Unplaced, _) => format!("{} cells unplaced (see notes)", self.detail),
+        let f = self.field.as_str();
+        let zh_f = zh_field(f);
+        let (zh, en) = match &self.why {
+            Why::NoIndicators => ("没有读到任何指标".to_string(), "no indicators read".to_string()),
+            Why::EmptyCells { n, of } => (
+                format!("{of} 个指标中有 {n} 个指标值为空"),
+                format!("{n} of {of} indicators have an empty target"),
+            ),
+            Why::NoValueColumn { of, columns } if !columns.is_empty() => (
+                format!(
+                    "指标表中没有可识别的指标值列，{of} 个指标都没有指标值（未识别的列“{}”已放入其他列）",
+                    columns.join("”“")
+                ),
+                format!(
+                    "no column of the grid reads as the target: no target for {of} indicators (columns not understood, kept in extra: \"{}\")",
+                    columns.join("\", \"")
+                ),
+            ),
+            Why::NoValueColumn { of, .. } => (
+                format!("指标表中没有可识别的指标值列，{of} 个指标都没有指标值"),
+                format!("no column of the grid reads as the target: no target for {of} indicators"),
+            ),
+            Why::LabelWithoutValue => (
+                format!("{zh_f}：有这一栏，但内容为空"),
+                format!("{f}: the label is there, its value is empty"),
+            ),
+            Why::NoLabel => (
+                format!("{zh_f}：表中没有这一栏"),
+                format!("{f}: no such label in the table"),
+            ),
+            Why::MoneyWithoutTotal => (
+                "预算数：有资金栏目，但没有当年预算总额".to_string(),
+                "budget.total: money lines, but not the year's total".to_string(),
+            ),
+            Why::LeftOver(t) => (
+                format!("{zh_f}未读到：“{t}”像是它的内容，但未能归入（见说明）"),
+                format!("{f} not read: \"{t}\" looks like its value but was not placed (see notes)"),
+            ),
         };
         format!("{zh} ({en})")
     }
@@ -318,10 +373,15 @@ impl Gap {
 
 fn zh_field(f: &str) -> &str {
     match f {
+        "title" => "表名",
+        "year" => "年度",
         "project_name" => "项目名称",
         "unit_name" => "单位名称",
+        "money_unit" => "金额单位",
         "budget.total" => "预算数",
         "goals" => "绩效目标",
+        "indicators" => "指标",
+        "indicators[].target" => "指标值",
         other => other,
     }
 }

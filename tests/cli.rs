@@ -610,8 +610,9 @@ fn a_table_not_read_in_full_is_never_silent() {
     assert_eq!(
         lines[0],
         "jixiao: 警告 (warning): odd.txt 表 1 [lines 2-15] 未完整读取 (incomplete): \
-         指标值缺失（2/2 个指标） (no target for 2/2 indicators)；\
-         未识别的列“考评口径”（已放入其他列） (column \"考评口径\" not understood (kept in extra))"
+         指标表中没有可识别的指标值列，2 个指标都没有指标值（未识别的列“考评口径”已放入其他列） \
+         (no column of the grid reads as the target: no target for 2 indicators \
+         (columns not understood, kept in extra: \"考评口径\"))"
     );
     assert!(
         lines[1]
@@ -621,7 +622,11 @@ fn a_table_not_read_in_full_is_never_silent() {
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
     assert_eq!(report[0]["status"], "partial");
-    assert_eq!(report[0]["incomplete"][0]["gaps"][1]["detail"], "考评口径");
+    assert_eq!(report[0]["incomplete"][0]["gaps"][0]["detail"], "2/2");
+    assert_eq!(
+        report[0]["incomplete"][0]["gaps"].as_array().map(Vec::len),
+        Some(1)
+    );
     let out: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
     assert_eq!(

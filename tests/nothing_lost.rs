@@ -228,7 +228,7 @@ mod generated {
             }
             vec![
                 Block::Paragraph("项目支出绩效目标表".into()),
-                Block::Table(Grid::from_rows(out, "table 1".into())),
+                Block::Table(Grid::from_rows(out, jixiao::grid::Locator::Table(1))),
             ]
         }
     }

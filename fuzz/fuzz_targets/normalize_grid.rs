@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
                     Slot::Anchor { text, span: Span { rows: span_r, cols: span_c } };
             }
         }
-        blocks.push(Block::Table(Grid::from_rows(grid, format!("table {t}"))));
+        blocks.push(Block::Table(Grid::from_rows(grid, jixiao::grid::Locator::table(t as usize))));
     }
     let n = jixiao::normalize::normalize(&blocks, "fuzz", "docx");
     for t in &n.tables {

@@ -22,7 +22,7 @@
 //! Escapes: `\\` `\|` `\⏎` `\·` `\^` `\[` for the literal character, `\ ` for
 //! a space that is kept at either end, `\t`, `\r`, `\u{XXXX}`.
 
-use super::{Block, Grid, Pos, Slot, Span};
+use super::{Block, Grid, Locator, Pos, RowLocator, Slot, Span};
 use std::fmt::{self, Write as _};
 
 /// More slots than this in one grid is not a fixture (a short file can
@@ -302,9 +302,9 @@ fn finish(p: Pending) -> Result<Grid, NotationError> {
         locators.push(loc);
         rows.push(row);
     }
-    let mut g = Grid::from_rows(rows, p.locator);
+    let mut g = Grid::from_rows(rows, Locator::parse(&p.locator));
     if named {
-        g.row_locators = Some(locators);
+        g.row_locators = Some(locators.iter().map(|l| RowLocator::parse(l)).collect());
     }
     Ok(g)
 }
@@ -448,7 +448,7 @@ pub fn render_paragraph(text: &str) -> String {
 /// The `▦` line that opens a grid.
 pub fn render_grid_line(g: &Grid) -> String {
     let mut loc = String::new();
-    escaped(&mut loc, &g.locator);
+    escaped(&mut loc, &g.locator.to_string());
     format!("▦ {loc} ({} rows × {} columns)\n", g.rows(), g.cols())
 }
 
@@ -502,14 +502,17 @@ mod tests {
         assert_eq!(b.len(), 5);
         assert_eq!(b[0], Block::Paragraph("1.某项目绩效目标表".into()));
         let g = grid(&b, 0);
-        assert_eq!((g.rows(), g.cols(), g.locator.as_str()), (3, 3, "table 1"));
+        assert_eq!(
+            (g.rows(), g.cols(), g.locator.to_string().as_str()),
+            (3, 3, "table 1")
+        );
         assert_eq!(g.slot(1, 0), &anchor("产出指标", 2, 1));
         assert_eq!(g.slot(2, 0), &covered(1, 0));
         assert_eq!(g.slot(2, 2), &covered(2, 1));
         assert_eq!(g.text_at(1, 2), Some("培训人次 \n 人"));
         assert_eq!(g.row_locators, None);
         let g2 = grid(&b, 1);
-        assert_eq!(g2.locator, "Sheet1!A1:B1");
+        assert_eq!(g2.locator.to_string(), "Sheet1!A1:B1");
         assert_eq!(g2.slot(0, 0), &anchor("a|b", 1, 1));
         assert_eq!(g2.slot(0, 1), &Slot::Empty);
         assert_eq!(b[4], Block::Paragraph("填表人：某某".into()));
@@ -532,7 +535,7 @@ mod tests {
                     anchor("a\u{1}", 1, 1),
                 ],
             ],
-            "lines 3-7".into(),
+            Locator::Lines(3, 7),
         );
         let blocks = vec![Block::Paragraph("¶ 两行⏎\n".into()), Block::Table(g)];
         let text = render(&blocks);
@@ -553,7 +556,7 @@ mod tests {
         let b = parse("▦ lines 1-2\n line 40 | a |\n line 41 | b |\n").unwrap();
         assert_eq!(
             grid(&b, 0).row_locators,
-            Some(vec!["line 40".to_string(), "line 41".to_string()])
+            Some(vec![RowLocator::Line(40), RowLocator::Line(41)])
         );
         let b = parse("▦\n row 1 | a |\n row 2 | b |\n").unwrap();
         assert_eq!(grid(&b, 0).row_locators, None);
@@ -679,7 +682,7 @@ mod tests {
                                 .collect()
                         })
                         .collect();
-                    Grid::from_rows(rows_v, "table 1".into())
+                    Grid::from_rows(rows_v, Locator::Table(1))
                 })
         })
     }

@@ -1,10 +1,13 @@
-//! Every table says what it could not fill: indicators without a target,
-//! fields its layout names but that stayed empty, labels and columns the
-//! lexicon did not know, cells that fit nowhere. The CLI shows the list as
-//! a warning, `partial` in the report, and an error under `--strict`.
+//! The completeness verdict: which fields the table's layout determines
+//! came out empty. Only those make a table `partial` (and fail `--strict`);
+//! labels and columns the schema does not model are kept in `extra` with a
+//! note, and leave the table `ok`. A cell left unplaced counts only when it
+//! looks like the value of a field that stayed empty, and then the gap
+//! names that field.
 
-use super::lexicon::HeaderLabel;
-use crate::model::{Gap, GapKind, Table};
+use super::header::{looks_like_unit, names_a_table, states_money_unit, states_year};
+use super::lexicon::{words, HeaderLabel};
+use crate::model::{Gap, Table, TableKind, Why};
 
 /// What reading a table saw, beyond the table itself.
 #[derive(Debug, Default)]
@@ -17,74 +20,103 @@ pub struct Facts {
     pub unknown_columns: Vec<String>,
     /// The table had a header block (a form, not a bare grid).
     pub form: bool,
+    /// The indicator grid has a column read as the target.
+    pub value_column: bool,
 }
 
 pub fn check(t: &mut Table, f: &Facts) {
     let mut gaps = Vec::new();
     let seen = |l: HeaderLabel| f.seen.contains(&l);
-    let missing = |field: &str, detail: &str| Gap {
-        field: field.to_string(),
-        problem: GapKind::Missing,
-        detail: detail.to_string(),
-    };
-    let n = t.indicators.len();
-    if n == 0 {
-        gaps.push(missing("indicators", "0"));
-    }
-    let no_target = t.indicators.iter().filter(|i| i.target.is_none()).count();
-    if no_target > 0 {
-        gaps.push(missing("indicators[].target", &format!("{no_target}/{n}")));
-    }
     let label_or_form = |l: HeaderLabel| {
         if seen(l) {
-            "label without value"
+            Why::LabelWithoutValue
         } else {
-            "no such label in the header block"
+            Why::NoLabel
         }
     };
-    // A 部门整体 table describes a department, not a project.
-    let project_form = f.form && t.kind != crate::model::TableKind::Department;
+    // Text left in notes as unplaced, and values kept under unknown labels:
+    // where a field's value may have gone astray.
+    let unplaced: Vec<&str> = t
+        .notes
+        .iter()
+        .filter(|n| n.rule == "unplaced")
+        .map(|n| n.raw.as_str())
+        .collect();
+    let unknown: std::collections::HashSet<&str> =
+        f.unknown_labels.iter().map(String::as_str).collect();
+    let kept: Vec<&str> = (t.extra.0.iter())
+        .filter(|(k, _)| unknown.contains(k.as_str()))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let astray = |test: &dyn Fn(&str) -> bool, also_kept: bool| -> Option<Why> {
+        let mut all = unplaced
+            .iter()
+            .chain(if also_kept { &kept[..] } else { &[] });
+        all.find(|s| test(s)).map(|s| Why::LeftOver(s.to_string()))
+    };
+
+    let n = t.indicators.len();
+    if n == 0 {
+        gaps.push(Gap::missing("indicators", Why::NoIndicators));
+    } else {
+        let empty = t.indicators.iter().filter(|i| i.target.is_none()).count();
+        if !f.value_column && empty == n {
+            gaps.push(Gap::missing(
+                "indicators[].target",
+                Why::NoValueColumn {
+                    of: n,
+                    columns: f.unknown_columns.clone(),
+                },
+            ));
+        } else if empty > 0 {
+            gaps.push(Gap::missing(
+                "indicators[].target",
+                Why::EmptyCells { n: empty, of: n },
+            ));
+        }
+    }
+    if t.title.is_none() {
+        if let Some(why) = astray(&|s| names_a_table(s), true) {
+            gaps.push(Gap::missing("title", why));
+        }
+    }
+    if t.year.is_none() {
+        if let Some(why) = astray(&|s| states_year(s), true) {
+            gaps.push(Gap::missing("year", why));
+        }
+    }
+    // A 部门整体 table (its self-evaluation too) describes a department,
+    // not a project.
+    let department = t.kind == TableKind::Department
+        || t.title
+            .as_deref()
+            .is_some_and(|title| words::DEPARTMENT_TITLES.iter().any(|w| title.contains(w)));
+    let project_form = f.form && !department;
     if t.project_name.is_none() && (seen(HeaderLabel::ProjectName) || project_form) {
-        gaps.push(missing(
+        gaps.push(Gap::missing(
             "project_name",
             label_or_form(HeaderLabel::ProjectName),
         ));
     }
-    if t.unit_name.is_none() && seen(HeaderLabel::Unit) {
-        gaps.push(missing("unit_name", "label without value"));
+    if t.unit_name.is_none() {
+        if seen(HeaderLabel::Unit) {
+            gaps.push(Gap::missing("unit_name", Why::LabelWithoutValue));
+        } else if let Some(why) = astray(&|s| looks_like_unit(s), false) {
+            gaps.push(Gap::missing("unit_name", why));
+        }
     }
     let money = [HeaderLabel::Total, HeaderLabel::Fiscal, HeaderLabel::Other];
-    if t.budget.total.is_none() && money.iter().any(|l| seen(*l)) {
-        gaps.push(missing(
-            "budget.total",
-            "money labels without the year's total",
-        ));
+    let money_block = money.iter().any(|l| seen(*l));
+    if t.budget.total.is_none() && money_block {
+        gaps.push(Gap::missing("budget.total", Why::MoneyWithoutTotal));
+    }
+    if t.money_unit.is_none() && money_block {
+        if let Some(why) = astray(&|s| states_money_unit(s), true) {
+            gaps.push(Gap::missing("money_unit", why));
+        }
     }
     if t.goals.is_empty() && seen(HeaderLabel::Goals) {
-        gaps.push(missing("goals", "label without value"));
-    }
-    // Each unknown column is listed once where it is first met.
-    for c in &f.unknown_columns {
-        gaps.push(Gap {
-            field: "indicators[].extra".into(),
-            problem: GapKind::NotUnderstood,
-            detail: c.clone(),
-        });
-    }
-    for l in &f.unknown_labels {
-        gaps.push(Gap {
-            field: "extra".into(),
-            problem: GapKind::NotUnderstood,
-            detail: l.clone(),
-        });
-    }
-    let unplaced = t.notes.iter().filter(|n| n.rule == "unplaced").count();
-    if unplaced > 0 {
-        gaps.push(Gap {
-            field: "notes".into(),
-            problem: GapKind::Unplaced,
-            detail: unplaced.to_string(),
-        });
+        gaps.push(Gap::missing("goals", Why::LabelWithoutValue));
     }
     t.incomplete = gaps;
 }

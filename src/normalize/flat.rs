@@ -4,10 +4,10 @@
 //! names a unit but no indicator (the unit row) is context, not a table.
 
 use super::indicators::ColumnMap;
-use super::lexicon::{HeaderLabel, Matched};
+use super::lexicon::{words, HeaderLabel, Matched};
 use super::text::value;
 use super::{RowInfo, RowRef};
-use crate::grid::{Grid, Slot};
+use crate::grid::{Grid, Locator, RowLocator, Slot};
 
 /// One project's rows and the fields that describe it.
 pub struct Project {
@@ -19,7 +19,7 @@ pub struct Project {
 /// A field column naming the 专项 (project) in indicator rows, and the unit
 /// in a unit row: `单位(专项)名称`.
 fn names_project(header: &str) -> bool {
-    header.contains("专项") || header.contains("项目")
+    words::PROJECT_WORDS.iter().any(|w| header.contains(w))
 }
 
 /// Splits the rows under a flat header into projects.
@@ -69,9 +69,9 @@ pub fn projects(
             }
             values.push((m, header, v));
         }
-        let total_row = values.iter().any(|(_, _, v)| {
-            matches!(super::text::label_key(v).as_str(), "合计" | "总计" | "小计")
-        });
+        let total_row = values
+            .iter()
+            .any(|(_, _, v)| words::TOTAL_ROWS.contains(&super::text::label_key(v).as_str()));
         // A row with nothing of its own (its project cells merged down from
         // the row above, its indicator cells empty) stays in its project.
         let own_cells = map
@@ -97,7 +97,7 @@ pub fn projects(
                             m.label = HeaderLabel::Unit;
                         } else if m.label != HeaderLabel::UnitCode {
                             m.label = HeaderLabel::Known;
-                            return (m, format!("{h}（单位）"), v);
+                            return (m, format!("{h}{}", words::UNIT_ROW_SUFFIX), v);
                         }
                         (m, h, v)
                     })
@@ -142,7 +142,7 @@ pub fn projects(
                 for (m, h, _) in &mut fields {
                     if m.label == HeaderLabel::Unit {
                         m.label = HeaderLabel::Known;
-                        *h = format!("{h}（单位）");
+                        *h = format!("{h}{}", words::UNIT_ROW_SUFFIX);
                     }
                 }
             }
@@ -161,18 +161,30 @@ pub fn projects(
 }
 
 /// `Sheet1!A5:M8` for a project's rows, when the grid names its rows.
-pub fn locator(grids: &[&Grid], rows: &[RowRef]) -> Option<String> {
+pub fn locator(grids: &[&Grid], rows: &[RowRef]) -> Option<Locator> {
     let (first, last) = (rows.first()?, rows.last()?);
-    let g = grids[first.grid];
-    let sheet = g.locator.split_once('!').map(|(s, _)| s)?;
-    let a = g.row_locators.as_ref()?.get(first.row as usize)?;
-    let b = grids[last.grid]
-        .row_locators
-        .as_ref()?
-        .get(last.row as usize)?;
-    let start = a.split(':').next()?;
-    let end = b.split(':').nth(1)?;
-    Some(format!("{sheet}!{start}:{end}"))
+    let Locator::Range { sheet, .. } = &grids[first.grid].locator else {
+        return None;
+    };
+    let Some(&RowLocator::Cells {
+        row: r0,
+        cols: (c0, _),
+    }) = grids[first.grid].row_place(first.row)
+    else {
+        return None;
+    };
+    let Some(&RowLocator::Cells {
+        row: r1,
+        cols: (_, c1),
+    }) = grids[last.grid].row_place(last.row)
+    else {
+        return None;
+    };
+    Some(Locator::Range {
+        sheet: sheet.clone(),
+        rows: (r0, r1),
+        cols: (c0, c1),
+    })
 }
 
 /// jixiao's `其他` column merges the table's and the indicator's extras:

@@ -4,7 +4,8 @@
 //! free text beside it. Whatever is not recognised goes to `extra`, and a
 //! cell that fits nowhere to `notes`.
 
-use super::lexicon::{header_label, header_label_in, HeaderLabel, Matched, MONEY_UNITS};
+use super::lexicon::words::{self, MONEY_UNITS};
+use super::lexicon::{header_label, header_label_in, HeaderLabel, Matched};
 use super::notes::{number_note, unknown_label, unplaced_note};
 use super::target::parse_amount;
 use super::text::{clean, is_cjk, label_key, split_bracket, strip_leading_year, strip_numbering};
@@ -27,21 +28,11 @@ use std::collections::HashMap;
 
 /// Whether a line names a 绩效目标表 (a heading or a title row).
 pub fn names_a_table(text: &str) -> bool {
-    if !text.contains('表') {
+    if !text.contains(words::TABLE_CHAR) {
         return false;
     }
     let k = label_key(text);
-    [
-        "绩效目标表",
-        "自评表",
-        "申报表",
-        "目标表",
-        "绩效表",
-        "评价指标表",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
-        && k.chars().count() <= 120
+    words::TABLE_NAMES.iter().any(|w| k.contains(w)) && k.chars().count() <= 120
 }
 
 /// A cell holding a label and its value: `单位：万元`, `部门:505_某局`.
@@ -61,9 +52,9 @@ fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
 /// `年度资金总额：120.5万元`.
 fn label_and_amount(text: &str) -> Option<(Matched, String, String)> {
     let t = text.trim();
-    let t = t
-        .strip_suffix("万元")
-        .or_else(|| t.strip_suffix('元'))
+    let t = words::MONEY_UNITS_LONGEST_FIRST
+        .iter()
+        .find_map(|u| t.strip_suffix(u))
         .unwrap_or(t);
     let start = t
         .char_indices()
@@ -158,7 +149,7 @@ fn parse_unit(text: &str) -> Option<(Option<String>, String)> {
                 if !code.is_empty()
                     && code.chars().all(|c| c.is_ascii_alphanumeric())
                     && !name.is_empty()
-                    && !name.starts_with('年')
+                    && !name.starts_with(words::YEAR_CHAR)
                 {
                     return Some((Some(code.to_string()), name.to_string()));
                 }
@@ -168,50 +159,51 @@ fn parse_unit(text: &str) -> Option<(Option<String>, String)> {
     let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
     if digits >= 3 {
         let rest = t[digits..].trim_start_matches(['_', '-', ' ', '－', '—']);
-        if rest.starts_with(is_cjk) && !rest.starts_with('年') {
+        if rest.starts_with(is_cjk) && !rest.starts_with(words::YEAR_CHAR) {
             return Some((Some(t[..digits].to_string()), rest.to_string()));
         }
     }
     None
 }
 
+/// A cell that could be a unit's name, with or without its code.
+pub fn looks_like_unit(t: &str) -> bool {
+    parse_unit(t).is_some() || looks_like_unit_name(&clean(t))
+}
+
+/// A cell that states the money unit: `单位：万元`, `(万元)`, `金额单位:元`.
+pub fn states_money_unit(t: &str) -> bool {
+    let k = label_key(t);
+    MONEY_UNITS.iter().any(|u| {
+        k == *u
+            || k.strip_suffix(u)
+                .is_some_and(|l| l.ends_with('(') || l.contains(words::UNIT_WORD))
+            || k.contains(&format!("({u})"))
+    })
+}
+
+/// A line that only gives the table's year: `（2023年度）`, `2023年`.
+pub fn states_year(t: &str) -> bool {
+    is_subtitle(t) && t.char_indices().any(|(i, _)| year_at(&t[i..]).is_some())
+}
+
+/// `2024年`, and `2019 年度` as typed with spaces, at the start of `s`.
+fn year_at(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    (b.len() >= 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && s[4..].trim_start_matches(' ').starts_with(words::YEAR_CHAR))
+    .then(|| s[..4].parse().ok())
+    .flatten()
+}
+
 fn looks_like_unit_name(t: &str) -> bool {
-    const SUFFIXES: &[&str] = &[
-        "院",
-        "局",
-        "委",
-        "委员会",
-        "厅",
-        "部",
-        "办",
-        "办公室",
-        "处",
-        "中心",
-        "站",
-        "所",
-        "馆",
-        "校",
-        "学",
-        "会",
-        "队",
-        "室",
-        "政府",
-        "街道",
-        "社区",
-        "公司",
-        "医院",
-        "研究院",
-        "集团",
-        "署",
-        "庭",
-        "监狱",
-    ];
     let n = t.chars().count();
     (2..=40).contains(&n)
         && !t.contains([':', '：'])
         && !names_a_table(t)
         && t.chars().all(|c| is_cjk(c) || c == '(' || c == ')')
-        && SUFFIXES.iter().any(|s| t.ends_with(s))
+        && words::UNIT_NAME_ENDINGS.iter().any(|s| t.ends_with(s))
 }
 
 /// The header fields gathered before they are resolved by priority.
@@ -406,9 +398,10 @@ impl Acc {
             }
             // 绩效项目指标表: the grid's caption, a title line.
             _ if names_a_table(&v)
-                || (v.contains("指标") && v.ends_with('表') && v.chars().count() <= 20)
-                || v.contains("绩效目标")
-                || v.contains("绩效自评")
+                || (v.contains(words::CAPTION_WORD)
+                    && v.ends_with(words::TABLE_CHAR)
+                    && v.chars().count() <= 20)
+                || words::TITLE_WORDS.iter().any(|w| v.contains(w))
                 || is_attachment_mark(&v) =>
             {
                 self.titles.push(v)
@@ -788,8 +781,8 @@ pub fn read_header(
                         | HeaderLabel::Other
                         | HeaderLabel::MultiYearTotal
                 );
-                let total_row = next_value
-                    .is_some_and(|v| matches!(label_key(v).as_str(), "合计" | "小计" | "总计"));
+                let total_row =
+                    next_value.is_some_and(|v| words::TOTAL_ROWS.contains(&label_key(v).as_str()));
                 if let (true, true, Some((_, amount))) = (money, total_row, cells.get(j + 2)) {
                     if parse_amount(amount.trim()).is_some() {
                         acc.apply(&m, t, amount, c);
@@ -878,6 +871,7 @@ pub fn read_header(
         unknown_labels: std::mem::take(&mut acc.unknown),
         unknown_columns: Vec::new(),
         form: !rows.is_empty(),
+        value_column: false,
     };
     (resolve(acc, title_paragraphs, source), facts)
 }
@@ -1038,8 +1032,9 @@ pub fn unplaced_row(g: &Grid, r: u32, notes: &mut Vec<Note>) {
 /// with the title lines (the title drops it).
 fn is_attachment_mark(v: &str) -> bool {
     let k = label_key(v);
-    k.strip_prefix("附件")
-        .or_else(|| k.strip_prefix("附表"))
+    words::ATTACHMENT_MARKS
+        .iter()
+        .find_map(|m| k.strip_prefix(m))
         .is_some_and(|rest| {
             rest.trim_start_matches(|c: char| c.is_ascii_digit())
                 .trim_end_matches(':')
@@ -1055,8 +1050,8 @@ fn is_subtitle(l: &str) -> bool {
     // `2026年度`, and `(2020)年度` with the year in brackets.
     let bare: String = k.chars().filter(|c| !matches!(c, '(' | ')')).collect();
     let year_only = bare
-        .trim_end_matches("年度")
-        .trim_end_matches('年')
+        .trim_end_matches(words::YEAR_SUFFIXES[0])
+        .trim_end_matches(words::YEAR_CHAR)
         .chars()
         .all(|c| c.is_ascii_digit())
         && bare.starts_with(|c: char| c.is_ascii_digit());
@@ -1069,7 +1064,7 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
     let Some(i) = lines.iter().rposition(|l| names_a_table(l)).or_else(|| {
         lines
             .iter()
-            .rposition(|l| l.contains("绩效目标") && l.chars().count() <= 60)
+            .rposition(|l| l.contains(words::TITLE_FALLBACK) && l.chars().count() <= 60)
     }) else {
         return (None, None);
     };
@@ -1079,9 +1074,9 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
         title.push_str(&clean(next));
     }
     // 附件1 / 附件1： prefixes.
-    if let Some(rest) = title
-        .strip_prefix("附件")
-        .or_else(|| title.strip_prefix("附表"))
+    if let Some(rest) = words::ATTACHMENT_MARKS
+        .iter()
+        .find_map(|m| title.strip_prefix(m))
     {
         let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
         title = rest
@@ -1137,7 +1132,7 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     if unit_code.is_none() {
         unit_code = acc.unit_code.take();
     } else if let Some(c) = acc.unit_code.take() {
-        extra.insert("单位代码", c);
+        extra.insert(words::UNIT_CODE_KEY, c);
     }
     let total = pick_amount(&mut acc.totals, &mut taken, "budget.total", &mut acc.notes);
     // Parts of a total that is not the year's: excluded from the year's
@@ -1182,7 +1177,7 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
         } else if let Some(v) = value(&text) {
             extra.insert(
                 if label.is_empty() {
-                    "总体目标"
+                    words::GOALS_KEPT_AS
                 } else {
                     &label
                 },
@@ -1199,11 +1194,10 @@ fn resolve(mut acc: Acc, titles: Vec<String>, source: Source) -> Table {
     }
     let fund_use = (!acc.fund_use.is_empty()).then(|| acc.fund_use.join("\n"));
     let kind = match &title {
-        Some(t) if t.contains("自评") => TableKind::SelfEvaluation,
-        // 部门整体支出绩效目标表, and a unit's 2023年度整体绩效目标表.
-        Some(t) if t.contains("部门整体") || t.contains("整体绩效") || t.contains("整体支出") => {
-            TableKind::Department
+        Some(t) if words::SELF_EVALUATION_TITLES.iter().any(|w| t.contains(w)) => {
+            TableKind::SelfEvaluation
         }
+        Some(t) if words::DEPARTMENT_TITLES.iter().any(|w| t.contains(w)) => TableKind::Department,
         _ => TableKind::Project,
     };
     Table {
@@ -1247,7 +1241,7 @@ fn pick_amount(
 /// `20万元` → (`20`, 万元): an amount written with its money unit.
 fn without_money_unit(text: &str) -> (&str, Option<&'static str>) {
     // Longest first: 万元 before 元.
-    for u in ["亿元", "万元", "千元", "元"] {
+    for u in words::MONEY_UNITS_LONGEST_FIRST {
         if let Some(n) = text.strip_suffix(u) {
             if parse_amount(n.trim()).is_some() {
                 return (n.trim(), Some(u));
@@ -1293,9 +1287,9 @@ fn split_goals(text: &str) -> Vec<String> {
 /// `目标1：` / `目标二:` (the word, a numeral and a colon).
 fn strip_item_mark(s: &str) -> &str {
     let t = s.trim_start();
-    if let Some(rest) = t.strip_prefix("目标") {
+    if let Some(rest) = t.strip_prefix(words::GOAL_ITEM) {
         let after = rest.trim_start_matches(|c: char| {
-            c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c)
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || words::NUMERALS.contains(c)
         });
         if after.len() < rest.len() {
             if let Some(body) = after.strip_prefix([':', '：']) {
@@ -1312,7 +1306,7 @@ fn find_next_item(s: &str) -> Option<usize> {
     let mut prev: Option<char> = None;
     for (i, c) in s.char_indices() {
         if prev.is_some_and(|p| "；;。 ".contains(p))
-            && (c.is_ascii_digit() || c == '（' || c == '(' || c == '目')
+            && (c.is_ascii_digit() || c == '（' || c == '(' || words::GOAL_ITEM.starts_with(c))
         {
             let tail = &s[i..];
             if strip_item_mark(tail).len() < tail.len() {
@@ -1326,15 +1320,6 @@ fn find_next_item(s: &str) -> Option<usize> {
 
 /// Fields derived from others: year, fund level, kind from the grid.
 pub fn derive(t: &mut Table) {
-    // `2024年`, and `2019 年度` as typed with spaces.
-    let year_at = |s: &str| -> Option<i32> {
-        let b = s.as_bytes();
-        (b.len() >= 7
-            && b[..4].iter().all(u8::is_ascii_digit)
-            && s[4..].trim_start_matches(' ').starts_with('年'))
-        .then(|| s[..4].parse().ok())
-        .flatten()
-    };
     // A project code may be glued to the name: `51011723T000007943391-2023年…`.
     let name = t.project_name.as_deref().map(|n| {
         let code = n.chars().take_while(|c| c.is_ascii_alphanumeric()).count();

@@ -2,6 +2,7 @@
 //! meaning), and each row below it as an [`Indicator`], with 一级/二级
 //! filled down through vertical merges and empty text-dump cells.
 
+use super::lexicon::words::{self, TRAILERS};
 use super::lexicon::{column, column_reading, Column};
 use super::notes::{
     number_note, unknown_column, unknown_empty_column, unplaced_note, UNKNOWN_EMPTY_COLUMN,
@@ -32,7 +33,7 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
-    fn col(&self, role: Column) -> Option<u32> {
+    pub fn col(&self, role: Column) -> Option<u32> {
         self.columns
             .iter()
             .position(|(r, _)| *r == Some(role))
@@ -692,7 +693,10 @@ pub fn read_rows(
         if let Some(v) = &target_text {
             ind.target = parse_target(&compose(comparator.as_deref(), v, unit.as_deref()));
         } else {
-            for (label, x) in [("指标性质", &comparator), ("度量单位", &unit)] {
+            for (label, x) in [
+                (words::COMPARATOR_KEY, &comparator),
+                (words::UNIT_KEY, &unit),
+            ] {
                 // A kind written differently (定量指标) is kept already.
                 let kept = |x: &String| kind_of(x).is_some_and(|w| w != x);
                 if let Some(x) = x.as_ref().filter(|x| !kept(x)) {
@@ -705,8 +709,10 @@ pub fn read_rows(
                 ind.actual = parse_target(&compose(op.as_deref(), &v, u.as_deref()))
             }
             (op, None, u) => {
-                for (label, x) in [("实际完成值/指标性质", op), ("实际完成值/度量单位", u)]
-                {
+                for (label, x) in [
+                    (words::ACTUAL_COMPARATOR_KEY, op),
+                    (words::ACTUAL_UNIT_KEY, u),
+                ] {
                     if let Some(x) = x {
                         ind.extra.insert(label, x);
                     }
@@ -715,7 +721,7 @@ pub fn read_rows(
         }
         let index = table.indicators.len();
         if let (Some(t), Some(word)) = (&ind.target, type_word) {
-            let read_as = if word == "定性" {
+            let read_as = if word == words::QUALITATIVE {
                 TargetKind::Qualitative
             } else {
                 TargetKind::Quantitative
@@ -737,7 +743,7 @@ pub fn read_rows(
                 .collect();
             if let Some(first) = cells
                 .first()
-                .filter(|f| matches!(label_key(f).as_str(), "合计" | "总分" | "总计"))
+                .filter(|f| words::SCORE_TOTAL_ROWS.contains(&label_key(f).as_str()))
             {
                 // One figure is the total itself; several stand under their
                 // columns (总分 | 100 | 98 | 优 under 分值 | 得分 | 评价).
@@ -885,19 +891,16 @@ fn long_term_row<'g>(
 
 /// 定性/定量 (定性指标, 定量指标) in a comparator or type column: a kind.
 fn kind_of(v: &str) -> Option<&'static str> {
-    match label_key(v).as_str() {
-        "定性" | "定性指标" => Some("定性"),
-        "定量" | "定量指标" => Some("定量"),
-        _ => None,
-    }
+    let k = label_key(v);
+    words::KIND_WORDS
+        .iter()
+        .find(|(w, _)| *w == k)
+        .map(|(_, kind)| *kind)
 }
 
 /// 正向/反向 (and 越大越好 …) name a direction, not a comparator.
 fn is_direction(v: &str) -> bool {
-    matches!(
-        v,
-        "正向" | "反向" | "正向指标" | "反向指标" | "越大越好" | "越小越好" | "中性"
-    )
+    words::DIRECTIONS.contains(&v)
 }
 
 /// A row after the grid that belongs to the table: a closing label with its
@@ -915,7 +918,7 @@ fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
         _ => None,
     })?;
     let key = label_key(first);
-    let footnote = key.starts_with("注:") || key.starts_with("注、") || key.starts_with("说明:");
+    let footnote = words::FOOTNOTES.iter().any(|f| key.starts_with(f));
     if !footnote && !TRAILERS.iter().any(|t| key.contains(t)) {
         return None;
     }
@@ -1012,22 +1015,3 @@ fn closing_pairs(cells: &[&str]) -> Vec<(String, String)> {
         })
         .collect()
 }
-
-/// Labels of the rows that close a form.
-const TRAILERS: &[&str] = &[
-    "评价结论",
-    "存在问题",
-    "存在的问题",
-    "自评结论",
-    "审核意见",
-    "改进措施",
-    "负责人",
-    "填表人",
-    "填报人",
-    "审核人",
-    "联系电话",
-    "填报日期",
-    "填表日期",
-    "签章",
-    "盖章",
-];

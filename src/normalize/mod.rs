@@ -20,7 +20,7 @@ pub mod target;
 pub mod text;
 pub mod vocab;
 
-use crate::grid::{Block, Grid, Slot};
+use crate::grid::{Block, Grid, Locator, RowLocator, Slot};
 use crate::model::{Source, Table};
 use indicators::ColumnMap;
 
@@ -252,7 +252,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             file: file.to_string(),
             format: format.to_string(),
             table: out.tables.len() as u32 + 1,
-            locator: locator(&grids, &d),
+            locator: locator(&grids, &d).to_string(),
         };
         out.tables.extend(assemble(&grids, &info, d, source));
     }
@@ -274,24 +274,19 @@ fn all_rows(d: &Draft) -> impl Iterator<Item = RowRef> + '_ {
 }
 
 /// `table 3`, `tables 1-2`, or for text dumps `lines 61-120`.
-fn locator(grids: &[&Grid], d: &Draft) -> String {
+fn locator(grids: &[&Grid], d: &Draft) -> Locator {
     let rows: Vec<RowRef> = all_rows(d).collect();
-    let lines: Vec<u64> = rows
+    let lines: Vec<u32> = rows
         .iter()
-        .filter_map(|r| {
-            grids[r.grid]
-                .row_locators
-                .as_ref()?
-                .get(r.row as usize)?
-                .strip_prefix("line ")?
-                .parse()
-                .ok()
+        .filter_map(|r| match grids[r.grid].row_place(r.row) {
+            Some(RowLocator::Line(n)) => Some(*n),
+            _ => None,
         })
         .collect();
     if !lines.is_empty() && lines.len() == rows.len() {
         let (a, b) = (lines.iter().min(), lines.iter().max());
         if let (Some(a), Some(b)) = (a, b) {
-            return format!("lines {a}-{b}");
+            return Locator::Lines(*a, *b);
         }
     }
     // Spreadsheets: the rows' own range on their sheet (stacked tables).
@@ -302,19 +297,12 @@ fn locator(grids: &[&Grid], d: &Draft) -> String {
             return l;
         }
     }
-    let mut names: Vec<&str> = rows
-        .iter()
-        .map(|r| grids[r.grid].locator.as_str())
-        .collect();
+    let mut names: Vec<&Locator> = rows.iter().map(|r| &grids[r.grid].locator).collect();
     names.dedup();
     match names.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [first, .., last] => format!(
-            "tables {}-{}",
-            first.trim_start_matches("table "),
-            last.trim_start_matches("table ")
-        ),
+        [] => Locator::Named(String::new()),
+        [one] => (*one).clone(),
+        [first, .., last] => Locator::Across(Box::new((*first).clone()), Box::new((*last).clone())),
     }
 }
 
@@ -327,7 +315,9 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
         for (n, g) in groups.into_iter().enumerate() {
             let mut src = source.clone();
             src.table += n as u32;
-            src.locator = flat::locator(grids, &g.rows).unwrap_or_else(|| source.locator.clone());
+            if let Some(l) = flat::locator(grids, &g.rows) {
+                src.locator = l.to_string();
+            }
             let (mut table, mut facts) =
                 header::read_header(grids, &d.paragraphs, &d.header_rows, &g.fields, src);
             facts.seen.extend(g.fields.iter().map(|(m, _, _)| m.label));
@@ -353,6 +343,7 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
             }
             table.notes.extend(notes);
             header::derive(&mut table);
+            facts.value_column = has_value_column(map);
             completeness::check(&mut table, &facts);
             tables.push(table);
         }
@@ -380,6 +371,13 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
     }
     table.notes.extend(notes);
     header::derive(&mut table);
+    facts.value_column = d.segments.iter().any(|(m, _)| has_value_column(m));
     completeness::check(&mut table, &facts);
     vec![table]
+}
+
+fn has_value_column(map: &ColumnMap) -> bool {
+    [lexicon::Column::Target, lexicon::Column::TargetText]
+        .iter()
+        .any(|c| map.col(*c).is_some())
 }

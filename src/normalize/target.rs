@@ -7,36 +7,7 @@ use crate::model::{Op, TargetKind, TargetValue};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// Leading comparators, longest spelling first so `大于等于` wins over `大于`.
-const COMPARATORS: &[(&str, Op)] = &[
-    ("大于等于", Op::Ge),
-    ("小于等于", Op::Le),
-    ("不低于", Op::Ge),
-    ("不少于", Op::Ge),
-    ("不高于", Op::Le),
-    ("不超过", Op::Le),
-    ("不多于", Op::Le),
-    (">=", Op::Ge),
-    ("<=", Op::Le),
-    ("=>", Op::Ge),
-    ("=<", Op::Le),
-    ("至少", Op::Ge),
-    ("至多", Op::Le),
-    ("大于", Op::Gt),
-    ("高于", Op::Gt),
-    ("超过", Op::Gt),
-    ("小于", Op::Lt),
-    ("低于", Op::Lt),
-    ("等于", Op::Eq),
-    ("达到", Op::Eq),
-    ("≥", Op::Ge),
-    ("≤", Op::Le),
-    (">", Op::Gt),
-    ("<", Op::Lt),
-    ("=", Op::Eq),
-];
-
-const SUFFIXES: &[(&str, Op)] = &[("以上", Op::Ge), ("以下", Op::Le), ("以内", Op::Le)];
+use super::lexicon::words::{self, COMPARATORS, COMPARATOR_SUFFIXES as SUFFIXES};
 
 /// Longest unit a measure may carry (SCHEMA: at most 8 characters).
 const MAX_UNIT_CHARS: usize = 8;
@@ -120,8 +91,10 @@ fn unit_ok(unit: &str) -> bool {
 /// A number followed by 年/月/日 and 底/末/初/前/内 is a deadline, not a measure.
 fn is_deadline(unit: &str) -> bool {
     let mut cs = unit.chars();
-    matches!(cs.next(), Some('年' | '月' | '日'))
-        && matches!(cs.next(), Some('底' | '末' | '初' | '前' | '内'))
+    cs.next().is_some_and(|c| words::DATE_UNITS.contains(&c))
+        && cs
+            .next()
+            .is_some_and(|c| words::DEADLINE_MARKS.contains(&c))
 }
 
 fn unbracket(s: &str) -> &str {
@@ -167,7 +140,7 @@ pub fn parse_target(raw: &str) -> Option<TargetValue> {
             Some(r) => (true, r),
             None => (false, after),
         };
-        for sep in ["-", "~", "至", "到"] {
+        for sep in words::RANGE_SEPARATORS {
             if let Some(r) = after_pct.strip_prefix(sep) {
                 if let Some((second, r2)) = leading_number(r) {
                     if let Some(u) = decimal(&second) {

@@ -1,6 +1,8 @@
 //! Text rules shared by the normaliser: whitespace normalisation,
 //! placeholders, full-width folding and label keys.
 
+use super::lexicon::words;
+
 /// CJK ideographs and CJK/full-width punctuation: whitespace between two of
 /// these is an artefact (`财政    资金`), not a word break.
 pub fn is_cjk(c: char) -> bool {
@@ -92,10 +94,10 @@ pub fn is_placeholder(s: &str) -> bool {
         // No placeholder character is an ASCII letter or digit, nor an
         // ideograph (led by E4–E9): most cells are decided at their first byte.
         Some(b) if b.is_ascii_alphanumeric() => return false,
-        Some(0xE4..=0xE9) => return t == "无",
+        Some(0xE4..=0xE9) => return t == words::NONE_WORD,
         _ => {}
     }
-    if t == "无" {
+    if t == words::NONE_WORD {
         return true;
     }
     t.chars().all(|c| {
@@ -111,12 +113,7 @@ pub fn is_placeholder(s: &str) -> bool {
 pub fn is_prompt(s: &str) -> bool {
     // Every prompt below holds one of these (after width folding): most
     // values hold none, and need no key.
-    if !s.chars().any(|c| {
-        matches!(
-            c,
-            'X' | 'x' | '×' | 'Ｘ' | 'ｘ' | '签' | '盖' | '填' | '年' | '公'
-        )
-    }) {
+    if !s.chars().any(|c| words::PROMPT_CHARS.contains(&c)) {
         return false;
     }
     prompt_by_key(s)
@@ -127,26 +124,13 @@ fn prompt_by_key(s: &str) -> bool {
     let k = label_key(s);
     let k = k.trim_start_matches('(').trim_end_matches(')');
     // `单位公章：年月日`, `（盖章）年 月 日`: a seal and a blank date.
-    let seal = k.trim_end_matches("年月日").trim_end_matches(':');
+    let seal = k.trim_end_matches(words::BLANK_DATE).trim_end_matches(':');
     let seal = seal.trim_start_matches('(').trim_end_matches(')');
     k.chars().all(|c| matches!(c, 'X' | 'x' | '×' | '*')) && !k.is_empty()
-        || matches!(
-            k,
-            "签章"
-                | "盖章"
-                | "签字"
-                | "签名"
-                | "签字盖章"
-                | "单位盖章"
-                | "请填写"
-                | "填写"
-                | "年月日"
-        )
-        || (seal.len() < k.len() || k.starts_with("单位"))
+        || words::PROMPTS.contains(&k)
+        || (seal.len() < k.len() || k.starts_with(words::UNIT_WORD))
             && seal.chars().count() <= 6
-            && ["公章", "盖章", "签章", "签字"]
-                .iter()
-                .any(|w| seal.ends_with(w))
+            && words::SEALS.iter().any(|w| seal.ends_with(w))
 }
 
 /// Maps full-width ASCII forms to ASCII and the box-drawing `═` to `=`, for
@@ -216,9 +200,9 @@ pub fn strip_leading_year(s: &str) -> Option<&str> {
         return None;
     }
     let rest = &s[4..];
-    let rest = rest
-        .strip_prefix("年度")
-        .or_else(|| rest.strip_prefix('年'))
+    let rest = words::YEAR_SUFFIXES
+        .iter()
+        .find_map(|y| rest.strip_prefix(y))
         .unwrap_or(rest);
     (!rest.is_empty()).then_some(rest)
 }
@@ -283,7 +267,7 @@ pub fn strip_numbering(s: &str) -> &str {
 }
 
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c)
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || words::NUMERALS.contains(c)
 }
 
 #[cfg(test)]

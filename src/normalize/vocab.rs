@@ -7,30 +7,8 @@ use super::text::{clean, fold_width, split_bracket};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-pub const LEVEL1: &[&str] = &["产出指标", "效益指标", "满意度指标", "成本指标"];
-
-pub const LEVEL2: &[&str] = &[
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "成本指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "可持续影响指标",
-    "服务对象满意度指标",
-    "经济成本指标",
-    "社会成本指标",
-    "生态环境成本指标",
-];
-
-const ALIASES: &[(&str, &str)] = &[
-    ("项目完成指标", "产出指标"),
-    ("项目效益指标", "效益指标"),
-    ("进度指标", "时效指标"),
-    ("环境效益指标", "生态效益指标"),
-    ("社会公众或服务对象满意度指标", "服务对象满意度指标"),
-];
+use super::lexicon::words::{self, LEVEL_ALIASES};
+pub use super::lexicon::words::{LEVEL1, LEVEL2};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -54,11 +32,14 @@ fn strip_decorations(s: &str) -> String {
         .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '\u{3000}'))
         .collect();
     // A score written after the label: `成本指标(0-20)分`, `产出指标50分`.
-    if let Some(h) = k.strip_suffix(")分") {
+    if let Some(h) = k
+        .strip_suffix(words::SCORE_MARK)
+        .and_then(|h| h.strip_suffix(')'))
+    {
         if let Some(i) = h.rfind('(') {
             k = h[..i].to_string();
         }
-    } else if let Some(h) = k.strip_suffix('分') {
+    } else if let Some(h) = k.strip_suffix(words::SCORE_MARK) {
         let t = h.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
         if t.len() < h.len() && t.chars().count() >= 2 {
             k = t.to_string();
@@ -67,14 +48,18 @@ fn strip_decorations(s: &str) -> String {
     loop {
         let (head, bracket) = split_bracket(&k);
         match bracket {
-            Some(b) if b.contains('分') || b.contains("必填") || b.contains('%') => {
+            Some(b)
+                if b.contains(words::SCORE_MARK)
+                    || b.contains(words::REQUIRED_MARK)
+                    || b.contains('%') =>
+            {
                 k = head.to_string();
             }
             _ => break,
         }
     }
     if k.chars().count() > 2 {
-        if let Some(h) = k.strip_suffix('等') {
+        if let Some(h) = k.strip_suffix(words::ETC_MARK) {
             k = h.to_string();
         }
     }
@@ -161,18 +146,18 @@ fn match_level(raw: &str, level: Level) -> Canonical {
             rule: decorated.then_some("vocabulary: decoration removed"),
         };
     }
-    if let Some((_, c)) = ALIASES.iter().find(|(a, _)| *a == key) {
+    if let Some((_, c)) = LEVEL_ALIASES.iter().find(|(a, _)| *a == key) {
         return Canonical {
             value: c.to_string(),
             rule: Some("vocabulary: alias"),
         };
     }
-    let with_suffix = format!("{key}指标");
-    if !key.ends_with("指标") {
+    let with_suffix = format!("{key}{}", words::LEVEL_SUFFIX);
+    if !key.ends_with(words::LEVEL_SUFFIX) {
         if let Some(c) = known(&with_suffix) {
             return Canonical {
                 value: c.to_string(),
-                rule: Some("vocabulary: 指标 added"),
+                rule: Some(words::LEVEL_SUFFIX_RULE),
             };
         }
     }

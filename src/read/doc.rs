@@ -12,7 +12,7 @@
 //! against what the streams hold before it is used.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{Block, Grid, VMerge, WordGrid};
+use crate::grid::{Block, Grid, Locator, VMerge, WordGrid};
 use crate::limits::Limits;
 use std::io::{Cursor, Read};
 
@@ -740,7 +740,7 @@ impl<'l> Builder<'l> {
                 tap: None,
             });
         }
-        let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
+        let grid = build_grid(t.rows, Locator::table(t.number), self.limits)?;
         let parent = self.tables.last_mut().map(|p| &mut p.nested);
         crate::grid::place_table(parent, &mut self.blocks, grid, t.nested);
         Ok(())
@@ -768,7 +768,7 @@ struct Placed {
 
 /// Lays rows out on one column grid made of every row's cell boundaries,
 /// the way Word's `w:tblGrid` does, then resolves merges into spans.
-fn build_grid(rows: Vec<RowCells>, locator: String, limits: &Limits) -> Result<Grid> {
+fn build_grid(rows: Vec<RowCells>, locator: Locator, limits: &Limits) -> Result<Grid> {
     const MAX_COLS: usize = 16_384;
     // Boundaries closer than this are one grid line (rounding in writers).
     const SNAP: i32 = 10;

@@ -18,7 +18,7 @@
 use super::package::{main_part, xml_bytes, Package};
 use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
-use crate::grid::{Block, Grid, VMerge, WordGrid};
+use crate::grid::{Block, Grid, Locator, VMerge, WordGrid};
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
 
@@ -529,7 +529,7 @@ impl Parser<'_> {
         if let Some(row) = t.row.take() {
             t.rows.push(row);
         }
-        let grid = build_grid(t.rows, format!("table {}", t.number), self.limits)?;
+        let grid = build_grid(t.rows, Locator::table(t.number), self.limits)?;
         // Padded slots of all tables together, not only of each.
         self.slots += u64::from(grid.rows()) * u64::from(grid.cols());
         if self.slots > self.limits.max_cells {
@@ -542,7 +542,7 @@ impl Parser<'_> {
 }
 
 /// Lays Word rows out on the column grid. All span arithmetic lives here.
-pub(super) fn build_grid(rows: Vec<Row>, locator: String, limits: &Limits) -> Result<Grid> {
+pub(super) fn build_grid(rows: Vec<Row>, locator: Locator, limits: &Limits) -> Result<Grid> {
     const MAX_COLS: u32 = 16_384;
     // Every row's width first: the grid is then laid out once, padded as
     // it goes, with no per-row vectors.
@@ -642,9 +642,9 @@ mod tests {
             panic!()
         };
         assert_eq!(outer.text_at(0, 0), Some("外"));
-        assert_eq!(outer.locator, "table 1");
+        assert_eq!(outer.locator, Locator::Table(1));
         assert_eq!(inner.text_at(0, 0), Some("内"));
-        assert_eq!(inner.locator, "table 2");
+        assert_eq!(inner.locator, Locator::Table(2));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! comes from the page's `<meta>`, else it is detected.
 
 use crate::error::Result;
-use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::grid::{Block, Grid, Locator, Pos, Slot, Span};
 use crate::limits::Limits;
 use std::borrow::Cow;
 
@@ -212,7 +212,7 @@ pub fn read(html: &str, limits: &Limits) -> Result<Vec<Block>> {
                     if cells > limits.max_cells {
                         return Err(Limits::exceeded("max_cells", limits.max_cells));
                     }
-                    let grid = layout(t.rows, format!("table {}", t.number), limits)?;
+                    let grid = layout(t.rows, Locator::table(t.number), limits)?;
                     slots_fit(&mut slots, &grid, limits)?;
                     match stack.last_mut() {
                         Some(parent) => {
@@ -267,7 +267,7 @@ pub fn read(html: &str, limits: &Limits) -> Result<Vec<Block>> {
     // Unclosed tables of a truncated page still count.
     while let Some(mut t) = stack.pop() {
         t.end_row();
-        let grid = layout(t.rows, format!("table {}", t.number), limits)?;
+        let grid = layout(t.rows, Locator::table(t.number), limits)?;
         slots_fit(&mut slots, &grid, limits)?;
         blocks.push(Block::Table(grid));
     }
@@ -315,7 +315,7 @@ fn text_into(stack: &mut [Table], para: &mut String, raw: &str) {
 
 /// The HTML table algorithm: each cell takes the next column its row has
 /// free (rowspans from above occupy columns), spans clipped to the table.
-fn layout(rows: Vec<Vec<Cell>>, locator: String, limits: &Limits) -> Result<Grid> {
+fn layout(rows: Vec<Vec<Cell>>, locator: Locator, limits: &Limits) -> Result<Grid> {
     let n = rows.len();
     let mut slots: Vec<Vec<Slot>> = vec![Vec::new(); n];
     // Every slot a span lays out counts, before it is written: rowspan=1000

@@ -142,7 +142,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
 /// narrow ones is cheap to write and costly to pad.
 pub(crate) fn grid_within(
     rows: Vec<Vec<crate::grid::Slot>>,
-    locator: String,
+    locator: crate::grid::Locator,
     limits: &Limits,
 ) -> Result<crate::grid::Grid> {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u64;

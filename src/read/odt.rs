@@ -11,7 +11,7 @@ use super::docx::{build_grid, Cell, Row};
 use super::package::{xml_text, Package};
 use super::xml::{entity, num_attr, Budget};
 use crate::error::{Error, Result};
-use crate::grid::{Block, Grid, VMerge};
+use crate::grid::{Block, Grid, Locator, VMerge};
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
 
@@ -255,7 +255,7 @@ pub fn parse(xml: &str, limits: &Limits) -> Result<Vec<Block>> {
                         if let Some(row) = t.row.take() {
                             t.rows.push(row);
                         }
-                        let grid = build_grid(t.rows, format!("table {}", t.number), limits)?;
+                        let grid = build_grid(t.rows, Locator::table(t.number), limits)?;
                         // Padded slots of all tables together, not only of each.
                         slots += u64::from(grid.rows()) * u64::from(grid.cols());
                         if slots > limits.max_cells {
@@ -342,7 +342,7 @@ mod tests {
         assert_eq!(blocks[0], Block::Paragraph("标题".into()));
         let g = grid(&blocks[1]);
         assert_eq!((g.rows(), g.cols()), (2, 3));
-        assert_eq!(g.locator, "table 1");
+        assert_eq!(g.locator, Locator::Table(1));
         assert_eq!(
             g.slot(0, 0),
             &Slot::Anchor {
@@ -377,9 +377,9 @@ mod tests {
         ));
         assert_eq!(blocks.len(), 3);
         assert_eq!(grid(&blocks[0]).text_at(0, 0), Some("外"));
-        assert_eq!(grid(&blocks[0]).locator, "table 1");
+        assert_eq!(grid(&blocks[0]).locator, Locator::Table(1));
         assert_eq!(grid(&blocks[1]).text_at(0, 0), Some("内"));
-        assert_eq!(grid(&blocks[1]).locator, "table 2");
+        assert_eq!(grid(&blocks[1]).locator, Locator::Table(2));
         assert_eq!(blocks[2], Block::Paragraph("后".into()));
     }
 

@@ -8,7 +8,7 @@
 //! with BOM, else GB18030/GBK and friends through chardetng.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{Block, Grid, Slot, Span};
+use crate::grid::{Block, Grid, Locator, RowLocator, Slot, Span};
 use crate::limits::Limits;
 use std::borrow::Cow;
 
@@ -451,9 +451,10 @@ fn to_grid(
         .last()
         .and_then(|r| r.last())
         .map_or(first, |c| c.line + c.paragraphs.len() - 1);
+    let line = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let locators = rows
         .iter()
-        .map(|r| format!("line {}", r.first().map_or(0, |c| c.line)))
+        .map(|r| RowLocator::Line(line(r.first().map_or(0, |c| c.line))))
         .collect();
     let grid_rows = rows
         .into_iter()
@@ -470,7 +471,7 @@ fn to_grid(
                 .collect()
         })
         .collect();
-    let mut grid = super::grid_within(grid_rows, format!("lines {first}-{last}"), limits)?;
+    let mut grid = super::grid_within(grid_rows, Locator::Lines(line(first), line(last)), limits)?;
     grid.row_locators = Some(locators);
     Ok(grid)
 }
@@ -505,7 +506,7 @@ mod tests {
         };
         assert_eq!(texts(g), vec![vec!["A", "B", "C"], vec!["1", "2", "3"]]);
         assert_eq!(g.row_locator(1), "line 5");
-        assert_eq!(g.locator, "lines 1-8");
+        assert_eq!(g.locator, Locator::Lines(1, 8));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use super::package::{xml_text, Package};
 use super::xml::{entity, Budget};
 use crate::error::{Error, Result};
-use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::grid::{Block, Grid, Locator, Pos, RowLocator, Slot, Span};
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
 use rust_decimal::prelude::*;
@@ -586,19 +586,6 @@ pub fn cell_ref(r: &str) -> Option<(u32, u32)> {
     (row >= 1 && col >= 1 && row <= 1_048_576 && col <= 16_384).then(|| (row - 1, col - 1))
 }
 
-/// (1, 0) → `A2`.
-pub fn col_name(mut col: u32) -> String {
-    let mut s = Vec::new();
-    col += 1;
-    while col > 0 {
-        let rem = (col - 1) % 26;
-        s.push(b'A' + rem as u8);
-        col = (col - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
 fn parse_sheet(
     xml: &str,
     strings: &[String],
@@ -815,13 +802,18 @@ impl Sheet {
                 };
             }
         }
-        let first = col_name(c0);
-        let last = col_name(c1);
-        let locator = format!("{name}!{first}{}:{last}{}", r0 + 1, r1 + 1);
+        let locator = Locator::Range {
+            sheet: name.to_string(),
+            rows: (r0, r1),
+            cols: (c0, c1),
+        };
         let mut grid = Grid::from_rows(slots, locator);
         grid.row_locators = Some(
             (r0..=r1)
-                .map(|r| format!("{first}{}:{last}{}", r + 1, r + 1))
+                .map(|row| RowLocator::Cells {
+                    row,
+                    cols: (c0, c1),
+                })
                 .collect(),
         );
         Ok(Some(grid))
@@ -873,7 +865,7 @@ mod tests {
         assert_eq!(cell_ref("AB12"), Some((11, 27)));
         assert_eq!(cell_ref("XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(cell_ref("XFE1"), None);
-        assert_eq!(col_name(27), "AB");
+        assert_eq!(crate::grid::column_letters(27), "AB");
         assert_eq!(
             resolve("xl", "worksheets/sheet1.xml"),
             "xl/worksheets/sheet1.xml"
@@ -907,7 +899,7 @@ mod tests {
             .into_grid("S", &mut CellBudget::new(&Limits::default()))
             .unwrap()
             .unwrap();
-        assert_eq!(g.locator, "S!B2:D3");
+        assert_eq!(g.locator.to_string(), "S!B2:D3");
         assert_eq!(
             g.slot(0, 0),
             &Slot::Anchor {

@@ -83,7 +83,8 @@ pub struct Matched {
     pub money_unit: Option<String>,
 }
 
-pub const MONEY_UNITS: &[&str] = &["万元", "元", "千元", "亿元"];
+pub mod words;
+pub use words::MONEY_UNITS;
 
 /// One core term and what it means: as a header-block label (with its
 /// priority), as an indicator-grid column, or both. The context picks one:
