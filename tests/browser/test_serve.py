@@ -143,9 +143,10 @@ def main():
             def partial_table():
                 row = rows.nth(3)
                 expect(row).to_have_attribute("data-status", "partial")
-                expect(row).to_contain_text("项目名称未填")
+                expect(row).to_contain_text("项目名称：表中没有这一栏")
                 last = sheets.nth(8)
-                expect(last.locator(".gaps li")).to_have_count(3)
+                # Two fields missing; the unknown label is kept, no gap.
+                expect(last.locator(".gaps li")).to_have_count(2)
                 expect(last.locator('td[data-field="project_name"]')).to_have_class(re.compile(r"\bmissing\b"))
                 expect(last.locator('td[data-field="indicators[1].target"]')).to_have_class(re.compile(r"\bmissing\b"))
                 expect(last.locator('td[data-field="indicators[0].target"]')).not_to_have_class(re.compile(r"\bmissing\b"))

@@ -394,9 +394,9 @@ function sheet(r, tb, i) {
     else other.push(n);
   }
   // Labels and column headers the program did not understand (kept in extra).
-  for (const g of tb.incomplete.filter((g) => g.problem === "not_understood")) {
+  for (const n of tb.notes.filter((n) => n.rule === "unknown label" || n.rule === "unknown column")) {
     for (const th of form.querySelectorAll("th")) {
-      if (th.textContent === g.detail) { th.classList.add("unknown"); th.dataset.gap = g.field; }
+      if (th.textContent === n.raw) { th.classList.add("unknown"); th.dataset.gap = n.field; }
     }
   }
   const box = el("div", { class: "sheet", "data-file": r.name, "data-table": tb.source.table },
