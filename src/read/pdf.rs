@@ -18,7 +18,7 @@
 //! operator.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{Block, Grid, Pos, Slot, Span};
+use crate::grid::{Block, Grid, Locator, Pos, RowLocator, Slot, Span};
 use crate::limits::Limits;
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 use std::cell::Cell;
@@ -1302,7 +1302,7 @@ struct Table {
     last_page: usize,
     /// 1-based, among the tables starting on `first_page`.
     number: usize,
-    row_locators: Vec<String>,
+    row_locators: Vec<RowLocator>,
 }
 
 /// The tables a page's ruling lines draw: connected lines, split where two
@@ -1692,8 +1692,9 @@ fn assemble(pages: Vec<Page>, limits: &Limits) -> Result<Vec<Block>> {
             t.first_page = p;
             t.last_page = p;
             t.number = number;
+            let page = u32::try_from(p + 1).unwrap_or(u32::MAX);
             t.row_locators = (1..=t.rows)
-                .map(|r| format!("page {} row {r}", p + 1))
+                .map(|row| RowLocator::PageRow { page, row })
                 .collect();
             items.push((t.ys[0], Item::Table(t), None));
         }
@@ -2033,12 +2034,13 @@ fn to_grid(t: Table, limits: &Limits) -> Result<Grid> {
             },
         };
     }
-    let pages = if t.first_page == t.last_page {
-        format!("page {}", t.first_page + 1)
-    } else {
-        format!("pages {}-{}", t.first_page + 1, t.last_page + 1)
+    let n = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let locator = Locator::Pages {
+        first: n(t.first_page + 1),
+        last: n(t.last_page + 1),
+        table: n(t.number),
     };
-    let mut grid = Grid::from_rows(slots, format!("{pages} table {}", t.number));
+    let mut grid = Grid::from_rows(slots, locator);
     grid.row_locators = Some(t.row_locators);
     Ok(grid)
 }
