@@ -168,7 +168,15 @@ pub fn parse_target(raw: &str) -> Option<TargetValue> {
             unit = u.to_string();
         }
     }
-    if !unit_ok(&unit) || is_deadline(&unit) {
+    // `2021年全年`, `2023年`: a calendar year named, a date (SCHEMA), not a
+    // measure of years.
+    let calendar_year = op.is_none()
+        && upper.is_none()
+        && first.len() == 4
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && (Decimal::from(1900)..=Decimal::from(2100)).contains(&value)
+        && unit.starts_with(words::YEAR_CHAR);
+    if !unit_ok(&unit) || is_deadline(&unit) || calendar_year {
         return Some(qualitative());
     }
     let op = if upper.is_some() {

@@ -18,6 +18,7 @@ pub const TABLE_NAMES: &[&str] = &[
     "目标表",
     "绩效表",
     "评价指标表",
+    "监控表",
 ];
 pub const TABLE_CHAR: char = '表';
 
