@@ -166,6 +166,26 @@ fn parse_unit(text: &str) -> Option<(Option<String>, String)> {
     None
 }
 
+/// A value with a `label:value` pair typed after it, split off: `某某局
+/// 联系人:王五` → (`某某局`, (`联系人`, `王五`)). The label is short and all
+/// ideographs, so a value that merely holds a colon stays whole.
+fn glued_pair(v: &str) -> (&str, Option<(&str, &str)>) {
+    let Some(at) = v.find(char::is_whitespace) else {
+        return (v, None);
+    };
+    let (head, tail) = (v[..at].trim(), v[at..].trim());
+    let Some(i) = super::text::find_colon(tail) else {
+        return (v, None);
+    };
+    let (label, rest) = (tail[..i].trim(), &tail[i..]);
+    let x = rest.trim_start_matches(['：', ':']).trim();
+    let n = label.chars().count();
+    if head.is_empty() || x.is_empty() || !(2..=8).contains(&n) || !label.chars().all(is_cjk) {
+        return (v, None);
+    }
+    (head, Some((label, x)))
+}
+
 /// A cell that could be a unit's name, with or without its code.
 pub fn looks_like_unit(t: &str) -> bool {
     parse_unit(t).is_some() || looks_like_unit_name(&clean(t))
@@ -288,9 +308,18 @@ impl Acc {
                 }
             }
             HeaderLabel::Unit => {
-                if let Some(v) = value(&v) {
+                // `某某局 联系人:王五`: a pair typed after the unit's name is
+                // its own field, not part of the name.
+                let (name, glued) = glued_pair(&v);
+                if let Some(v) = value(name) {
                     let slot = self.keep(&label, &v);
                     self.units.push((p, label, v, slot));
+                }
+                if let Some((l, x)) = glued {
+                    match header_label(l) {
+                        Some(m) if m.label == HeaderLabel::Known => self.apply(&m, l, x, col),
+                        _ => self.unknown_pair(l, x.to_string()),
+                    }
                 }
             }
             HeaderLabel::UnitCode => {
@@ -1073,6 +1102,13 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
     if let Some(next) = lines.get(i + 1).filter(|l| subtitle(l)) {
         title.push_str(&clean(next));
     }
+    // A subtitle typed after a space in the same cell joins as a line
+    // would: `自评表 (2021年度)` → `自评表(2021年度)`.
+    for open in ['(', '（'] {
+        while let Some(at) = title.find(&format!(" {open}")) {
+            title.remove(at);
+        }
+    }
     // 附件1 / 附件1： prefixes.
     if let Some(rest) = words::ATTACHMENT_MARKS
         .iter()
@@ -1355,6 +1391,34 @@ fn fund_level(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pair_glued_after_a_unit_is_split_off() {
+        assert_eq!(
+            glued_pair("某某局 联系人:王五"),
+            ("某某局", Some(("联系人", "王五")))
+        );
+        assert_eq!(glued_pair("某某局"), ("某某局", None));
+        assert_eq!(
+            glued_pair("某某局 下属:2024年 12:00"),
+            ("某某局", Some(("下属", "2024年 12:00")))
+        );
+        assert_eq!(glued_pair("A B:C"), ("A B:C", None));
+    }
+
+    #[test]
+    fn a_subtitle_after_a_space_joins_the_title() {
+        let lines = vec!["某项目绩效自评表 (2021年度)".to_string()];
+        assert_eq!(
+            pick_title(&lines).0.as_deref(),
+            Some("某项目绩效自评表(2021年度)")
+        );
+        let lines = vec!["某项目绩效目标表".to_string(), "（2023年度）".to_string()];
+        assert_eq!(
+            pick_title(&lines).0.as_deref(),
+            Some("某项目绩效目标表（2023年度）")
+        );
+    }
 
     #[test]
     fn units_with_codes() {

@@ -82,9 +82,15 @@ pub fn parse_amount(raw: &str) -> Option<Decimal> {
 }
 
 fn unit_ok(unit: &str) -> bool {
+    // A compound unit lists its denominators with 、 (`元/人、次`): after a
+    // `/` the enumeration comma joins units, elsewhere it ends a clause.
+    let compound = unit.find('/');
     unit.chars().count() <= MAX_UNIT_CHARS
-        && !unit.chars().any(|c| {
-            c.is_ascii_digit() || c.is_whitespace() || "，。；;,、!?！？:：“”\"".contains(c)
+        && !unit.char_indices().any(|(i, c)| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || (c == '、' && compound.is_none_or(|s| i < s))
+                || "，。；;,!?！？:：“”\"".contains(c)
         })
 }
 
@@ -197,6 +203,31 @@ pub fn parse_target(raw: &str) -> Option<TargetValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compound_units_are_measures() {
+        for (raw, v, unit) in [
+            ("300元/人、次", "300", "元/人、次"),
+            ("2次/人·年", "2", "次/人·年"),
+            ("≥95%", "95", "%"),
+        ] {
+            let t = parse_target(raw).unwrap();
+            assert_eq!(t.kind, TargetKind::Quantitative, "{raw}");
+            assert_eq!(t.value.map(|d| d.to_string()).as_deref(), Some(v), "{raw}");
+            assert_eq!(t.unit.as_deref(), Some(unit), "{raw}");
+        }
+        // Outside a compound unit, 、 ends a clause: words, not a unit.
+        assert_eq!(
+            parse_target("3次、每次2小时").unwrap().kind,
+            TargetKind::Qualitative
+        );
+        // A calendar year named is a date.
+        assert_eq!(
+            parse_target("2021年全年").unwrap().kind,
+            TargetKind::Qualitative
+        );
+        assert_eq!(parse_target("3年").unwrap().kind, TargetKind::Quantitative);
+    }
     use proptest::prelude::*;
 
     fn q(
