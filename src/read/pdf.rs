@@ -2044,3 +2044,75 @@ fn to_grid(t: Table, limits: &Limits) -> Result<Grid> {
     grid.row_locators = Some(t.row_locators);
     Ok(grid)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_unicode_cmaps_give_chars_ranges_and_arrays() {
+        let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+            /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+            1 begincodespacerange <0000> <FFFF> endcodespacerange
+            2 beginbfchar <0003> <0020> <0004><4E00> endbfchar
+            2 beginbfrange <0010> <0012> <6307> <0020> <0021> [<9879> <D840DC00>] endbfrange
+            endcmap end end";
+        let map = parse_cmap(cmap);
+        assert_eq!(map[&3], " ");
+        assert_eq!(map[&4], "一");
+        assert_eq!(map[&0x10], "指");
+        assert_eq!(
+            map[&0x11],
+            "指"
+                .chars()
+                .map(|c| char::from_u32(c as u32 + 1).unwrap())
+                .collect::<String>()
+        );
+        assert_eq!(map[&0x20], "项");
+        assert_eq!(map[&0x21], "\u{20000}");
+        assert_eq!(map.len(), 7);
+        // Damaged input ends the parse, never panics.
+        assert!(parse_cmap(b"beginbfrange <00").is_empty());
+    }
+
+    #[test]
+    fn glyph_names_and_page_numbers() {
+        assert_eq!(glyph_char(b"uni4E00"), Some('一'));
+        assert_eq!(glyph_char(b"percent"), Some('%'));
+        assert_eq!(glyph_char(b"g37"), None);
+        for line in [
+            "第 3 页",
+            "- 12 -",
+            "Page 2",
+            "3/12",
+            "共 2 页 第 1 页",
+            "表1-项目第 1页",
+        ] {
+            assert!(page_number_like(&furniture_key(line)), "{line}");
+        }
+        for line in ["2024年度项目绩效目标表", "单位：万元", "第一部分"] {
+            assert!(!page_number_like(&furniture_key(line)), "{line}");
+        }
+    }
+
+    fn line(x1: f64, y: f64, text: &str) -> Line {
+        Line {
+            x1,
+            y,
+            size: 12.0,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_line_broken_by_the_cell_continues_its_paragraph() {
+        // Cell right edge 200: a line ending at 190 left no room for one
+        // more character; one ending at 120 ended its paragraph.
+        let wrapped = [line(190.0, 10.0, "产出指标产出"), line(150.0, 25.0, "指标")];
+        assert_eq!(cell_text(&wrapped, 200.0), "产出指标产出指标");
+        let two = [line(120.0, 10.0, "1.目标一"), line(120.0, 25.0, "2.目标二")];
+        assert_eq!(cell_text(&two, 200.0), "1.目标一\n2.目标二");
+        let latin = [line(195.0, 10.0, "total"), line(150.0, 25.0, "cost")];
+        assert_eq!(cell_text(&latin, 200.0), "total cost");
+    }
+}
