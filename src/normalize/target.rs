@@ -103,6 +103,23 @@ fn is_deadline(unit: &str) -> bool {
             .is_some_and(|c| words::DEADLINE_MARKS.contains(&c))
 }
 
+/// `2023.07-2024.01`: a period of months, a date (SCHEMA), not a range of
+/// numbers. Each bound is a year in 1900-2100, a dot and a month 1-12.
+fn is_month_period(s: &str) -> bool {
+    let month = |b: &str| {
+        let Some((y, m)) = b.split_once('.') else {
+            return false;
+        };
+        y.len() == 4
+            && y.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+            && (1..=2).contains(&m.len())
+            && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+    };
+    words::RANGE_SEPARATORS
+        .iter()
+        .any(|sep| s.split_once(sep).is_some_and(|(a, b)| month(a) && month(b)))
+}
+
 fn unbracket(s: &str) -> &str {
     s.strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
@@ -135,6 +152,9 @@ pub fn parse_target(raw: &str) -> Option<TargetValue> {
     let Some((first, mut after)) = leading_number(rest) else {
         return Some(qualitative());
     };
+    if op.is_none() && is_month_period(rest) {
+        return Some(qualitative());
+    }
     let Some(value) = decimal(&first) else {
         return Some(qualitative());
     };
@@ -221,7 +241,15 @@ mod tests {
             parse_target("3次、每次2小时").unwrap().kind,
             TargetKind::Qualitative
         );
-        // A calendar year named is a date.
+        // A period of months, a calendar year named: dates.
+        assert_eq!(
+            parse_target("2023.07-2024.01").unwrap().kind,
+            TargetKind::Qualitative
+        );
+        assert_eq!(
+            parse_target("1.5-2.5").unwrap().kind,
+            TargetKind::Quantitative
+        );
         assert_eq!(
             parse_target("2021年全年").unwrap().kind,
             TargetKind::Qualitative
