@@ -70,9 +70,12 @@ fn column_of(letters: &str) -> Option<u32> {
     }
     letters
         .bytes()
+        // Checked: seven letters overflow a u32 (a notation file is input).
         .try_fold(0u32, |n, b| {
-            b.is_ascii_uppercase()
-                .then(|| n * 26 + u32::from(b - b'A') + 1)
+            if !b.is_ascii_uppercase() {
+                return None;
+            }
+            n.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)
         })
         .map(|n| n - 1)
 }
@@ -560,5 +563,10 @@ mod locator_tests {
         );
         assert_eq!(column_letters(27), "AB");
         assert_eq!(column_of("AB"), Some(27));
+        assert_eq!(column_of("ZZZZZZZ"), None);
+        assert_eq!(
+            Locator::parse("S!ZZZZZZZ1:A1"),
+            Locator::Named("S!ZZZZZZZ1:A1".into())
+        );
     }
 }

@@ -52,7 +52,7 @@ fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
 /// `年度资金总额：120.5万元`.
 fn label_and_amount(text: &str) -> Option<(Matched, String, String)> {
     let t = text.trim();
-    let t = words::MONEY_UNITS_LONGEST_FIRST
+    let t = MONEY_UNITS
         .iter()
         .find_map(|u| t.strip_suffix(u))
         .unwrap_or(t);
@@ -1104,11 +1104,7 @@ fn pick_title(lines: &[String]) -> (Option<String>, Option<u32>) {
     }
     // A subtitle typed after a space in the same cell joins as a line
     // would: `自评表 (2021年度)` → `自评表(2021年度)`.
-    for open in ['(', '（'] {
-        while let Some(at) = title.find(&format!(" {open}")) {
-            title.remove(at);
-        }
-    }
+    let mut title = title.replace(" (", "(").replace(" （", "（");
     // 附件1 / 附件1： prefixes.
     if let Some(rest) = words::ATTACHMENT_MARKS
         .iter()
@@ -1277,7 +1273,7 @@ fn pick_amount(
 /// `20万元` → (`20`, 万元): an amount written with its money unit.
 fn without_money_unit(text: &str) -> (&str, Option<&'static str>) {
     // Longest first: 万元 before 元.
-    for u in words::MONEY_UNITS_LONGEST_FIRST {
+    for u in MONEY_UNITS {
         if let Some(n) = text.strip_suffix(u) {
             if parse_amount(n.trim()).is_some() {
                 return (n.trim(), Some(u));

@@ -88,10 +88,9 @@ pub const PROJECT_WORDS: &[&str] = &["专项", "项目"];
 
 // ---- Money -------------------------------------------------------------
 
-/// Money units, as `单位：万元` or `项目资金（元）` state them.
-pub const MONEY_UNITS: &[&str] = &["万元", "元", "千元", "亿元"];
-/// Longest first, for an amount written with its unit (`20万元`).
-pub const MONEY_UNITS_LONGEST_FIRST: &[&str] = &["亿元", "万元", "千元", "元"];
+/// Money units, as `单位：万元` or `项目资金（元）` state them; longest first,
+/// so that stripping the unit off an amount (`20万元`) takes the whole unit.
+pub const MONEY_UNITS: &[&str] = &["亿元", "万元", "千元", "元"];
 /// A cell stating the money unit says this before it: `金额单位：元`.
 pub const UNIT_WORD: &str = "单位";
 /// The `extra` key of a unit code read beside another unit's.
@@ -356,11 +355,11 @@ mod tests {
     }
 
     #[test]
-    fn money_unit_lists_agree() {
-        let mut a = MONEY_UNITS.to_vec();
-        let mut b = MONEY_UNITS_LONGEST_FIRST.to_vec();
-        a.sort();
-        b.sort();
-        assert_eq!(a, b);
+    fn money_units_are_longest_first() {
+        for (i, u) in MONEY_UNITS.iter().enumerate() {
+            for later in &MONEY_UNITS[i + 1..] {
+                assert!(!later.ends_with(u), "{later} after {u}");
+            }
+        }
     }
 }
