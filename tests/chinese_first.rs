@@ -5,15 +5,11 @@
 //! in the browser test, tests/browser/test_serve.py.)
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn jixiao(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+#[path = "common/run.rs"]
+mod run;
+use run::jixiao;
 
 /// Two English words in a row and not one Chinese character: prose a
 /// Chinese reader gets in English only. File names, flags and format names

@@ -4,13 +4,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn jixiao(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+#[path = "common/run.rs"]
+mod run;
+use run::jixiao;
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

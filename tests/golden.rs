@@ -2,21 +2,14 @@
 //! JSON in tests/golden/. After a deliberate change, re-bless with
 //! `JIXIAO_BLESS=1 cargo test --test golden` and review the diff by hand.
 
+#[path = "common/records.rs"]
+#[allow(dead_code)] // golden compares whole documents, not records
+mod common;
+
+use common::json_of as render;
 use jixiao::convert::convert_bytes;
 use jixiao::limits::Limits;
-use jixiao::write::{Options, Output};
 use std::path::Path;
-
-fn render(file: &str) -> String {
-    let bytes = std::fs::read(file).unwrap();
-    let n =
-        convert_bytes(&bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let mut out = Output::begin(Vec::new(), Options::json()).unwrap();
-    for t in &n.tables {
-        out.table(t).unwrap();
-    }
-    String::from_utf8(out.finish(&[]).unwrap()).unwrap()
-}
 
 #[test]
 fn every_sample_matches_its_golden() {

@@ -20,7 +20,8 @@ pub fn drop_locators(v: &mut Value) {
     }
 }
 
-pub fn records(file: &str) -> Value {
+/// A file's records as the JSON writer writes them, whole (tests/golden.rs).
+pub fn json_of(file: &str) -> String {
     let bytes = std::fs::read(file).unwrap();
     let n =
         convert_bytes(&bytes, file, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -28,7 +29,11 @@ pub fn records(file: &str) -> Value {
     for t in &n.tables {
         out.table(t).unwrap();
     }
-    let mut v: Value = serde_json::from_slice(&out.finish(&[]).unwrap()).unwrap();
+    String::from_utf8(out.finish(&[]).unwrap()).unwrap()
+}
+
+pub fn records(file: &str) -> Value {
+    let mut v: Value = serde_json::from_str(&json_of(file)).unwrap();
     for t in v["tables"].as_array_mut().unwrap() {
         let src = t["source"].as_object_mut().unwrap();
         src.remove("file");
