@@ -504,90 +504,6 @@ pub fn text(d: &Diff) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_pair_by_edit_distance_within_a_third() {
-        assert_eq!(close_enough("信息化运维时效", "信息化运维时限"), Some(1));
-        assert_eq!(close_enough("用户满意度", "硬件设备维护数量"), None);
-        assert_eq!(
-            normalised("系统 正常运行率（%）"),
-            normalised("系统正常运行率(%)")
-        );
-    }
-
-    /// The matching as it was before issue 21 (every pair compared in each
-    /// pass): the maps must pair alike wherever the candidate bound is not
-    /// reached.
-    fn quadratic(a: &[Indicator], b: &[Indicator]) -> (Vec<Option<usize>>, Vec<Option<String>>) {
-        let mut pair_of: Vec<Option<usize>> = vec![None; a.len()];
-        let mut taken = vec![false; b.len()];
-        let mut how: Vec<Option<String>> = vec![None; a.len()];
-        let l3 = |i: &Indicator| i.level3.clone().unwrap_or_default();
-        let same_level =
-            |a: &Indicator, b: &Indicator| a.level1 == b.level1 && a.level2 == b.level2;
-        for pass in 0..3 {
-            for (i, ai) in a.iter().enumerate() {
-                if pair_of[i].is_some() {
-                    continue;
-                }
-                let mut best: Option<(usize, usize)> = None;
-                for (j, bj) in b.iter().enumerate() {
-                    if taken[j] || !same_level(ai, bj) {
-                        continue;
-                    }
-                    let score = match pass {
-                        0 => (l3(ai) == l3(bj)).then_some(0),
-                        1 => (normalised(&l3(ai)) == normalised(&l3(bj))).then_some(0),
-                        _ => close_enough(&l3(ai), &l3(bj)),
-                    };
-                    if let Some(s) = score {
-                        if best.is_none_or(|(_, d)| s < d) {
-                            best = Some((j, s));
-                        }
-                    }
-                }
-                if let Some((j, d)) = best {
-                    pair_of[i] = Some(j);
-                    taken[j] = true;
-                    how[i] = match pass {
-                        0 => None,
-                        1 => Some("normalised".to_string()),
-                        _ => Some(format!("edit distance {d}")),
-                    };
-                }
-            }
-        }
-        (pair_of, how)
-    }
-
-    fn ind(l1: usize, l3: &str) -> Indicator {
-        Indicator {
-            level1: Some(["产出指标", "效益指标"][l1].into()),
-            level2: Some("数量指标".into()),
-            level3: (!l3.is_empty()).then(|| l3.to_string()),
-            ..Indicator::default()
-        }
-    }
-
-    use proptest::prelude::*;
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
-        #[test]
-        fn maps_pair_as_the_quadratic_scan(
-            a in proptest::collection::vec((0usize..2, "[完成数率 ]{0,6}"), 0..12),
-            b in proptest::collection::vec((0usize..2, "[完成数率 ]{0,6}"), 0..12),
-        ) {
-            let a: Vec<Indicator> = a.iter().map(|(l, s)| ind(*l, s)).collect();
-            let b: Vec<Indicator> = b.iter().map(|(l, s)| ind(*l, s)).collect();
-            prop_assert_eq!(match_indicators(&a, &b), quadratic(&a, &b));
-        }
-    }
-}
-
 /// One row per change, for the xlsx sheet 变化.
 fn rows(d: &Diff) -> Vec<[String; 10]> {
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -726,78 +642,86 @@ pub fn workbook(d: &Diff) -> std::io::Result<Vec<u8>> {
     wb.save_to_buffer().map_err(err)
 }
 
-#[derive(clap::Args, Debug)]
-pub struct DiffArgs {
-    /// 旧版：文件或文件夹 (the older version: a file or a folder)
-    old: std::path::PathBuf,
-    /// 新版：文件或文件夹 (the newer version: a file or a folder)
-    new: std::path::PathBuf,
-    /// 报告格式 (report format)
-    #[arg(long, value_enum, default_value = "text")]
-    to: DiffTo,
-    /// 输出文件（写完才出现）；不给则输出到屏幕 (output file, written atomically; default stdout)
-    #[arg(short, long)]
-    output: Option<std::path::PathBuf>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum DiffTo {
-    Text,
-    Json,
-    Xlsx,
-}
-
-/// Every table of a file or folder, in path order; unreadable files are
-/// reported on stderr and left out.
-fn tables_of(path: &std::path::Path) -> Result<Vec<Table>, String> {
-    let inputs = crate::batch::collect(&[path.to_path_buf()], None)?;
-    let limits = crate::limits::Limits::default();
-    let mut out = Vec::new();
-    for input in &inputs.files {
-        match crate::batch::read_one(input, &limits) {
-            Ok(n) => out.extend(n.tables),
-            Err(e) => eprintln!("jixiao: {}: {e}", input.label),
-        }
-    }
-    Ok(out)
-}
-
-/// `jixiao diff OLD NEW`; returns the exit code (0, 1 cannot write, 2 usage).
-pub fn main(a: DiffArgs) -> i32 {
-    if a.to == DiffTo::Xlsx && a.output.is_none() {
-        return crate::cli::usage(
-            "xlsx 需要输出文件：请加 -o 变化.xlsx (xlsx output needs -o FILE.xlsx)",
+    #[test]
+    fn names_pair_by_edit_distance_within_a_third() {
+        assert_eq!(close_enough("信息化运维时效", "信息化运维时限"), Some(1));
+        assert_eq!(close_enough("用户满意度", "硬件设备维护数量"), None);
+        assert_eq!(
+            normalised("系统 正常运行率（%）"),
+            normalised("系统正常运行率(%)")
         );
     }
-    let (old, new) = match (tables_of(&a.old), tables_of(&a.new)) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(e), _) | (_, Err(e)) => return crate::cli::usage(e),
-    };
-    let d = diff(&old, &new);
-    let bytes = match a.to {
-        DiffTo::Text => Ok(text(&d).into_bytes()),
-        DiffTo::Json => serde_json::to_vec_pretty(&d)
-            .map(|mut v| {
-                v.push(b'\n');
-                v
-            })
-            .map_err(std::io::Error::other),
-        DiffTo::Xlsx => workbook(&d),
-    };
-    let written = bytes.and_then(|b| match &a.output {
-        Some(dest) => {
-            let (atomic, mut f) = crate::batch::AtomicFile::create(dest)?;
-            std::io::Write::write_all(&mut f, &b)?;
-            atomic.commit()
+
+    /// The matching as it was before issue 21 (every pair compared in each
+    /// pass): the maps must pair alike wherever the candidate bound is not
+    /// reached.
+    fn quadratic(a: &[Indicator], b: &[Indicator]) -> (Vec<Option<usize>>, Vec<Option<String>>) {
+        let mut pair_of: Vec<Option<usize>> = vec![None; a.len()];
+        let mut taken = vec![false; b.len()];
+        let mut how: Vec<Option<String>> = vec![None; a.len()];
+        let l3 = |i: &Indicator| i.level3.clone().unwrap_or_default();
+        let same_level =
+            |a: &Indicator, b: &Indicator| a.level1 == b.level1 && a.level2 == b.level2;
+        for pass in 0..3 {
+            for (i, ai) in a.iter().enumerate() {
+                if pair_of[i].is_some() {
+                    continue;
+                }
+                let mut best: Option<(usize, usize)> = None;
+                for (j, bj) in b.iter().enumerate() {
+                    if taken[j] || !same_level(ai, bj) {
+                        continue;
+                    }
+                    let score = match pass {
+                        0 => (l3(ai) == l3(bj)).then_some(0),
+                        1 => (normalised(&l3(ai)) == normalised(&l3(bj))).then_some(0),
+                        _ => close_enough(&l3(ai), &l3(bj)),
+                    };
+                    if let Some(s) = score {
+                        if best.is_none_or(|(_, d)| s < d) {
+                            best = Some((j, s));
+                        }
+                    }
+                }
+                if let Some((j, d)) = best {
+                    pair_of[i] = Some(j);
+                    taken[j] = true;
+                    how[i] = match pass {
+                        0 => None,
+                        1 => Some("normalised".to_string()),
+                        _ => Some(format!("edit distance {d}")),
+                    };
+                }
+            }
         }
-        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &b),
-    });
-    match written {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("jixiao: 无法写出结果 (cannot write the output): {e}");
-            1
+        (pair_of, how)
+    }
+
+    fn ind(l1: usize, l3: &str) -> Indicator {
+        Indicator {
+            level1: Some(["产出指标", "效益指标"][l1].into()),
+            level2: Some("数量指标".into()),
+            level3: (!l3.is_empty()).then(|| l3.to_string()),
+            ..Indicator::default()
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn maps_pair_as_the_quadratic_scan(
+            a in proptest::collection::vec((0usize..2, "[完成数率 ]{0,6}"), 0..12),
+            b in proptest::collection::vec((0usize..2, "[完成数率 ]{0,6}"), 0..12),
+        ) {
+            let a: Vec<Indicator> = a.iter().map(|(l, s)| ind(*l, s)).collect();
+            let b: Vec<Indicator> = b.iter().map(|(l, s)| ind(*l, s)).collect();
+            prop_assert_eq!(match_indicators(&a, &b), quadratic(&a, &b));
         }
     }
 }

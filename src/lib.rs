@@ -2,11 +2,13 @@
 //!
 //! Data flows one way: bytes → [`read`] (a [`grid::Block`] list per file) →
 //! [`normalize`] (tables of indicators) → [`write`] (JSON, JSONL, CSV).
+//!
+//! The library returns values and typed errors and never prints; the
+//! command line (`src/main.rs`, `src/app/`) is the program's own code.
 
 pub mod batch;
 pub mod check;
 pub(crate) mod civil;
-pub mod cli;
 pub mod convert;
 pub mod diff;
 pub mod error;

@@ -6,7 +6,6 @@
 //! run the same on every format and are deterministic. The check functions
 //! themselves are in [`rules`]; the report writers in [`report`].
 
-pub mod command;
 pub mod report;
 pub mod rules;
 
@@ -479,6 +478,55 @@ fn strip_trailing_year(name: &str) -> Option<&str> {
         Some(head)
     }
     .filter(|h| !h.is_empty())
+}
+
+/// The rule list `--rules` prints.
+pub fn rule_list() -> String {
+    let mut s =
+        String::from("规则 (rule)                 级别 (severity)  检查内容 (what it checks)\n");
+    for r in RULES {
+        s.push_str(&format!(
+            "{:<27} {:<16} {} ({})\n",
+            r.id,
+            r.severity.as_str(),
+            r.zh,
+            r.en
+        ));
+    }
+    s
+}
+
+/// Reads one file and runs the rules over its tables.
+pub fn check_one(
+    input: &crate::batch::Input,
+    rules: &RuleSet,
+    limits: &crate::limits::Limits,
+    keep: bool,
+) -> report::Checked {
+    match crate::batch::read_one(input, limits) {
+        Ok(n) => report::Checked {
+            file: input.label.clone(),
+            heads: n
+                .tables
+                .iter()
+                .map(|t| (t.source.table, t.source.locator.clone(), t.title.clone()))
+                .collect(),
+            findings: rules.check_file(&n.tables),
+            tables: if keep { n.tables } else { Vec::new() },
+            error: None,
+        },
+        Err(e) => report::Checked {
+            file: input.label.clone(),
+            tables: Vec::new(),
+            heads: Vec::new(),
+            findings: Vec::new(),
+            error: Some(crate::model::FileError {
+                file: input.label.clone(),
+                kind: e.kind,
+                message: e.message,
+            }),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -319,62 +319,11 @@ fn insert_table(
 }
 
 /// Removes a database file and the journal files SQLite keeps beside it.
-fn remove_database(dest: &Path) {
+pub fn remove_database(dest: &Path) {
     let _ = std::fs::remove_file(dest);
     for suffix in ["-journal", "-wal", "-shm"] {
         let mut p = dest.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(std::path::PathBuf::from(p));
     }
-}
-
-/// `convert --to sqlite -o FILE.db`: every input loaded (or skipped as
-/// already there) in one transaction; `seen` gets each input as it is
-/// loaded (the CLI prints the same lines as for the other outputs). `None`
-/// when the database could not be opened or written (said on stderr).
-pub fn run(
-    files: &[crate::batch::Input],
-    dest: &Path,
-    limits: &crate::limits::Limits,
-    pool: &rayon::ThreadPool,
-    seen: &mut dyn FnMut(&Loaded),
-) -> Option<Appended> {
-    // A database this run creates is removed again if the run fails: a
-    // schema-only file (and its journal) left at the name would pass for
-    // a database that was loaded.
-    let existed = std::fs::symlink_metadata(dest).is_ok();
-    let forget = || {
-        if !existed {
-            remove_database(dest);
-        }
-    };
-    let mut db = match Database::open(dest) {
-        Ok(db) => db,
-        Err(e) => {
-            forget();
-            eprintln!(
-                "jixiao: 无法打开数据库 {} (cannot open the database): {e}",
-                dest.display()
-            );
-            return None;
-        }
-    };
-    let rules = RuleSet::default();
-    let work = |input: &crate::batch::Input| load(input, limits, &rules);
-    let mut count = Appended::default();
-    let result = crate::batch::map(files, pool, &work, &mut |_, l| {
-        seen(&l);
-        db.append(&l, &mut count).map_err(std::io::Error::other)
-    })
-    .and_then(|()| db.commit().map_err(std::io::Error::other));
-    // `db` went with the commit's closure: the connection is closed here.
-    if let Err(e) = result {
-        forget();
-        eprintln!(
-            "jixiao: 无法写入数据库 {}，本次未写入任何内容 (cannot write the database; nothing was added): {e}",
-            dest.display()
-        );
-        return None;
-    }
-    Some(count)
 }

@@ -2,18 +2,17 @@
 //! rule set over every file's tables, one report. Exit 0 when no finding is
 //! an error, 1 when one is (or a file could not be read), 2 on usage errors.
 
-use super::report::{Checked, Report, Style};
-use super::{RuleSet, RULES};
-use crate::batch::{self, AtomicFile};
-use crate::cli::{inputs, usage};
-use crate::limits::Limits;
-use crate::model::FileError;
+use super::{inputs, usage};
 use clap::ValueEnum;
+use jixiao::batch::{self, AtomicFile};
+use jixiao::check::report::{Checked, Counts, Report, Style};
+use jixiao::check::{check_one, rule_list, RuleSet};
+use jixiao::limits::Limits;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// 文件或文件夹（文件夹逐层读取，按路径排序） (files or folders, walked in path order)
     inputs: Vec<PathBuf>,
     /// 从文件读入更多输入路径，每行一个（`-` 为标准输入） (read more input paths from FILE, one per line; `-` for stdin)
@@ -60,23 +59,8 @@ enum CheckTo {
     Xlsx,
 }
 
-/// The rule list `--rules` prints.
-pub fn rule_list() -> String {
-    let mut s =
-        String::from("规则 (rule)                 级别 (severity)  检查内容 (what it checks)\n");
-    for r in RULES {
-        s.push_str(&format!(
-            "{:<27} {:<16} {} ({})\n",
-            r.id,
-            r.severity.as_str(),
-            r.zh,
-            r.en
-        ));
-    }
-    s
-}
-
-pub fn main(a: CheckArgs) -> i32 {
+/// `jixiao check`; returns the exit code.
+pub(crate) fn main(a: CheckArgs) -> i32 {
     if a.rules {
         let mut out = io::stdout().lock();
         return match out.write_all(rule_list().as_bytes()) {
@@ -157,36 +141,8 @@ fn write<W: Write>(
     work: &(dyn Fn(&batch::Input) -> Checked + Sync),
     out: W,
     style: Style,
-) -> io::Result<super::report::Counts> {
+) -> io::Result<Counts> {
     let mut report = Report::begin(out, style)?;
     batch::map(files, pool, work, &mut |_, c| report.file(c))?;
     report.finish()
-}
-
-/// Reads one file and runs the rules over its tables.
-pub fn check_one(input: &batch::Input, rules: &RuleSet, limits: &Limits, keep: bool) -> Checked {
-    match batch::read_one(input, limits) {
-        Ok(n) => Checked {
-            file: input.label.clone(),
-            heads: n
-                .tables
-                .iter()
-                .map(|t| (t.source.table, t.source.locator.clone(), t.title.clone()))
-                .collect(),
-            findings: rules.check_file(&n.tables),
-            tables: if keep { n.tables } else { Vec::new() },
-            error: None,
-        },
-        Err(e) => Checked {
-            file: input.label.clone(),
-            tables: Vec::new(),
-            heads: Vec::new(),
-            findings: Vec::new(),
-            error: Some(FileError {
-                file: input.label.clone(),
-                kind: e.kind,
-                message: e.message,
-            }),
-        },
-    }
 }

@@ -1,0 +1,153 @@
+//! The command line, the only place that prints or decides an exit code:
+//! clap's structs, one module per command (each turns its flags into a
+//! validated plan before any work, runs it through the library, and prints
+//! what came back), and the Chinese-first help and usage errors.
+//!
+//! Exit codes: 0 done, 1 some file failed (or a finding was an error), 2 a
+//! usage error (nothing written). The library below returns values and
+//! typed errors; it never prints.
+
+mod check;
+mod convert;
+mod diff;
+mod help;
+mod inspect;
+#[cfg(feature = "serve")]
+mod serve;
+mod sqlite;
+
+use clap::{Parser, Subcommand};
+use help::FORMATS_AND_EXAMPLES;
+use jixiao::batch::{self, Input};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "jixiao",
+    version,
+    about = "把绩效目标表（Word、Excel、WPS、文本）转换为 CSV / Excel / JSON — converts budget performance target tables to structured data",
+    after_help = FORMATS_AND_EXAMPLES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 转换文件或文件夹 (convert files or folders)
+    Convert(convert::ConvertArgs),
+    /// 显示读到的表格 (show each table grid as read, with spans and the paragraphs around it)
+    Inspect {
+        /// 要显示的文件；给文件夹则逐个显示 (the file to show; a folder shows each of its files in turn)
+        file: PathBuf,
+    },
+    /// 检查绩效目标表的常见问题 (audit the tables: missing fields, sums, levels, placeholders…)
+    Check(check::CheckArgs),
+    /// 比较两个版本（文件或文件夹）的绩效目标 (what changed between two versions: budgets, indicators, targets)
+    Diff(diff::DiffArgs),
+    /// 打开本机网页：拖入文件即可转换 (a local web page: drop files, see the tables, download the results)
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
+}
+
+/// Says what is wrong with the command line; the exit code 2.
+pub(crate) fn usage(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("jixiao: {msg}");
+    2
+}
+
+/// Runs the command line; returns the exit code.
+pub(crate) fn main() -> i32 {
+    use clap::FromArgMatches;
+    let parsed = help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            // Chinese first, then clap's own English (with its usage line).
+            if let Some(zh) = help::clap_error_zh(&e) {
+                eprintln!("jixiao: {zh}");
+            }
+            let text = if e.use_stderr() {
+                help::clap_tips_zh(&e.render().to_string())
+            } else {
+                e.render().to_string()
+            };
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    // Panics inside a reader become per-file errors; keep stderr clean.
+    std::panic::set_hook(Box::new(|_| {}));
+    // An interrupted run removes its partial outputs.
+    let _ = ctrlc::set_handler(|| {
+        batch::remove_partial_outputs();
+        std::process::exit(130);
+    });
+    match cli.command {
+        Command::Convert(args) => convert::main(args),
+        Command::Inspect { file } => inspect::main(&file),
+        Command::Check(args) => check::main(args),
+        Command::Diff(args) => diff::main(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::main(args),
+    }
+}
+
+/// The files a command reads: paths, `--files-from`, `--glob`, `--shard`;
+/// also how many folder files were passed over.
+pub(crate) fn inputs(
+    paths: &[PathBuf],
+    files_from: Option<&Path>,
+    glob: &[String],
+    shard: Option<&str>,
+) -> Result<(Vec<Input>, usize), String> {
+    let listed = match files_from {
+        Some(list) => batch::read_files_from(list)?,
+        None => Vec::new(),
+    };
+    if paths.is_empty() && listed.is_empty() {
+        return Err(
+            "没有输入文件：请给出文件或文件夹，例如 jixiao convert 文件夹 -o 结果.xlsx \
+             (no inputs: give files or folders, or --files-from)"
+                .into(),
+        );
+    }
+    let globs = if glob.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in glob {
+            b.add(globset::Glob::new(g).map_err(|e| {
+                format!("--glob {g}：写法有误，例如 --glob '**/*2024*.docx' (bad pattern: {e})")
+            })?);
+        }
+        Some(b.build().map_err(|e| format!("--glob: {e}"))?)
+    };
+    let inputs = batch::collect_with(paths, &listed, globs.as_ref())?;
+    if let Some(w) = batch::own_outputs_warning(&inputs.own_outputs) {
+        eprintln!("jixiao: {w}");
+    }
+    let skipped = inputs.skipped;
+    let mut files = inputs.files;
+    if let Some(spec) = &shard {
+        let (k, n) = spec
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
+            .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k))
+            .ok_or_else(|| {
+                format!(
+                    "--shard 要写成 K/N（1 ≤ K ≤ N），例如 --shard 3/8 表示 8 份中的第 3 份；收到 “{spec}” \
+                     (--shard wants K/N with 1 ≤ K ≤ N, got {spec:?})"
+                )
+            })?;
+        files = batch::shard(files, k, n);
+    }
+    Ok((files, skipped))
+}
