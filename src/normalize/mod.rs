@@ -16,13 +16,16 @@ mod indicators;
 pub mod lexicon;
 mod memo;
 mod notes;
+mod reading;
 pub mod target;
 pub mod text;
 pub mod vocab;
 
 use crate::grid::{Block, Grid, Locator, RowLocator, Slot};
 use crate::model::{Source, Table};
+pub use header::{Explained, PATTERNS};
 use indicators::ColumnMap;
+use reading::Readings;
 
 /// One row of one grid of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,14 +57,15 @@ pub(crate) struct RowInfo {
     pub strong: bool,
 }
 
-fn row_infos(grids: &[&Grid]) -> Vec<Vec<RowInfo>> {
+fn row_infos(grids: &[&Grid], readings: &Readings) -> Vec<Vec<RowInfo>> {
     grids
         .iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(i, g)| {
             (0..g.rows())
                 .map(|r| {
                     let header = indicators::header_row(g, r);
-                    let (labelled, strong) = header::classify_row(g, r);
+                    let (labelled, strong) = header::classify_row(g, readings.grid(i), r);
                     RowInfo {
                         labelled: labelled || header.is_some(),
                         strong,
@@ -79,6 +83,8 @@ pub struct Normalized {
     pub tables: Vec<Table>,
     /// Grids that were not 绩效目标表, and why, for `--verbose`.
     pub skipped: Vec<String>,
+    /// Which pattern read each header row, for `inspect --explain`.
+    pub explained: Vec<Explained>,
 }
 
 /// A table being gathered: its context and its rows.
@@ -105,7 +111,8 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             Block::Paragraph(_) => None,
         })
         .collect();
-    let info = row_infos(&grids);
+    let readings = Readings::new(&grids);
+    let info = row_infos(&grids, &readings);
     let mut out = Normalized::default();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut current: Option<Draft> = None;
@@ -254,7 +261,14 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             table: out.tables.len() as u32 + 1,
             locator: locator(&grids, &d).to_string(),
         };
-        out.tables.extend(assemble(&grids, &info, d, source));
+        out.tables.extend(assemble(
+            &grids,
+            &readings,
+            &info,
+            d,
+            source,
+            &mut out.explained,
+        ));
     }
     out
 }
@@ -306,7 +320,14 @@ fn locator(grids: &[&Grid], d: &Draft) -> Locator {
     }
 }
 
-fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) -> Vec<Table> {
+fn assemble(
+    grids: &[&Grid],
+    readings: &Readings,
+    info: &[Vec<RowInfo>],
+    d: Draft,
+    source: Source,
+    explained: &mut Vec<Explained>,
+) -> Vec<Table> {
     let first_grid = d.segments.first().map(|(m, _)| m.grid);
     // Flat exports: one table per distinct project in the rows.
     if let Some((map, rows)) = d.segments.first().filter(|(m, _)| !m.fields.is_empty()) {
@@ -318,8 +339,15 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
             if let Some(l) = flat::locator(grids, &g.rows) {
                 src.locator = l.to_string();
             }
-            let (mut table, mut facts) =
-                header::read_header(grids, &d.paragraphs, &d.header_rows, &g.fields, src);
+            let (mut table, mut facts) = header::read_header(
+                grids,
+                readings,
+                &d.paragraphs,
+                &d.header_rows,
+                &g.fields,
+                src,
+                explained,
+            );
             facts.seen.extend(g.fields.iter().map(|(m, _, _)| m.label));
             let mut notes = Vec::new();
             let mut levels = indicators::Levels::default();
@@ -349,8 +377,15 @@ fn assemble(grids: &[&Grid], info: &[Vec<RowInfo>], d: Draft, source: Source) ->
         }
         return tables;
     }
-    let (mut table, mut facts) =
-        header::read_header(grids, &d.paragraphs, &d.header_rows, &[], source);
+    let (mut table, mut facts) = header::read_header(
+        grids,
+        readings,
+        &d.paragraphs,
+        &d.header_rows,
+        &[],
+        source,
+        explained,
+    );
     let mut notes = Vec::new();
     let mut levels = indicators::Levels::default();
     for (map, rows) in &d.segments {

@@ -5,7 +5,7 @@
 //! cell that fits nowhere to `notes`.
 
 use super::lexicon::words::{self, MONEY_UNITS};
-use super::lexicon::{header_label, header_label_in, HeaderLabel, Matched};
+use super::lexicon::{header_label, HeaderLabel, Matched};
 use super::notes::{number_note, unknown_label, unplaced_note};
 use super::target::parse_amount;
 use super::text::{clean, is_cjk, label_key, split_bracket, strip_leading_year, strip_numbering};
@@ -21,9 +21,13 @@ fn filled(s: &str) -> bool {
     !super::text::is_placeholder(s) && !super::text::is_prompt(s)
 }
 
+mod patterns;
+
+use super::reading::{GridReadings, Readings};
 use super::{anchors, RowRef};
-use crate::grid::{Grid, Slot};
+use crate::grid::Grid;
 use crate::model::{Budget, Extra, Note, Source, Table, TableKind};
+pub use patterns::{Explained, PATTERNS};
 use std::collections::HashMap;
 
 /// Whether a line names a 绩效目标表 (a heading or a title row).
@@ -36,7 +40,7 @@ pub fn names_a_table(text: &str) -> bool {
 }
 
 /// A cell holding a label and its value: `单位：万元`, `部门:505_某局`.
-fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
+pub(crate) fn inline_pair(text: &str) -> Option<(Matched, String, String)> {
     let t = text.trim();
     let i = super::text::find_colon(t)?;
     let (label, rest) = (&t[..i], &t[i..]);
@@ -107,7 +111,7 @@ fn inline_pairs(line: &str) -> Vec<(Matched, String, String)> {
 /// Whether a row holds any header label (so its grid is part of a table),
 /// and whether it is *strong*: it names the project, the unit, the money or
 /// the table, so it starts a new header block rather than being a stray row.
-pub fn classify_row(grid: &Grid, row: u32) -> (bool, bool) {
+pub fn classify_row(grid: &Grid, rd: &GridReadings<'_>, row: u32) -> (bool, bool) {
     let strong_label = |l: HeaderLabel| {
         matches!(
             l,
@@ -118,19 +122,17 @@ pub fn classify_row(grid: &Grid, row: u32) -> (bool, bool) {
         )
     };
     let (mut labelled, mut strong) = (false, false);
-    for (_, t) in super::each_anchor(grid, row) {
-        if t.trim().is_empty() {
-            continue;
-        }
-        if names_a_table(t) {
+    for (c, _) in super::each_anchor(grid, row) {
+        let reading = rd.at(row, c);
+        if reading.names_table {
             return (true, true);
         }
-        if let Some(m) = header_label(t) {
+        if let Some(m) = &reading.label {
             labelled = true;
             strong |= strong_label(m.label);
-        } else if let Some((m, _, _)) = inline_pair(t) {
+        } else if let Some(l) = reading.inline {
             labelled = true;
-            strong |= strong_label(m.label) || m.label == HeaderLabel::MoneyUnit;
+            strong |= strong_label(l) || l == HeaderLabel::MoneyUnit;
         }
     }
     (labelled, strong)
@@ -476,13 +478,16 @@ fn section_of(m: &Matched) -> Option<(HeaderLabel, u8)> {
     .then_some((m.label, m.priority))
 }
 
-/// Reads the header block of one table.
+/// Reads the header block of one table: paragraphs above it, then its rows
+/// by the patterns of [`patterns`].
 pub fn read_header(
     grids: &[&Grid],
+    readings: &Readings<'_>,
     paragraphs: &[String],
     rows: &[RowRef],
     fields: &[(Matched, String, String)],
     source: Source,
+    explained: &mut Vec<Explained>,
 ) -> (Table, super::completeness::Facts) {
     let mut acc = Acc::default();
     // Fields a flat export gives in its own columns, as if read from a header block.
@@ -495,405 +500,7 @@ pub fn read_header(
         acc.paragraph(p);
         title_paragraphs.append(&mut acc.titles);
     }
-    let mut section: Option<(HeaderLabel, u8)> = None;
-    let mut heading: Option<(HeaderLabel, u8)> = None;
-    let mut i = 0;
-    while i < rows.len() {
-        let RowRef { grid, row: r } = rows[i];
-        let g = grids[grid];
-        let cells = anchors(g, r);
-        // A small table inside the header block (部门整体 tables' 年度主要任务:
-        // 任务名称 | 主要内容 | 预算金额): a name merged down its rows, a row of
-        // column labels, then one row per item. Each value goes to extra as
-        // `name/item/column`.
-        if let Some(consumed) = sub_table(g, r, rows.get(i + 1..).unwrap_or(&[]), grid, &mut acc) {
-            i += 1 + consumed;
-            continue;
-        }
-        // The section a row belongs to: its first cell's label, the label
-        // merged down over it, or (text dumps) the one above an empty cell.
-        let mut start = 0;
-        match g.slot(r, 0) {
-            Slot::Covered { anchor } if anchor.col == 0 => {
-                section = g
-                    .text_at(r, 0)
-                    .and_then(header_label)
-                    .as_ref()
-                    .and_then(section_of);
-            }
-            Slot::Anchor { text, .. } if text.trim().is_empty() => {}
-            Slot::Anchor { text, .. } => {
-                // A section heading alone on its row (年度绩效目标) owns the
-                // free text in the rows below it, until the next label.
-                let below_heading = heading.is_some() && header_label(text).is_none();
-                section = if below_heading { heading } else { None };
-                if let Some(m) = header_label(text) {
-                    let money = m.label == HeaderLabel::Section;
-                    let next_is_label = cells.get(1).is_some_and(|(_, t)| {
-                        !filled(t)
-                            || header_label_in(t, money).is_some()
-                            || inline_pair(t).is_some()
-                    });
-                    // 年初设定目标 | 年度总体目标完成情况综述 over their texts: the
-                    // first label heads a column, it does not own the row.
-                    let labels_in_row = cells.iter().filter(|(_, t)| !t.trim().is_empty()).count();
-                    let heads_a_column = next_is_label
-                        && labels_in_row >= 2
-                        && rows
-                            .get(i + 1)
-                            .filter(|n| n.grid == grid && n.row == r + 1)
-                            .is_some_and(|n| match g.slot(n.row, 0) {
-                                Slot::Anchor { text, .. } => {
-                                    value(text).is_some() && header_label(text).is_none()
-                                }
-                                _ => false,
-                            });
-                    if let Some(s) = section_of(&m) {
-                        section = Some(s);
-                        if (next_is_label || cells.len() == 1) && !heads_a_column {
-                            acc.apply(&m, text, "", 0);
-                            start = 1;
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        // An unknown name merged down beside rows of pairs (项目实施计划 over
-        // 组织实施单位 | … / 项目实施单位 | …) groups them: its unknown labels
-        // are kept as `name/label`, known ones are read as fields.
-        let group = match g.slot(r, 0) {
-            Slot::Anchor { text, span } if start == 0 && span.rows >= 2 => Some(text.as_str()),
-            Slot::Covered { anchor } if anchor.col == 0 => match g.slot(anchor.row, 0) {
-                Slot::Anchor { text, span } if span.rows >= 2 => Some(text.as_str()),
-                _ => None,
-            },
-            _ => None,
-        }
-        .filter(|t| section.is_none() && header_label(t).is_none() && label_like(t))
-        .filter(|_| {
-            cells
-                .iter()
-                .filter(|(c, t)| *c > 0 && !t.trim().is_empty())
-                .count()
-                >= 2
-        })
-        .map(clean);
-        if group.is_some() && matches!(g.slot(r, 0), Slot::Anchor { .. }) {
-            start = 1;
-        }
-        let alone = cells.iter().filter(|(_, t)| !t.trim().is_empty()).count() == 1;
-        heading = match section {
-            Some((HeaderLabel::Goals | HeaderLabel::FundUse, _)) if alone && start == 1 => section,
-            s if s.is_some() && s == heading => heading,
-            _ => None,
-        };
-        // A row of labels over a row of values.
-        let labels: Vec<(u32, Matched, &str)> = cells[start..]
-            .iter()
-            .filter_map(|(c, t)| header_label(t).map(|m| (*c, m, *t)))
-            .filter(|(_, m, _)| section_of(m).is_none() || matches!(m.label, HeaderLabel::Goals))
-            .collect();
-        let values_here = cells[start..]
-            .iter()
-            .filter(|(_, t)| filled(t) && header_label(t).is_none())
-            .count();
-        let next = rows.get(i + 1).filter(|n| n.grid == grid && n.row == r + 1);
-        // A money matrix (self-evaluation tables): a row of column labels
-        // (年初预算数 | 全年预算数 | 全年执行数 …), then rows each led by a row
-        // label (年度资金总额, 其中：当年财政拨款 …) with values under the columns.
-        // Column labels the lexicon does not know may stand among them
-        // (全年预算数(A) | 全年执行数(B) | 执行率(B/A)) when a total heads one.
-        let total_here = labels.iter().any(|l| l.1.label == HeaderLabel::Total);
-        let unknown_heads: Vec<(u32, &str)> = cells[start..]
-            .iter()
-            .filter(|(_, t)| total_here && filled(t) && header_label(t).is_none())
-            .copied()
-            .collect();
-        let matrix_head = (labels.len() >= 2 && values_here == 0)
-            || (total_here
-                && !unknown_heads.is_empty()
-                && unknown_heads
-                    .iter()
-                    .all(|(_, t)| label_like(t) && parse_amount(t).is_none()));
-        if matrix_head {
-            let first_col = labels
-                .iter()
-                .map(|l| l.0)
-                .chain(unknown_heads.iter().map(|u| u.0))
-                .min()
-                .unwrap_or(0);
-            // The block's own rows: under the label merged down beside them.
-            let block = match g.slot(r, 0) {
-                Slot::Covered { anchor } => Some(*anchor),
-                Slot::Anchor { span, .. } if span.rows >= 2 => {
-                    Some(crate::grid::Pos { row: r, col: 0 })
-                }
-                _ => None,
-            };
-            let in_block = |row: u32| {
-                block.is_some_and(
-                    |b| matches!(g.slot(row, 0), Slot::Covered { anchor } if *anchor == b),
-                )
-            };
-            let row_label = |row: u32| -> Option<(u32, Option<Matched>, &str)> {
-                let cells = anchors(g, row);
-                let mut left = cells
-                    .into_iter()
-                    .filter(|(c, t)| *c < first_col && !t.trim().is_empty());
-                let (c, t) = left.next()?;
-                match header_label(t) {
-                    Some(m) if section_of(&m).is_none() => Some((c, Some(m), t)),
-                    Some(_) => None,
-                    // 县级资金: an unknown line of the block.
-                    None if in_block(row) && label_like(t) => Some((c, None, t)),
-                    None => None,
-                }
-            };
-            let mut heads: Vec<(u32, Option<Matched>, &str)> = labels
-                .iter()
-                .map(|(c, m, t)| (*c, Some(m.clone()), *t))
-                .chain(unknown_heads.iter().map(|(c, t)| (*c, None, *t)))
-                .collect();
-            heads.sort_by_key(|h| h.0);
-            if next.is_some_and(|n| row_label(n.row).is_some_and(|l| l.1.is_some())) {
-                let is_total = |h: &(u32, Option<Matched>, &str), first: bool| {
-                    h.1.as_ref().is_some_and(|m| {
-                        m.label == HeaderLabel::Total && (!first || m.priority == 1)
-                    })
-                };
-                let main = heads
-                    .iter()
-                    .position(|h| is_total(h, true))
-                    .or_else(|| heads.iter().position(|h| is_total(h, false)));
-                let mut k = i + 1;
-                while let Some(rr) = rows
-                    .get(k)
-                    .filter(|n| n.grid == grid && n.row == r + (k - i) as u32)
-                {
-                    let Some((lc, lm, lt)) = row_label(rr.row) else {
-                        break;
-                    };
-                    for (idx, (c, _, t)) in heads.iter().enumerate() {
-                        let v = g.text_at(rr.row, *c).unwrap_or("");
-                        match &lm {
-                            Some(lm) if Some(idx) == main => acc.apply(lm, lt, v, *c),
-                            None if Some(idx) == main => {
-                                if let Some(v) = value(v) {
-                                    acc.unknown_pair(lt, v);
-                                }
-                            }
-                            _ => {
-                                if let Some(v) = value(v) {
-                                    let key = if lm
-                                        .as_ref()
-                                        .is_some_and(|m| m.label == HeaderLabel::Total)
-                                    {
-                                        clean(t)
-                                    } else {
-                                        format!("{}/{}", clean(lt), clean(t))
-                                    };
-                                    acc.extra.insert(&key, v);
-                                }
-                            }
-                        }
-                    }
-                    for (c, t) in anchors(g, rr.row) {
-                        if c != lc && c >= first_col && !heads.iter().any(|h| h.0 == c) {
-                            acc.lone(section, g, rr.row, c, t);
-                        }
-                    }
-                    k += 1;
-                }
-                i = k;
-                continue;
-            }
-        }
-        // Known labels with a few unknown ones among them (执行率权重), over
-        // a row holding a value under every one of them: all are labels.
-        if labels.len() >= 2 && values_here > 0 && values_here < labels.len() {
-            let unknown: Vec<(u32, &str)> = cells[start..]
-                .iter()
-                .filter(|(_, t)| !t.trim().is_empty() && header_label(t).is_none())
-                .copied()
-                .collect();
-            let under = |c: u32| {
-                next.and_then(|n| match g.slot(n.row, c) {
-                    Slot::Anchor { text, .. } => Some(text.as_str())
-                        .filter(|t| value(t).is_some() && header_label(t).is_none()),
-                    _ => None,
-                })
-            };
-            let all_under = labels
-                .iter()
-                .map(|l| l.0)
-                .chain(unknown.iter().map(|u| u.0))
-                .all(|c| under(c).is_some());
-            if unknown.iter().all(|(_, t)| label_like(t)) && all_under {
-                if let Some(n) = next {
-                    for (c, m, t) in &labels {
-                        acc.apply(m, t, under(*c).unwrap_or(""), *c);
-                    }
-                    for (c, t) in &unknown {
-                        if let Some(v) = under(*c).and_then(value) {
-                            acc.unknown_pair(t, v);
-                        }
-                    }
-                    for (c, t) in anchors(g, n.row) {
-                        let claimed =
-                            labels.iter().any(|l| l.0 == c) || unknown.iter().any(|u| u.0 == c);
-                        if c >= start as u32 && !claimed && c != 0 {
-                            acc.lone(section, g, n.row, c, t);
-                        }
-                    }
-                    i += 2;
-                    continue;
-                }
-            }
-        }
-        if labels.len() >= 2 && values_here == 0 {
-            if let Some(n) = next {
-                let below_ok = labels.iter().all(|(c, _, _)| match g.slot(n.row, *c) {
-                    Slot::Anchor { text, .. } => header_label(text).is_none(),
-                    _ => false,
-                });
-                if below_ok {
-                    for (c, m, t) in &labels {
-                        let v = g.text_at(n.row, *c).unwrap_or("");
-                        acc.apply(m, t, v, *c);
-                    }
-                    // Cells of the value row under no label.
-                    for (c, t) in anchors(g, n.row) {
-                        if c >= start as u32 && !labels.iter().any(|(lc, _, _)| *lc == c) && c != 0
-                        {
-                            acc.lone(section, g, n.row, c, t);
-                        }
-                    }
-                    i += 2;
-                    continue;
-                }
-            }
-        }
-        let mut j = start;
-        while j < cells.len() {
-            let (c, t) = cells[j];
-            if t.trim().is_empty() {
-                j += 1;
-                continue;
-            }
-            // A label's value is the cell right after it: when the file has
-            // no cell there (财政事权 | · | 政策任务), the label is empty and the
-            // next label keeps its own value.
-            let after = match g.slot(r, c) {
-                Slot::Anchor { span, .. } => c + span.cols.max(1),
-                _ => c + 1,
-            };
-            let adjacent_empty = matches!(g.slot(r, after), Slot::Empty)
-                && cells.get(j + 1).is_some_and(|(nc, _)| *nc > after);
-            let next_value = cells
-                .get(j + 1)
-                .filter(|_| !adjacent_empty)
-                .filter(|(_, nt)| {
-                    header_label(nt).is_none()
-                        && inline_pair(nt).is_none()
-                        && label_and_amount(nt).is_none()
-                })
-                .map(|(_, nt)| *nt);
-            let in_money = matches!(section, Some((HeaderLabel::Section, _)));
-            if let Some(m) = header_label_in(t, in_money) {
-                // 资金总额 | 合计 | 80.00: the 合计 line of a money block is the
-                // label's own amount.
-                let money = matches!(
-                    m.label,
-                    HeaderLabel::Total
-                        | HeaderLabel::Fiscal
-                        | HeaderLabel::Other
-                        | HeaderLabel::MultiYearTotal
-                );
-                let total_row =
-                    next_value.is_some_and(|v| words::TOTAL_ROWS.contains(&label_key(v).as_str()));
-                if let (true, true, Some((_, amount))) = (money, total_row, cells.get(j + 2)) {
-                    if parse_amount(amount.trim()).is_some() {
-                        acc.apply(&m, t, amount, c);
-                        j += 3;
-                        continue;
-                    }
-                }
-                // 资金需求(万元) | 2021年金额 | …: a money section's label heads
-                // the pairs after it on its row.
-                let heads_pairs = m.label == HeaderLabel::Section && cells.len() >= j + 3;
-                match next_value.filter(|_| !heads_pairs) {
-                    Some(v) => {
-                        acc.apply(&m, t, v, c);
-                        j += 2;
-                    }
-                    None => {
-                        match section_of(&m) {
-                            Some(s) if heads_pairs => {
-                                // Its money unit (万元) is read.
-                                acc.apply(&m, t, "", c);
-                                section = Some(s);
-                            }
-                            Some(s) => section = Some(s),
-                            None => acc.apply(&m, t, "", c),
-                        }
-                        j += 1;
-                    }
-                }
-                continue;
-            }
-            // A label and its amount in one cell: `其中：财政拨款 50.00`.
-            if let Some((m, label, amount)) = label_and_amount(t) {
-                acc.apply(&m, &label, &amount, c);
-                j += 1;
-                continue;
-            }
-            if inline_pair(t).is_some() {
-                // `部门:505_某局 金额单位:万元` holds two pairs.
-                for (m, l, v) in inline_pairs(t) {
-                    acc.apply(&m, &l, &v, c);
-                }
-                j += 1;
-                continue;
-            }
-            // An unknown label: short, no digits, followed by its value.
-            let label_like = label_like(t);
-            let free_text_section = matches!(
-                section,
-                Some((HeaderLabel::FundUse, _)) | Some((HeaderLabel::Goals, _))
-            );
-            if label_like && adjacent_empty && !free_text_section {
-                j += 1;
-                continue;
-            }
-            // 资金性质 | 一般公共预算 at the end of a row: a known label with
-            // nothing after it is this label's value.
-            let last_value = cells
-                .get(j + 1)
-                .filter(|_| j + 2 == cells.len() && !adjacent_empty)
-                .filter(|(_, nt)| {
-                    header_label(nt).is_some_and(|m| section_of(&m).is_none())
-                        && inline_pair(nt).is_none()
-                })
-                .map(|(_, nt)| *nt);
-            if let Some(v) = next_value
-                .or(last_value)
-                .filter(|v| label_like && !free_text_section && !v.trim().is_empty())
-            {
-                if let Some(v) = value(v) {
-                    match &group {
-                        Some(name) => acc.unknown_pair(&format!("{name}/{}", clean(t)), v),
-                        None => acc.unknown_pair(t, v),
-                    }
-                }
-                j += 2;
-                continue;
-            }
-            acc.lone(section, g, r, c, t);
-            j += 1;
-        }
-        i += 1;
-    }
+    patterns::read_rows(grids, readings, rows, &mut acc, explained);
     title_paragraphs.append(&mut acc.titles);
     let facts = super::completeness::Facts {
         seen: std::mem::take(&mut acc.seen),
@@ -912,140 +519,6 @@ fn label_like(t: &str) -> bool {
     let k = strip_leading_year(&key).unwrap_or(&key);
     let n = k.chars().count();
     (2..=16).contains(&n) && !k.chars().any(|ch| ch.is_ascii_digit()) && !names_a_table(t)
-}
-
-/// See the call in `read_header`: returns how many item rows it consumed.
-fn sub_table(g: &Grid, r: u32, next: &[RowRef], grid: usize, acc: &mut Acc) -> Option<usize> {
-    let Slot::Anchor { text: name, span } = g.slot(r, 0) else {
-        return None;
-    };
-    value(name)?;
-    // A money section may be such a table too (总体资金情况（万元） over
-    // 收入构成 | 当年金额 | 占比), or the budget itself (项目预算 over 成本构成 |
-    // 金额 | …, its 合计 the total): its money lines feed the budget.
-    let section = header_label(name);
-    if section
-        .as_ref()
-        .is_some_and(|m| !matches!(m.label, HeaderLabel::Section | HeaderLabel::Total))
-    {
-        return None;
-    }
-    // The name is merged down its rows; a money name may instead stand over
-    // empty cells (text dumps, forms without merges).
-    let merged = span.rows >= 2;
-    if !merged && section.is_none() {
-        return None;
-    }
-    let labels: Vec<(u32, String)> = anchors(g, r)
-        .into_iter()
-        .filter(|(c, t)| *c > 0 && !t.trim().is_empty())
-        .map(|(c, t)| (c, clean(t)))
-        .collect();
-    let label_like = |t: &str| {
-        let k = label_key(t);
-        let (head, _) = split_bracket(&k);
-        let head = strip_leading_year(head).unwrap_or(head);
-        (2..=16).contains(&head.chars().count()) && !head.chars().any(|c| c.is_ascii_digit())
-    };
-    if labels.len() < 2 || !labels.iter().all(|(_, t)| label_like(t)) {
-        return None;
-    }
-    // Items are named by a column of their own (任务名称, 收入构成); a row
-    // of known labels under a group name is labels over values instead.
-    if labels
-        .first()
-        .is_some_and(|(_, t)| header_label(t).is_some())
-    {
-        return None;
-    }
-    // A block of pairs under a group name (项目实施计划 over 组织实施单位 | …,
-    // 项目实施单位 | …): a known label where an item's name would be.
-    if section.is_none() && merged {
-        if let Some((ic, _)) = labels.first() {
-            let pairs = (r + 1..r + span.rows)
-                .filter_map(|row| g.text_at(row, *ic))
-                .any(|t| header_label(t).is_some());
-            if pairs {
-                return None;
-            }
-        }
-    }
-    // A money matrix (an empty corner, then 年初预算数 | 全年预算数 …) is read
-    // by `read_header`; a money sub-table names its item column (收入构成).
-    if section.is_some()
-        && labels
-            .first()
-            .is_none_or(|(c, t)| *c != span.cols || header_label(t).is_some())
-    {
-        return None;
-    }
-    let name = clean(name);
-    // The column holding a money line's amount: the one labelled as an
-    // amount (当年金额), else the first after the item names.
-    let amount_col = section.as_ref().map(|_| {
-        labels
-            .iter()
-            .skip(1)
-            .find(|(_, t)| header_label(t).is_some_and(|m| m.label == HeaderLabel::Total))
-            .or_else(|| labels.get(1))
-            .map_or(u32::MAX, |(c, _)| *c)
-    });
-    if let Some(m) = &section {
-        if acc.money_unit.is_none() {
-            acc.money_unit = m.money_unit.clone();
-        }
-    }
-    let mut consumed = 0;
-    for rr in next {
-        let below = rr.grid == grid
-            && rr.row == r + 1 + consumed as u32
-            && match g.slot(rr.row, 0) {
-                Slot::Covered { anchor } => merged && anchor.row == r && anchor.col == 0,
-                slot => {
-                    let empty = match slot {
-                        Slot::Anchor { text, .. } => text.trim().is_empty(),
-                        _ => true,
-                    };
-                    !merged
-                        && empty
-                        && labels
-                            .first()
-                            .is_some_and(|(c, _)| g.text_at(rr.row, *c).and_then(value).is_some())
-                }
-            };
-        if !below {
-            break;
-        }
-        let item = labels
-            .first()
-            .and_then(|(c, _)| g.text_at(rr.row, *c))
-            .and_then(value);
-        let money = amount_col.and_then(|ac| {
-            let m = header_label_in(item.as_deref()?, true).filter(|m| {
-                matches!(
-                    m.label,
-                    HeaderLabel::Total | HeaderLabel::Fiscal | HeaderLabel::Other
-                )
-            })?;
-            Some((ac, m))
-        });
-        let item = item.unwrap_or_else(|| format!("{}", consumed + 1));
-        for (c, label) in labels.iter().skip(1) {
-            if let Some((ac, m)) = money.as_ref().filter(|(ac, _)| ac == c) {
-                acc.apply(m, &item, g.text_at(rr.row, *ac).unwrap_or(""), *ac);
-                continue;
-            }
-            if let Some(v) = g
-                .text_at(rr.row, *c)
-                .filter(|_| matches!(g.slot(rr.row, *c), Slot::Anchor { .. }))
-                .and_then(value)
-            {
-                acc.extra.insert(&format!("{name}/{item}/{label}"), v);
-            }
-        }
-        consumed += 1;
-    }
-    (consumed > 0).then_some(consumed)
 }
 
 /// Notes for every non-empty cell of a row that belongs nowhere.

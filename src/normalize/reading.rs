@@ -1,0 +1,104 @@
+//! Each cell read once per grid: what its text means as a header-block label
+//! (the lexicon's match), whether it holds a `label:value` pair, whether it
+//! names a table. Layout detection and the header patterns look readings up
+//! instead of matching the text again.
+
+use super::header::{inline_pair, names_a_table};
+use super::lexicon::{header_label, HeaderLabel, Matched};
+use crate::grid::{Grid, Slot};
+
+/// What one written cell says, independent of where it stands.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// The header-block label the whole cell is.
+    pub label: Option<Matched>,
+    /// The label of a `label:value` pair the cell holds (`单位：万元`).
+    pub inline: Option<HeaderLabel>,
+    /// It names a 绩效目标表 (a heading or a title row).
+    pub names_table: bool,
+}
+
+impl Reading {
+    fn of(text: &str) -> Self {
+        if text.trim().is_empty() {
+            return Reading::default();
+        }
+        let names_table = names_a_table(text);
+        let label = header_label(text);
+        let inline = inline_pair(text).map(|(m, _, _)| m.label);
+        Reading {
+            label,
+            inline,
+            names_table,
+        }
+    }
+}
+
+/// The readings of one grid's cells, by position; a covered cell reads as
+/// its merge's anchor (as `Grid::text_at` does).
+#[derive(Debug)]
+pub struct GridReadings<'g> {
+    grid: &'g Grid,
+    cells: Vec<Reading>,
+}
+
+impl<'g> GridReadings<'g> {
+    pub fn new(grid: &'g Grid) -> Self {
+        let (rows, cols) = (grid.rows(), grid.cols());
+        let mut cells = Vec::with_capacity(rows as usize * cols as usize);
+        for r in 0..rows {
+            for c in 0..cols {
+                cells.push(match grid.slot(r, c) {
+                    Slot::Anchor { text, .. } => Reading::of(text),
+                    _ => Reading::default(),
+                });
+            }
+        }
+        GridReadings { grid, cells }
+    }
+
+    /// The reading at a position, following a merge to its anchor. Outside
+    /// the grid, or where the file wrote no cell, it reads as empty.
+    pub fn at(&self, row: u32, col: u32) -> &Reading {
+        static EMPTY: Reading = Reading {
+            label: None,
+            inline: None,
+            names_table: false,
+        };
+        let (r, c) = match self.grid.slot(row, col) {
+            Slot::Covered { anchor } => (anchor.row, anchor.col),
+            Slot::Anchor { .. } => (row, col),
+            Slot::Empty => return &EMPTY,
+        };
+        let i = r as usize * self.grid.cols() as usize + c as usize;
+        self.cells.get(i).unwrap_or(&EMPTY)
+    }
+
+    /// The header-block label at a position.
+    pub fn label(&self, row: u32, col: u32) -> Option<&Matched> {
+        self.at(row, col).label.as_ref()
+    }
+
+    /// Whether the cell at a position holds a `label:value` pair.
+    pub fn inline(&self, row: u32, col: u32) -> bool {
+        self.at(row, col).inline.is_some()
+    }
+}
+
+/// The readings of every grid of a file, in block order.
+pub struct Readings<'g> {
+    grids: Vec<GridReadings<'g>>,
+}
+
+impl<'g> Readings<'g> {
+    pub fn new(grids: &[&'g Grid]) -> Self {
+        Readings {
+            grids: grids.iter().map(|g| GridReadings::new(g)).collect(),
+        }
+    }
+
+    /// The readings of grid `i` (in block order).
+    pub fn grid(&self, i: usize) -> &GridReadings<'g> {
+        &self.grids[i]
+    }
+}
