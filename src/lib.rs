@@ -6,7 +6,6 @@
 //! The library returns values and typed errors and never prints; the
 //! command line (`src/main.rs`, `src/app/`) is the program's own code.
 
-pub mod batch;
 pub mod check;
 pub(crate) mod civil;
 pub mod convert;
@@ -16,8 +15,8 @@ pub mod grid;
 pub mod limits;
 pub mod model;
 pub mod normalize;
-pub mod output;
 pub mod read;
+pub mod run;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod write;

@@ -328,7 +328,7 @@ fn help_lists_every_format_and_three_examples() {
         let o = jixiao(dir.path(), args);
         assert_eq!(o.status.code(), Some(0));
         let help = String::from_utf8(o.stdout).unwrap();
-        for ext in jixiao::batch::FOLDER_EXTENSIONS {
+        for ext in jixiao::run::FOLDER_EXTENSIONS {
             assert!(
                 help.contains(&format!(".{ext}")),
                 "{args:?}: .{ext} missing\n{help}"

@@ -4,7 +4,7 @@
 //! runs, then the records handed to Python. The public API, its docstrings
 //! and the pandas / Arrow / Dask helpers are in `jixiao/*.py`.
 
-use jixiao::batch::{read_one, Input};
+use jixiao::run::{read_one, Input};
 use jixiao::convert::convert_guarded;
 use jixiao::error::Error;
 use jixiao::limits::Limits;
@@ -224,7 +224,7 @@ fn rows<'py>(
 /// `(path, name records carry)` pairs.
 #[pyfunction]
 fn list_inputs(paths: Vec<PathBuf>) -> PyResult<Vec<(PathBuf, String)>> {
-    let inputs = jixiao::batch::collect(&paths, None).map_err(PyFileNotFoundError::new_err)?;
+    let inputs = jixiao::run::collect(&paths, None).map_err(PyFileNotFoundError::new_err)?;
     Ok(inputs
         .files
         .into_iter()

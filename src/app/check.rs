@@ -4,10 +4,10 @@
 
 use super::{inputs, usage};
 use clap::ValueEnum;
-use jixiao::batch::{self, AtomicFile};
 use jixiao::check::report::{Checked, Counts, Report, Style};
-use jixiao::check::{check_one, rule_list, RuleSet};
+use jixiao::check::{rule_list, RuleSet};
 use jixiao::limits::Limits;
+use jixiao::run::{self, check_one, AtomicFile};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
@@ -97,7 +97,7 @@ pub(crate) fn main(a: CheckArgs) -> i32 {
     if style == Style::Xlsx && a.output.is_none() {
         return usage("xlsx 需要输出文件：请加 -o 问题.xlsx (xlsx output needs -o FILE.xlsx)");
     }
-    let (jobs, too_many) = batch::jobs(a.jobs);
+    let (jobs, too_many) = run::jobs(a.jobs);
     if let Some(w) = too_many {
         eprintln!("jixiao: {w}");
     }
@@ -105,7 +105,7 @@ pub(crate) fn main(a: CheckArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let work = |input: &batch::Input| check_one(input, &rules, &limits, style == Style::Xlsx);
+    let work = |input: &run::Input| check_one(input, &rules, &limits, style == Style::Xlsx);
     let result = match &a.output {
         Some(dest) => AtomicFile::create(dest).and_then(|(atomic, file)| {
             let counts = write(&files, &pool, &work, BufWriter::new(file), style)?;
@@ -136,13 +136,13 @@ pub(crate) fn main(a: CheckArgs) -> i32 {
 }
 
 fn write<W: Write>(
-    files: &[batch::Input],
+    files: &[run::Input],
     pool: &rayon::ThreadPool,
-    work: &(dyn Fn(&batch::Input) -> Checked + Sync),
+    work: &(dyn Fn(&run::Input) -> Checked + Sync),
     out: W,
     style: Style,
 ) -> io::Result<Counts> {
     let mut report = Report::begin(out, style)?;
-    batch::map(files, pool, work, &mut |_, c| report.file(c))?;
+    run::map(files, pool, work, &mut |_, c| report.file(c))?;
     report.finish()
 }

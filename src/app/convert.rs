@@ -8,10 +8,10 @@ use super::help::FORMATS_AND_EXAMPLES;
 use super::{inputs, usage};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jixiao::batch::{self, AtomicFile, Input, Outcome, Target};
 use jixiao::limits::Limits;
 use jixiao::model::FileError;
-use jixiao::output::count;
+use jixiao::run::{self, AtomicFile, Input, Outcome, Target};
+use jixiao::write::count;
 use jixiao::write::{Encoding, Format, Headers, Options, Output};
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
@@ -257,13 +257,13 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         )?,
     };
     let out_ext = format.extension();
-    jixiao::output::check_outputs(
+    jixiao::run::output::check_outputs(
         a.output.as_deref(),
         a.report.as_deref(),
         a.out_dir.as_deref().map(|d| (d, out_ext)),
         &files,
     )?;
-    let (jobs, too_many) = batch::jobs(a.jobs);
+    let (jobs, too_many) = run::jobs(a.jobs);
     if let Some(w) = too_many {
         eprintln!("jixiao: {w}");
     }
@@ -484,29 +484,7 @@ impl Report {
     }
 
     fn record(&mut self, input: &Input, o: &Outcome) -> io::Result<()> {
-        let v = serde_json::json!({
-            "file": input.label,
-            "status": if o.error.is_some() {
-                "error"
-            } else if !o.incomplete.is_empty() {
-                "partial"
-            } else {
-                "ok"
-            },
-            "incomplete": o.incomplete.iter().map(|(table, locator, gaps)| serde_json::json!({
-                "table": table,
-                "locator": locator,
-                "gaps": gaps,
-                "message": gaps.iter().map(|g| g.describe()).collect::<Vec<_>>().join("；"),
-            })).collect::<Vec<_>>(),
-            "tables": o.tables,
-            "indicators": o.indicators,
-            "warnings": o.notes,
-            "notes": o.note_texts.iter().map(|(table, text)| serde_json::json!({"table": table, "note": text})).collect::<Vec<_>>(),
-            "skipped": o.skipped,
-            "error_kind": o.error.as_ref().map(|e| e.kind.as_str()),
-            "message": o.error.as_ref().map(|e| e.message.clone()),
-        });
+        let v = o.report(&input.label);
         self.out
             .write_all(if self.first { b"\n  " } else { b",\n  " })?;
         self.first = false;
@@ -568,7 +546,7 @@ fn convert_all(p: &Plan, out: Option<Box<dyn Write + Send + '_>>) -> io::Result<
         }
         bar.inc(1);
     };
-    batch::run_checked(
+    run::run_checked(
         &p.files,
         &p.opts,
         p.check.as_ref(),

@@ -28,11 +28,11 @@ enum DiffTo {
 /// Every table of a file or folder, in path order; unreadable files are
 /// reported on stderr and left out.
 fn tables_of(path: &std::path::Path) -> Result<Vec<jixiao::model::Table>, String> {
-    let inputs = jixiao::batch::collect(&[path.to_path_buf()], None)?;
+    let inputs = jixiao::run::collect(&[path.to_path_buf()], None)?;
     let limits = jixiao::limits::Limits::default();
     let mut out = Vec::new();
     for input in &inputs.files {
-        match jixiao::batch::read_one(input, &limits) {
+        match jixiao::run::read_one(input, &limits) {
             Ok(n) => out.extend(n.tables),
             Err(e) => eprintln!("jixiao: {}: {e}", input.label),
         }
@@ -62,7 +62,7 @@ pub(crate) fn main(a: DiffArgs) -> i32 {
     };
     let written = bytes.and_then(|b| match &a.output {
         Some(dest) => {
-            let (atomic, mut f) = jixiao::batch::AtomicFile::create(dest)?;
+            let (atomic, mut f) = jixiao::run::AtomicFile::create(dest)?;
             std::io::Write::write_all(&mut f, &b)?;
             atomic.commit()
         }

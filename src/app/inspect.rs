@@ -3,8 +3,8 @@
 //! made of it as `#` comments.
 
 use super::usage;
-use jixiao::batch::{self, Input};
 use jixiao::limits::Limits;
+use jixiao::run::{self, Input};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ pub(crate) fn main(path: &Path) -> i32 {
     if !path.is_dir() {
         return inspect_file(path);
     }
-    let files = match batch::collect(&[path.to_path_buf()], None) {
+    let files = match run::collect(&[path.to_path_buf()], None) {
         Ok(i) => i.files,
         Err(msg) => return usage(msg),
     };
@@ -49,7 +49,7 @@ fn inspect_file(path: &Path) -> i32 {
         rel: PathBuf::new(),
     };
     // Bounded, and never blocked by a FIFO or /dev/zero.
-    let bytes = match batch::read_bytes(&input, &Limits::default()) {
+    let bytes = match run::read_bytes(&input, &Limits::default()) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("jixiao: {label}: {e}");

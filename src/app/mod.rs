@@ -18,7 +18,7 @@ mod sqlite;
 
 use clap::{Parser, Subcommand};
 use help::FORMATS_AND_EXAMPLES;
-use jixiao::batch::{self, Input};
+use jixiao::run::{self, Input};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
@@ -87,7 +87,7 @@ pub(crate) fn main() -> i32 {
     std::panic::set_hook(Box::new(|_| {}));
     // An interrupted run removes its partial outputs.
     let _ = ctrlc::set_handler(|| {
-        batch::remove_partial_outputs();
+        run::remove_partial_outputs();
         std::process::exit(130);
     });
     match cli.command {
@@ -100,54 +100,17 @@ pub(crate) fn main() -> i32 {
     }
 }
 
-/// The files a command reads: paths, `--files-from`, `--glob`, `--shard`;
-/// also how many folder files were passed over.
+/// The files a command reads (`jixiao::run::gather`), saying the warning
+/// it gives; also how many folder files were passed over.
 pub(crate) fn inputs(
     paths: &[PathBuf],
     files_from: Option<&Path>,
     glob: &[String],
     shard: Option<&str>,
 ) -> Result<(Vec<Input>, usize), String> {
-    let listed = match files_from {
-        Some(list) => batch::read_files_from(list)?,
-        None => Vec::new(),
-    };
-    if paths.is_empty() && listed.is_empty() {
-        return Err(
-            "没有输入文件：请给出文件或文件夹，例如 jixiao convert 文件夹 -o 结果.xlsx \
-             (no inputs: give files or folders, or --files-from)"
-                .into(),
-        );
-    }
-    let globs = if glob.is_empty() {
-        None
-    } else {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in glob {
-            b.add(globset::Glob::new(g).map_err(|e| {
-                format!("--glob {g}：写法有误，例如 --glob '**/*2024*.docx' (bad pattern: {e})")
-            })?);
-        }
-        Some(b.build().map_err(|e| format!("--glob: {e}"))?)
-    };
-    let inputs = batch::collect_with(paths, &listed, globs.as_ref())?;
-    if let Some(w) = batch::own_outputs_warning(&inputs.own_outputs) {
+    let g = run::gather(paths, files_from, glob, shard)?;
+    if let Some(w) = &g.warning {
         eprintln!("jixiao: {w}");
     }
-    let skipped = inputs.skipped;
-    let mut files = inputs.files;
-    if let Some(spec) = &shard {
-        let (k, n) = spec
-            .split_once('/')
-            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
-            .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k))
-            .ok_or_else(|| {
-                format!(
-                    "--shard 要写成 K/N（1 ≤ K ≤ N），例如 --shard 3/8 表示 8 份中的第 3 份；收到 “{spec}” \
-                     (--shard wants K/N with 1 ≤ K ≤ N, got {spec:?})"
-                )
-            })?;
-        files = batch::shard(files, k, n);
-    }
-    Ok((files, skipped))
+    Ok((g.files, g.skipped))
 }

@@ -4,11 +4,11 @@
 
 use super::convert::{finish_code, incomplete_line, summary, Counts, Plan};
 use super::usage;
-use jixiao::batch::Input;
 use jixiao::check::RuleSet;
 use jixiao::limits::Limits;
-use jixiao::output::count;
-use jixiao::write::sqlite::{load, remove_database, Appended, Database, Loaded};
+use jixiao::run::{load, Input};
+use jixiao::write::count;
+use jixiao::write::sqlite::{remove_database, Appended, Database, Loaded};
 use std::path::Path;
 use std::time::Instant;
 
@@ -105,7 +105,7 @@ fn run(
     let rules = RuleSet::default();
     let work = |input: &Input| load(input, limits, &rules);
     let mut count = Appended::default();
-    let result = jixiao::batch::map(files, pool, &work, &mut |_, l| {
+    let result = jixiao::run::map(files, pool, &work, &mut |_, l| {
         seen(&l);
         db.append(&l, &mut count).map_err(std::io::Error::other)
     })

@@ -496,39 +496,6 @@ pub fn rule_list() -> String {
     s
 }
 
-/// Reads one file and runs the rules over its tables.
-pub fn check_one(
-    input: &crate::batch::Input,
-    rules: &RuleSet,
-    limits: &crate::limits::Limits,
-    keep: bool,
-) -> report::Checked {
-    match crate::batch::read_one(input, limits) {
-        Ok(n) => report::Checked {
-            file: input.label.clone(),
-            heads: n
-                .tables
-                .iter()
-                .map(|t| (t.source.table, t.source.locator.clone(), t.title.clone()))
-                .collect(),
-            findings: rules.check_file(&n.tables),
-            tables: if keep { n.tables } else { Vec::new() },
-            error: None,
-        },
-        Err(e) => report::Checked {
-            file: input.label.clone(),
-            tables: Vec::new(),
-            heads: Vec::new(),
-            findings: Vec::new(),
-            error: Some(crate::model::FileError {
-                file: input.label.clone(),
-                kind: e.kind,
-                message: e.message,
-            }),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

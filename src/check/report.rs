@@ -6,7 +6,7 @@
 
 use super::{Finding, Severity};
 use crate::model::{FileError, Table};
-use crate::output::count;
+use crate::write::count;
 use crate::write::xlsx::fit_cell;
 use crate::write::{flat_rows, Format as OutFormat, Options, FIELDS};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};

@@ -287,7 +287,7 @@ fn router(state: Shared) -> Router {
 fn app_js() -> &'static str {
     static JS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     JS.get_or_init(|| {
-        let list = serde_json::to_string(crate::batch::FOLDER_EXTENSIONS).unwrap_or_default();
+        let list = serde_json::to_string(crate::run::FOLDER_EXTENSIONS).unwrap_or_default();
         APP_JS.replace("__FOLDER_EXTENSIONS__", &list)
     })
 }

@@ -748,6 +748,11 @@ impl<W: Write + Send> Output<W> {
     }
 }
 
+/// `1 file`, `2 files`: an English count with its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

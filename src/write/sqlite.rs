@@ -8,7 +8,7 @@
 //! nothing; a changed file is added as a new source beside the old one.
 //! Each run is one transaction: a failed run adds nothing.
 
-use crate::check::{project_key, Finding, RuleSet};
+use crate::check::{project_key, Finding};
 use crate::model::{FileError, Table};
 use rusqlite::{params, Connection};
 use std::path::Path;
@@ -119,41 +119,6 @@ pub struct Loaded {
     pub tables: Vec<Table>,
     pub findings: Vec<Finding>,
     pub error: Option<FileError>,
-}
-
-/// Reads, normalises and checks one input (run on the workers).
-pub fn load(
-    input: &crate::batch::Input,
-    limits: &crate::limits::Limits,
-    rules: &RuleSet,
-) -> Loaded {
-    let mut l = Loaded {
-        file: input.label.clone(),
-        hash: "unread".into(),
-        bytes: 0,
-        tables: Vec::new(),
-        findings: Vec::new(),
-        error: None,
-    };
-    let converted = crate::batch::read_bytes(input, limits).and_then(|bytes| {
-        l.hash = content_hash(&bytes);
-        l.bytes = bytes.len() as u64;
-        crate::convert::convert_guarded(&bytes, &input.label, limits)
-    });
-    match converted {
-        Ok(n) => {
-            l.findings = rules.check_file(&n.tables);
-            l.tables = n.tables;
-        }
-        Err(e) => {
-            l.error = Some(FileError {
-                file: input.label.clone(),
-                kind: e.kind,
-                message: e.message,
-            })
-        }
-    }
-    l
 }
 
 /// How many sources a run added, and how many it found already loaded.

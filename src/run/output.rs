@@ -6,7 +6,7 @@
 //! `--report` naming one file, an output that is also an input, two inputs
 //! with one `--out-dir` output.
 
-use crate::batch::Input;
+use super::Input;
 use std::collections::HashMap;
 use std::fs;
 use std::io;
@@ -23,11 +23,6 @@ static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
 
 /// The longest file name most file systems accept, in bytes.
 const NAME_MAX: usize = 255;
-
-/// `1 file`, `2 files`: an English count with its noun.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 /// Removes every temporary output (called on Ctrl-C / SIGTERM).
 pub fn remove_partial_outputs() {
@@ -283,7 +278,7 @@ pub fn check_outputs(
         "--out-dir 中有 {} 组输入会写到同一个输出文件，请分开转换或给出它们所在的上级文件夹 \
          ({} of inputs would write the same output: convert them separately, or give their parent folder so the tree is mirrored):",
         clashes.len(),
-        count(clashes.len(), "group", "groups")
+        crate::write::count(clashes.len(), "group", "groups")
     );
     for g in clashes.iter().take(LIST_AT_MOST) {
         let dest = per_file_dest(dir, g[0], ext);
