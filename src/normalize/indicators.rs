@@ -10,6 +10,7 @@ use super::notes::{
 use super::target::{parse_amount, parse_target};
 use super::text::{clean, label_key, value};
 use super::vocab::{canonical, Level, LEVEL1, LEVEL2};
+use super::Explained;
 use super::{anchors, RowRef};
 use crate::grid::{Grid, Slot};
 use crate::model::{Indicator, Note, Table, TargetKind};
@@ -461,8 +462,46 @@ impl FillDown {
     }
 }
 
+/// Where a table's rows go as they are read.
+pub struct Sink<'t> {
+    pub table: &'t mut Table,
+    pub notes: &'t mut Vec<Note>,
+    pub facts: &'t mut super::completeness::Facts,
+    pub explained: &'t mut Vec<Explained>,
+}
+
+/// The row patterns under an indicator header, best first: a row is the
+/// first that claims it (the tests are exclusive, so there is no runner-up).
+pub const ROW_PATTERNS: [(&str, u8); 6] = [
+    ("indicator header repeated", 90),
+    ("row after the grid", 80),
+    ("multi-year grid row", 70),
+    ("indicator", 50),
+    ("score total row", 40),
+    ("not an indicator: unplaced", 0),
+];
+
+/// One row under the header, as the grid gives it.
+struct Row<'g> {
+    g: &'g Grid,
+    gi: usize,
+    r: u32,
+    /// Text taken from PDFs or HTML may drop a merged 一级 cell: the row
+    /// then starts at 二级 and ends one cell short, and reads shifted.
+    shift: u32,
+}
+
+impl<'g> Row<'g> {
+    fn cell(&self, c: u32) -> (Slot, Option<&'g str>) {
+        if c < self.shift {
+            return (Slot::Empty, None);
+        }
+        let c = c - self.shift;
+        (self.g.slot(self.r, c).clone(), self.g.text_at(self.r, c))
+    }
+}
+
 /// Reads the rows under one indicator header into `table.indicators`.
-#[allow(clippy::too_many_arguments)]
 pub fn read_rows(
     grids: &[&Grid],
     info: &[Vec<super::RowInfo>],
@@ -470,21 +509,14 @@ pub fn read_rows(
     rows: &[RowRef],
     first_grid: Option<usize>,
     levels: &mut Levels,
-    table: &mut Table,
-    notes: &mut Vec<Note>,
-    facts: &mut super::completeness::Facts,
+    out: &mut Sink,
 ) {
-    let Levels { l1, l2 } = levels;
-    let c1 = map.col(Column::Level1);
-    let c2 = map.col(Column::Level2);
+    let (c1, c2) = (map.col(Column::Level1), map.col(Column::Level2));
     let mut raw_levels: [Option<String>; 2] = [None, None];
-    let has_value_column = [Column::Target, Column::TargetText]
-        .iter()
-        .any(|c| map.col(*c).is_some());
     for rr in rows {
-        let g = grids[rr.grid];
-        let r = rr.row;
+        let (g, r) = (grids[rr.grid], rr.row);
         if info[rr.grid][r as usize].header.is_some() {
+            claimed(out, rr, 0);
             continue; // repeated header on a new page
         }
         let locator = if Some(rr.grid) != first_grid && g.row_locators.is_none() {
@@ -492,8 +524,6 @@ pub fn read_rows(
         } else {
             g.row_locator(r)
         };
-        // Text taken from PDFs or HTML may drop a merged 一级 cell: the row
-        // then starts at 二级 and ends one cell short.
         let shift = match (c1, c2) {
             (Some(a), Some(b)) if b == a + 1 => {
                 let first = g.text_at(r, a).map(label_key).unwrap_or_default();
@@ -504,29 +534,82 @@ pub fn read_rows(
             }
             _ => 0,
         };
-        let cell = |c: u32| -> (Slot, Option<&str>) {
-            if c < shift {
-                return (Slot::Empty, None);
-            }
-            let c = c - shift;
-            (g.slot(r, c).clone(), g.text_at(r, c))
+        let row = Row {
+            g,
+            gi: rr.grid,
+            r,
+            shift,
         };
         // Rows after the grid (评价结论, 审核意见, 填表人：…, 注：…) are the
         // table's, not indicators.
         if let Some(pairs) = trailer(g, r) {
+            claimed(out, rr, 1);
             for (k, v) in pairs {
-                table.extra.insert(&k, v);
+                out.table.extra.insert(&k, v);
             }
             continue;
         }
         if let Some(label) = &map.long_term {
-            long_term_row(map, label, &cell, &mut raw_levels, &mut table.extra);
+            claimed(out, rr, 2);
+            long_term_row(
+                map,
+                label,
+                &|c| row.cell(c),
+                &mut raw_levels,
+                &mut out.table.extra,
+            );
             continue;
         }
+        let new = levels.read_row(grids, &row, c1, c2, out.notes);
+        let (ind, mut cells) = read_cells(map, &row, locator, levels, out);
+        if ind.level3.is_none() && ind.target.is_none() {
+            let total = score_total_row(map, &row, out.table);
+            claimed(out, rr, if total { 4 } else { 5 });
+            if total {
+                levels.used_by_total(new);
+            } else {
+                unplaced_cells(&row, c1, c2, new, out.notes);
+            }
+            continue;
+        }
+        claimed(out, rr, 3);
+        for (c, v) in cells.unplaced.drain(..) {
+            out.notes.push(unplaced_note(g, r, c, v));
+        }
+        out.notes.append(&mut cells.number_notes);
+        levels.noted(out.table.indicators.len(), out.notes);
+        out.table.indicators.push(ind);
+    }
+    levels.finish(grids, out.notes);
+    unknown_empty_columns(map, out);
+}
+
+/// Records which row pattern read a row.
+fn claimed(out: &mut Sink, rr: &RowRef, k: usize) {
+    out.explained.push(Explained {
+        grid: rr.grid,
+        row: rr.row,
+        pattern: ROW_PATTERNS[k].0,
+        score: ROW_PATTERNS[k].1,
+        runner_up: None,
+    });
+}
+
+impl Levels {
+    /// Reads a row's 一级 and 二级 cells; returns which were new labels.
+    fn read_row(
+        &mut self,
+        grids: &[&Grid],
+        row: &Row,
+        c1: Option<u32>,
+        c2: Option<u32>,
+        notes: &mut Vec<Note>,
+    ) -> (bool, bool) {
+        let Levels { l1, l2 } = self;
+        let label_cell = |c: u32, at: usize| Some((row.gi, row.r, c.saturating_sub(row.shift), at));
         let mut new1 = false;
-        let label_cell = |c: u32, at: usize| Some((rr.grid, r, c.saturating_sub(shift), at));
         if let Some(c) = c1 {
-            let (slot, t) = cell(c);
+            let (slot, t) = row.cell(c);
             new1 = l1.read(&slot, t, Level::One);
             if new1 {
                 // l2's place is never before l1's: it was read after it.
@@ -538,261 +621,29 @@ pub fn read_rows(
         }
         let mut new2 = false;
         if let Some(c) = c2 {
-            let (slot, t) = cell(c);
+            let (slot, t) = row.cell(c);
             new2 = l2.read(&slot, t, Level::Two);
             if new2 {
                 unused_note(grids, l2.unused.take(), notes);
                 l2.unused = label_cell(c, notes.len());
             }
         }
-        let mut ind = Indicator {
-            level1: l1.value.clone(),
-            level2: l2.value.clone(),
-            locator: locator.clone(),
-            ..Indicator::default()
-        };
-        let mut comparator = None;
-        let mut kind_word: Option<String> = None;
-        let mut unit = None;
-        let mut target_text = None;
-        let mut actual_parts: (Option<String>, Option<String>, Option<String>) = (None, None, None);
-        let mut unplaced = Vec::new();
-        let mut number_notes = Vec::new();
-        for (c, (role, header)) in map.columns.iter().enumerate() {
-            let c = c as u32;
-            let (slot, t) = cell(c);
-            let covered = matches!(slot, Slot::Covered { .. });
-            // A value merged across columns counts once, at its anchor.
-            if matches!(slot, Slot::Covered { anchor } if anchor.row == r) {
-                continue;
-            }
-            let Some(t) = t else { continue };
-            let v = value(t);
-            match role {
-                Some(Column::Level1)
-                | Some(Column::Level2)
-                | Some(Column::Field)
-                | Some(Column::Derived) => {}
-                Some(Column::OwnExtra) => {
-                    // {"k":"v",…} as written by jixiao; the table's keys are
-                    // taken back out by `flat::split_own_extra`.
-                    match v
-                        .as_deref()
-                        .map(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>)
-                    {
-                        Some(Ok(map)) => {
-                            for (k, val) in map {
-                                let text = match val {
-                                    serde_json::Value::String(s) => s,
-                                    other => other.to_string(),
-                                };
-                                ind.extra.insert(&k, text);
-                            }
-                        }
-                        Some(Err(_)) => {
-                            if let Some(v) = v {
-                                ind.extra.insert(header, v);
-                            }
-                        }
-                        None => {}
-                    }
-                }
-                Some(Column::Level3) => ind.level3 = v,
-                Some(Column::Description) => ind.description = v,
-                Some(Column::Target) => target_text = v.or(target_text),
-                Some(Column::TargetText) => {
-                    if target_text.is_none() {
-                        target_text = v;
-                    } else if let Some(v) = v {
-                        ind.extra.insert(header, v);
-                    }
-                }
-                // No value column to compose with (per-area value columns):
-                // the comparator and the unit are kept as written, in place.
-                Some(Column::Comparator | Column::Unit) if !has_value_column => {
-                    if let Some(v) = v {
-                        ind.extra.insert(header, v);
-                    }
-                }
-                Some(Column::Comparator) => match v {
-                    // A direction is not a comparator: kept, never glued into raw.
-                    Some(d) if is_direction(&d) => ind.extra.insert(header, d),
-                    // 定量指标 written for 定量: the kind, its raw text kept.
-                    Some(k) if kind_of(&k).is_some_and(|w| w != k) => {
-                        ind.extra.insert(header, k.clone());
-                        comparator = Some(k);
-                    }
-                    v => comparator = v,
-                },
-                Some(Column::Unit) => unit = v,
-                Some(Column::ActualPart) => match column(header) {
-                    Some(Column::Comparator) => actual_parts.0 = v,
-                    Some(Column::Target) => actual_parts.1 = v,
-                    _ => actual_parts.2 = v,
-                },
-                Some(Column::Actual) => ind.actual = parse_target(t),
-                Some(Column::Remark) => ind.remark = v,
-                Some(Column::Weight) | Some(Column::Score) => {
-                    let d = v.as_deref().and_then(parse_amount);
-                    match (&v, d) {
-                        (Some(v), None) => ind.extra.insert(header, v.clone()),
-                        (Some(v), Some(d)) => {
-                            let name = if *role == Some(Column::Weight) {
-                                "weight"
-                            } else {
-                                "score"
-                            };
-                            let field = format!("indicators[{}].{name}", table.indicators.len());
-                            number_notes.extend(number_note(&field, v, d));
-                        }
-                        _ => {}
-                    }
-                    if *role == Some(Column::Weight) {
-                        ind.weight = d;
-                    } else {
-                        ind.score = d;
-                    }
-                }
-                Some(Column::GridLabel) => {
-                    if let Some(v) = v.filter(|v| !covered && label_key(v) != label_key(header)) {
-                        unplaced.push((c, v));
-                    }
-                }
-                Some(Column::Known) => {
-                    if let Some(v) = v.filter(|_| !covered) {
-                        // A 指标类型 column: 定性/定量 is checked against the kind read.
-                        if let Some(w) = kind_of(&v) {
-                            kind_word = Some(w.to_string());
-                        }
-                        ind.extra.insert(header, v);
-                    }
-                }
-                // A cell of an unknown column merged down over several
-                // indicators (评价指标) says something of each of them.
-                None => {
-                    let own_merge = match slot {
-                        Slot::Covered { anchor } => anchor.col + shift == c,
-                        _ => true,
-                    };
-                    if let Some(v) = v.filter(|_| own_merge) {
-                        let key = if header.is_empty() { "?" } else { header };
-                        let known = column(key).is_some();
-                        if !known && !facts.unknown_columns.iter().any(|k| k == key) {
-                            facts.unknown_columns.push(key.to_string());
-                            notes.push(unknown_column(key));
-                        }
-                        ind.extra.insert(key, v);
-                    }
-                }
-            }
+        (new1, new2)
+    }
+
+    /// A total row's first cell is the total's name, not a level label.
+    fn used_by_total(&mut self, (new1, new2): (bool, bool)) {
+        if new1 {
+            self.l1.unused = None;
         }
-        let type_word = comparator
-            .as_deref()
-            .and_then(kind_of)
-            .or(kind_word.as_deref());
-        if let Some(v) = &target_text {
-            ind.target = parse_target(&compose(comparator.as_deref(), v, unit.as_deref()));
-        } else {
-            for (label, x) in [
-                (words::COMPARATOR_KEY, &comparator),
-                (words::UNIT_KEY, &unit),
-            ] {
-                // A kind written differently (定量指标) is kept already.
-                let kept = |x: &String| kind_of(x).is_some_and(|w| w != x);
-                if let Some(x) = x.as_ref().filter(|x| !kept(x)) {
-                    ind.extra.insert(label, x.clone());
-                }
-            }
+        if new2 {
+            self.l2.unused = None;
         }
-        match actual_parts {
-            (op, Some(v), u) => {
-                ind.actual = parse_target(&compose(op.as_deref(), &v, u.as_deref()))
-            }
-            (op, None, u) => {
-                for (label, x) in [
-                    (words::ACTUAL_COMPARATOR_KEY, op),
-                    (words::ACTUAL_UNIT_KEY, u),
-                ] {
-                    if let Some(x) = x {
-                        ind.extra.insert(label, x);
-                    }
-                }
-            }
-        }
-        let index = table.indicators.len();
-        if let (Some(t), Some(word)) = (&ind.target, type_word) {
-            let read_as = if word == words::QUALITATIVE {
-                TargetKind::Qualitative
-            } else {
-                TargetKind::Quantitative
-            };
-            if t.kind != read_as {
-                notes.push(Note {
-                    field: format!("indicators[{index}].target.kind"),
-                    raw: word.to_string(),
-                    normalized: Some(t.kind.as_str().to_string()),
-                    rule: "type column disagrees: kind kept as read".into(),
-                });
-            }
-        }
-        if ind.level3.is_none() && ind.target.is_none() {
-            // Not an indicator: a total row goes to extra, anything else to notes.
-            let cells: Vec<String> = anchors(g, r)
-                .into_iter()
-                .filter_map(|(_, t)| value(t))
-                .collect();
-            if let Some(first) = cells
-                .first()
-                .filter(|f| words::SCORE_TOTAL_ROWS.contains(&label_key(f).as_str()))
-            {
-                // One figure is the total itself; several stand under their
-                // columns (总分 | 100 | 98 | 优 under 分值 | 得分 | 评价).
-                let under: Vec<(String, String)> = anchors(g, r)
-                    .into_iter()
-                    .skip_while(|(_, t)| label_key(t) != label_key(first))
-                    .skip(1)
-                    .filter_map(|(c, t)| {
-                        let header = map.columns.get(c as usize).map(|(_, h)| h.as_str());
-                        Some((header.unwrap_or("").to_string(), value(t)?))
-                    })
-                    .collect();
-                match under.as_slice() {
-                    [] => {}
-                    [(_, v)] => table.extra.insert(first, v.clone()),
-                    many if many.iter().all(|(h, _)| !h.is_empty()) => {
-                        for (h, v) in many {
-                            table.extra.insert(&format!("{first}/{h}"), v.clone());
-                        }
-                    }
-                    many => {
-                        let joined: Vec<&str> = many.iter().map(|(_, v)| v.as_str()).collect();
-                        table.extra.insert(first, joined.join(" | "));
-                    }
-                }
-                // The row's first cell is the total's name, not a level label.
-                if new1 {
-                    l1.unused = None;
-                }
-                if new2 {
-                    l2.unused = None;
-                }
-                continue;
-            }
-            for (c, t) in anchors(g, r) {
-                let used_as_level =
-                    (Some(c + shift) == c1 && new1) || (Some(c + shift) == c2 && new2);
-                // A template prompt ((盖章)) is never a value, nor a cell to place.
-                if let Some(v) = value(t).filter(|v| !used_as_level && !super::text::is_prompt(v)) {
-                    notes.push(unplaced_note(g, r, c, v));
-                }
-            }
-            continue;
-        }
-        for (c, v) in unplaced {
-            notes.push(unplaced_note(g, r, c, v));
-        }
-        notes.append(&mut number_notes);
-        for (lvl, state) in [("level1", &mut *l1), ("level2", &mut *l2)] {
+    }
+
+    /// An indicator used the levels: their notes go with it.
+    fn noted(&mut self, index: usize, notes: &mut Vec<Note>) {
+        for (lvl, state) in [("level1", &mut self.l1), ("level2", &mut self.l2)] {
             if let Some((raw, normalized, rule)) = state.note.take() {
                 notes.push(Note {
                     field: format!("indicators[{index}].{lvl}"),
@@ -801,24 +652,312 @@ pub fn read_rows(
                     rule: rule.to_string(),
                 });
             }
+            state.unused = None;
         }
-        l1.unused = None;
-        l2.unused = None;
-        table.indicators.push(ind);
     }
-    unused_note(grids, l2.unused.take(), notes);
-    unused_note(grids, l1.unused.take(), notes);
-    // A column header the lexicon does not know, over no values at all: kept
-    // as a note so the header cell is not lost either.
+
+    /// Level labels no indicator used, at the grid's end.
+    fn finish(&mut self, grids: &[&Grid], notes: &mut Vec<Note>) {
+        unused_note(grids, self.l2.unused.take(), notes);
+        unused_note(grids, self.l1.unused.take(), notes);
+    }
+}
+
+/// What a row's cells gave besides the indicator's own fields.
+#[derive(Default)]
+struct Cells {
+    comparator: Option<String>,
+    kind_word: Option<String>,
+    unit: Option<String>,
+    target_text: Option<String>,
+    /// Under a two-row 实际完成值 header: comparator, value, unit.
+    actual_parts: (Option<String>, Option<String>, Option<String>),
+    unplaced: Vec<(u32, String)>,
+    number_notes: Vec<Note>,
+}
+
+/// Reads each cell of an indicator row by its column's role, then composes
+/// the target and the actual value from their parts.
+fn read_cells(
+    map: &ColumnMap,
+    row: &Row,
+    locator: String,
+    levels: &Levels,
+    out: &mut Sink,
+) -> (Indicator, Cells) {
+    let has_value_column = [Column::Target, Column::TargetText]
+        .iter()
+        .any(|c| map.col(*c).is_some());
+    let mut ind = Indicator {
+        level1: levels.l1.value.clone(),
+        level2: levels.l2.value.clone(),
+        locator,
+        ..Indicator::default()
+    };
+    let mut x = Cells::default();
+    for (c, (role, header)) in map.columns.iter().enumerate() {
+        let c = c as u32;
+        let (slot, t) = row.cell(c);
+        let covered = matches!(slot, Slot::Covered { .. });
+        // A value merged across columns counts once, at its anchor.
+        if matches!(slot, Slot::Covered { anchor } if anchor.row == row.r) {
+            continue;
+        }
+        let Some(t) = t else { continue };
+        let v = value(t);
+        match role {
+            Some(Column::Level1)
+            | Some(Column::Level2)
+            | Some(Column::Field)
+            | Some(Column::Derived) => {}
+            Some(Column::OwnExtra) => own_extra(&mut ind, header, v),
+            Some(Column::Level3) => ind.level3 = v,
+            Some(Column::Description) => ind.description = v,
+            Some(Column::Target) => x.target_text = v.or(x.target_text),
+            Some(Column::TargetText) => {
+                if x.target_text.is_none() {
+                    x.target_text = v;
+                } else if let Some(v) = v {
+                    ind.extra.insert(header, v);
+                }
+            }
+            // No value column to compose with (per-area value columns):
+            // the comparator and the unit are kept as written, in place.
+            Some(Column::Comparator | Column::Unit) if !has_value_column => {
+                if let Some(v) = v {
+                    ind.extra.insert(header, v);
+                }
+            }
+            Some(Column::Comparator) => match v {
+                // A direction is not a comparator: kept, never glued into raw.
+                Some(d) if is_direction(&d) => ind.extra.insert(header, d),
+                // 定量指标 written for 定量: the kind, its raw text kept.
+                Some(k) if kind_of(&k).is_some_and(|w| w != k) => {
+                    ind.extra.insert(header, k.clone());
+                    x.comparator = Some(k);
+                }
+                v => x.comparator = v,
+            },
+            Some(Column::Unit) => x.unit = v,
+            Some(Column::ActualPart) => match column(header) {
+                Some(Column::Comparator) => x.actual_parts.0 = v,
+                Some(Column::Target) => x.actual_parts.1 = v,
+                _ => x.actual_parts.2 = v,
+            },
+            Some(Column::Actual) => ind.actual = parse_target(t),
+            Some(Column::Remark) => ind.remark = v,
+            Some(Column::Weight) | Some(Column::Score) => {
+                let weight = *role == Some(Column::Weight);
+                let index = out.table.indicators.len();
+                weight_or_score(&mut ind, &mut x, header, v, weight, index)
+            }
+            Some(Column::GridLabel) => {
+                if let Some(v) = v.filter(|v| !covered && label_key(v) != label_key(header)) {
+                    x.unplaced.push((c, v));
+                }
+            }
+            Some(Column::Known) => {
+                if let Some(v) = v.filter(|_| !covered) {
+                    // A 指标类型 column: 定性/定量 is checked against the kind read.
+                    if let Some(w) = kind_of(&v) {
+                        x.kind_word = Some(w.to_string());
+                    }
+                    ind.extra.insert(header, v);
+                }
+            }
+            // A cell of an unknown column merged down over several
+            // indicators (评价指标) says something of each of them.
+            None => {
+                let own_merge = match slot {
+                    Slot::Covered { anchor } => anchor.col + row.shift == c,
+                    _ => true,
+                };
+                if let Some(v) = v.filter(|_| own_merge) {
+                    let key = if header.is_empty() { "?" } else { header };
+                    let known = column(key).is_some();
+                    if !known && !out.facts.unknown_columns.iter().any(|k| k == key) {
+                        out.facts.unknown_columns.push(key.to_string());
+                        out.notes.push(unknown_column(key));
+                    }
+                    ind.extra.insert(key, v);
+                }
+            }
+        }
+    }
+    compose_values(&mut ind, &mut x, out);
+    (ind, x)
+}
+
+/// `{"k":"v",…}` as written by jixiao; the table's keys are taken back out
+/// by `flat::split_own_extra`.
+fn own_extra(ind: &mut Indicator, header: &str, v: Option<String>) {
+    match v
+        .as_deref()
+        .map(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>)
+    {
+        Some(Ok(map)) => {
+            for (k, val) in map {
+                let text = match val {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                ind.extra.insert(&k, text);
+            }
+        }
+        Some(Err(_)) => {
+            if let Some(v) = v {
+                ind.extra.insert(header, v);
+            }
+        }
+        None => {}
+    }
+}
+
+fn weight_or_score(
+    ind: &mut Indicator,
+    x: &mut Cells,
+    header: &str,
+    v: Option<String>,
+    weight: bool,
+    index: usize,
+) {
+    let d = v.as_deref().and_then(parse_amount);
+    match (&v, d) {
+        (Some(v), None) => ind.extra.insert(header, v.clone()),
+        (Some(v), Some(d)) => {
+            let name = if weight { "weight" } else { "score" };
+            let field = format!("indicators[{index}].{name}");
+            x.number_notes.extend(number_note(&field, v, d));
+        }
+        _ => {}
+    }
+    if weight {
+        ind.weight = d;
+    } else {
+        ind.score = d;
+    }
+}
+
+/// The target from its comparator, figure and unit; the actual value from
+/// its parts; the kind checked against a type column.
+fn compose_values(ind: &mut Indicator, x: &mut Cells, out: &mut Sink) {
+    let type_word = x
+        .comparator
+        .as_deref()
+        .and_then(kind_of)
+        .or(x.kind_word.as_deref());
+    if let Some(v) = &x.target_text {
+        ind.target = parse_target(&compose(x.comparator.as_deref(), v, x.unit.as_deref()));
+    } else {
+        for (label, kept) in [
+            (words::COMPARATOR_KEY, &x.comparator),
+            (words::UNIT_KEY, &x.unit),
+        ] {
+            // A kind written differently (定量指标) is kept already.
+            let written = |k: &String| kind_of(k).is_some_and(|w| w != k);
+            if let Some(k) = kept.as_ref().filter(|k| !written(k)) {
+                ind.extra.insert(label, k.clone());
+            }
+        }
+    }
+    match std::mem::take(&mut x.actual_parts) {
+        (op, Some(v), u) => ind.actual = parse_target(&compose(op.as_deref(), &v, u.as_deref())),
+        (op, None, u) => {
+            for (label, part) in [
+                (words::ACTUAL_COMPARATOR_KEY, op),
+                (words::ACTUAL_UNIT_KEY, u),
+            ] {
+                if let Some(part) = part {
+                    ind.extra.insert(label, part);
+                }
+            }
+        }
+    }
+    let index = out.table.indicators.len();
+    if let (Some(t), Some(word)) = (&ind.target, type_word) {
+        let read_as = if word == words::QUALITATIVE {
+            TargetKind::Qualitative
+        } else {
+            TargetKind::Quantitative
+        };
+        if t.kind != read_as {
+            out.notes.push(Note {
+                field: format!("indicators[{index}].target.kind"),
+                raw: word.to_string(),
+                normalized: Some(t.kind.as_str().to_string()),
+                rule: "type column disagrees: kind kept as read".into(),
+            });
+        }
+    }
+}
+
+/// A row that is no indicator but a total (总分 | 100): its figures go to
+/// the table's extra. One figure is the total itself; several stand under
+/// their columns (总分 | 100 | 98 | 优 under 分值 | 得分 | 评价).
+fn score_total_row(map: &ColumnMap, row: &Row, table: &mut Table) -> bool {
+    let (g, r) = (row.g, row.r);
+    let first = anchors(g, r).into_iter().find_map(|(_, t)| value(t));
+    let Some(first) = first.filter(|f| words::SCORE_TOTAL_ROWS.contains(&label_key(f).as_str()))
+    else {
+        return false;
+    };
+    let under: Vec<(String, String)> = anchors(g, r)
+        .into_iter()
+        .skip_while(|(_, t)| label_key(t) != label_key(&first))
+        .skip(1)
+        .filter_map(|(c, t)| {
+            let header = map.columns.get(c as usize).map(|(_, h)| h.as_str());
+            Some((header.unwrap_or("").to_string(), value(t)?))
+        })
+        .collect();
+    match under.as_slice() {
+        [] => {}
+        [(_, v)] => table.extra.insert(&first, v.clone()),
+        many if many.iter().all(|(h, _)| !h.is_empty()) => {
+            for (h, v) in many {
+                table.extra.insert(&format!("{first}/{h}"), v.clone());
+            }
+        }
+        many => {
+            let joined: Vec<&str> = many.iter().map(|(_, v)| v.as_str()).collect();
+            table.extra.insert(&first, joined.join(" | "));
+        }
+    }
+    true
+}
+
+/// A row that is not an indicator: its cells are noted as unplaced, except
+/// a level label it introduced (kept for the rows below) and prompts.
+fn unplaced_cells(
+    row: &Row,
+    c1: Option<u32>,
+    c2: Option<u32>,
+    (new1, new2): (bool, bool),
+    notes: &mut Vec<Note>,
+) {
+    for (c, t) in anchors(row.g, row.r) {
+        let used_as_level =
+            (Some(c + row.shift) == c1 && new1) || (Some(c + row.shift) == c2 && new2);
+        // A template prompt ((盖章)) is never a value, nor a cell to place.
+        if let Some(v) = value(t).filter(|v| !used_as_level && !super::text::is_prompt(v)) {
+            notes.push(unplaced_note(row.g, row.r, c, v));
+        }
+    }
+}
+
+/// A column header the lexicon does not know, over no values at all: kept
+/// as a note so the header cell is not lost either.
+fn unknown_empty_columns(map: &ColumnMap, out: &mut Sink) {
     for (role, header) in &map.columns {
         let unknown = role.is_none() && !header.is_empty() && column(header).is_none();
         if unknown
-            && !facts.unknown_columns.iter().any(|k| k == header)
-            && !notes
+            && !out.facts.unknown_columns.iter().any(|k| k == header)
+            && !out
+                .notes
                 .iter()
                 .any(|n| n.raw == *header && n.rule == UNKNOWN_EMPTY_COLUMN)
         {
-            notes.push(unknown_empty_column(header));
+            out.notes.push(unknown_empty_column(header));
         }
     }
 }

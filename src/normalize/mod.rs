@@ -351,6 +351,12 @@ fn assemble(
             facts.seen.extend(g.fields.iter().map(|(m, _, _)| m.label));
             let mut notes = Vec::new();
             let mut levels = indicators::Levels::default();
+            let mut sink = indicators::Sink {
+                table: &mut table,
+                notes: &mut notes,
+                facts: &mut facts,
+                explained,
+            };
             indicators::read_rows(
                 grids,
                 info,
@@ -358,9 +364,7 @@ fn assemble(
                 &g.rows,
                 first_grid,
                 &mut levels,
-                &mut table,
-                &mut notes,
-                &mut facts,
+                &mut sink,
             );
             if map
                 .columns
@@ -389,17 +393,13 @@ fn assemble(
     let mut notes = Vec::new();
     let mut levels = indicators::Levels::default();
     for (map, rows) in &d.segments {
-        indicators::read_rows(
-            grids,
-            info,
-            map,
-            rows,
-            first_grid,
-            &mut levels,
-            &mut table,
-            &mut notes,
-            &mut facts,
-        );
+        let mut sink = indicators::Sink {
+            table: &mut table,
+            notes: &mut notes,
+            facts: &mut facts,
+            explained,
+        };
+        indicators::read_rows(grids, info, map, rows, first_grid, &mut levels, &mut sink);
     }
     for r in &d.stray_rows {
         header::unplaced_row(grids[r.grid], r.row, &mut notes);
