@@ -10,9 +10,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// `inspect FILE`, or every readable file in a folder, one after another.
-pub(crate) fn main(path: &Path) -> i32 {
+pub(crate) fn main(path: &Path, explain: bool) -> i32 {
     if !path.is_dir() {
-        return inspect_file(path);
+        return inspect_file(path, explain);
     }
     let files = match run::collect(&[path.to_path_buf()], None) {
         Ok(i) => i.files,
@@ -29,12 +29,12 @@ pub(crate) fn main(path: &Path) -> i32 {
     }
     files
         .iter()
-        .map(|f| inspect_file(&f.path))
+        .map(|f| inspect_file(&f.path, explain))
         .max()
         .unwrap_or(0)
 }
 
-fn inspect_file(path: &Path) -> i32 {
+fn inspect_file(path: &Path, explain: bool) -> i32 {
     if fs::symlink_metadata(path).is_err() {
         return usage(format!(
             "找不到文件 {}：请检查路径和文件名 (no such file: {})",
@@ -89,6 +89,12 @@ fn inspect_file(path: &Path) -> i32 {
     }
     for s in &n.skipped {
         out.push_str(&format!("# → {s}\n"));
+    }
+    if explain {
+        out.push_str("# explain: cell → pattern (score); runner-up\n");
+        for line in jixiao::normalize::explain(&doc.blocks, &n).lines() {
+            out.push_str(&format!("# {line}\n"));
+        }
     }
     let mut stdout = io::stdout().lock();
     match stdout.write_all(out.as_bytes()) {

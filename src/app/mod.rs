@@ -41,6 +41,9 @@ enum Command {
     Inspect {
         /// 要显示的文件；给文件夹则逐个显示 (the file to show; a folder shows each of its files in turn)
         file: PathBuf,
+        /// 逐个单元格说明由哪种版式规则读取、得分和次优规则 (for each cell: the layout pattern that read it, its score and the runner-up)
+        #[arg(long)]
+        explain: bool,
     },
     /// 检查绩效目标表的常见问题 (audit the tables: missing fields, sums, levels, placeholders…)
     Check(check::CheckArgs),
@@ -92,7 +95,7 @@ pub(crate) fn main() -> i32 {
     });
     match cli.command {
         Command::Convert(args) => convert::main(args),
-        Command::Inspect { file } => inspect::main(&file),
+        Command::Inspect { file, explain } => inspect::main(&file, explain),
         Command::Check(args) => check::main(args),
         Command::Diff(args) => diff::main(args),
         #[cfg(feature = "serve")]

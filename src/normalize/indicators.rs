@@ -586,13 +586,7 @@ pub fn read_rows(
 
 /// Records which row pattern read a row.
 fn claimed(out: &mut Sink, rr: &RowRef, k: usize) {
-    out.explained.push(Explained {
-        grid: rr.grid,
-        row: rr.row,
-        pattern: ROW_PATTERNS[k].0,
-        score: ROW_PATTERNS[k].1,
-        runner_up: None,
-    });
+    out.explained.push(Explained::row(rr, ROW_PATTERNS[k]));
 }
 
 impl Levels {

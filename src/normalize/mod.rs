@@ -10,6 +10,7 @@
 //! above it. Grids with no label at all are not 绩效目标表 and are skipped.
 
 mod completeness;
+mod explain;
 mod flat;
 mod header;
 mod indicators;
@@ -23,6 +24,7 @@ pub mod vocab;
 
 use crate::grid::{Block, Grid, Locator, RowLocator, Slot};
 use crate::model::{Source, Table};
+pub use explain::explain;
 pub use header::{Explained, PATTERNS};
 use indicators::ColumnMap;
 use reading::Readings;
@@ -320,6 +322,11 @@ fn locator(grids: &[&Grid], d: &Draft) -> Locator {
     }
 }
 
+/// Row patterns decided while finding the tables: the indicator header
+/// (one or two rows), and rows between a grid and its continuation.
+const GRID_HEADER: (&str, u8) = ("indicator-grid header", 100);
+const STRAY_ROWS: (&str, u8) = ("between a grid and its continuation: unplaced", 0);
+
 fn assemble(
     grids: &[&Grid],
     readings: &Readings,
@@ -328,6 +335,15 @@ fn assemble(
     source: Source,
     explained: &mut Vec<Explained>,
 ) -> Vec<Table> {
+    for (m, _) in &d.segments {
+        for k in 0..m.header_rows {
+            let at = RowRef {
+                grid: m.grid,
+                row: m.row + k,
+            };
+            explained.push(Explained::row(&at, GRID_HEADER));
+        }
+    }
     let first_grid = d.segments.first().map(|(m, _)| m.grid);
     // Flat exports: one table per distinct project in the rows.
     if let Some((map, rows)) = d.segments.first().filter(|(m, _)| !m.fields.is_empty()) {
@@ -403,6 +419,7 @@ fn assemble(
     }
     for r in &d.stray_rows {
         header::unplaced_row(grids[r.grid], r.row, &mut notes);
+        explained.push(Explained::row(r, STRAY_ROWS));
     }
     table.notes.extend(notes);
     header::derive(&mut table);

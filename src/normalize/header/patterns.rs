@@ -130,11 +130,25 @@ pub static PATTERNS: &[Pattern] = &[
 /// Which pattern read a row, and which came second.
 #[derive(Debug, Clone)]
 pub struct Explained {
+    /// The grid, among the file's grids in block order.
     pub grid: usize,
     pub row: u32,
     pub pattern: &'static str,
     pub score: u8,
     pub runner_up: Option<(&'static str, u8)>,
+}
+
+impl Explained {
+    /// A row read by a pattern no other competed with.
+    pub(crate) fn row(at: &RowRef, (pattern, score): (&'static str, u8)) -> Self {
+        Explained {
+            grid: at.grid,
+            row: at.row,
+            pattern,
+            score,
+            runner_up: None,
+        }
+    }
 }
 
 /// Reads the header rows: at each row, every pattern proposes, the best
