@@ -17,6 +17,7 @@ pub mod model;
 pub mod normalize;
 pub mod read;
 pub mod run;
+pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod write;

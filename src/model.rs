@@ -373,16 +373,10 @@ impl Gap {
 
 fn zh_field(f: &str) -> &str {
     match f {
-        "title" => "表名",
-        "year" => "年度",
-        "project_name" => "项目名称",
-        "unit_name" => "单位名称",
-        "money_unit" => "金额单位",
-        "budget.total" => "预算数",
-        "goals" => "绩效目标",
         "indicators" => "指标",
         "indicators[].target" => "指标值",
-        other => other,
+        // A field that is a flat column is named as its column.
+        other => crate::schema::zh_of_field(other).unwrap_or(other),
     }
 }
 

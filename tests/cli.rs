@@ -75,7 +75,7 @@ fn jsonl_with_english_keys_has_one_line_per_indicator() {
         .keys()
         .map(String::as_str)
         .collect();
-    let want: Vec<&str> = jixiao::write::FIELDS.iter().map(|(_, en)| *en).collect();
+    let want: Vec<&str> = jixiao::schema::COLUMNS.iter().map(|c| c.en).collect();
     assert_eq!(keys, want);
     assert_eq!(lines[0]["source_file"], "in/seed.txt");
     assert_eq!(lines[0]["target_value"], "110");

@@ -9,7 +9,8 @@ use jixiao::convert::convert_guarded;
 use jixiao::error::Error;
 use jixiao::limits::Limits;
 use jixiao::model::Table;
-use jixiao::write::{flat_rows, FIELDS, WHOLE_NUMBER_FIELDS};
+use jixiao::schema::{Value, COLUMNS};
+use jixiao::write::flat_rows;
 use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
@@ -194,19 +195,19 @@ fn rows<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let tables = tables_of(py, &data, name, limits)?;
     let flat: Vec<_> = py.detach(|| tables.iter().map(flat_rows).collect());
-    let keys: Vec<Bound<'py, PyString>> = FIELDS
+    let keys: Vec<Bound<'py, PyString>> = COLUMNS
         .iter()
-        .map(|(_, en)| PyString::intern(py, en).to_owned())
+        .map(|c| PyString::intern(py, c.en).to_owned())
         .collect();
     let list = PyList::empty(py);
     for table_rows in flat {
         for row in table_rows {
             let dict = PyDict::new(py);
-            for ((key, (_, en)), value) in keys.iter().zip(FIELDS.iter()).zip(row) {
+            for ((key, c), value) in keys.iter().zip(COLUMNS.iter()).zip(row) {
                 match value {
                     None => dict.set_item(key, py.None())?,
                     // As JSONL writes them: whole numbers stay numbers.
-                    Some(s) if WHOLE_NUMBER_FIELDS.contains(en) => match s.parse::<i64>() {
+                    Some(s) if c.value == Value::Whole => match s.parse::<i64>() {
                         Ok(n) => dict.set_item(key, n)?,
                         Err(_) => dict.set_item(key, s)?,
                     },
@@ -237,11 +238,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(rows, m)?)?;
     m.add_function(wrap_pyfunction!(list_inputs, m)?)?;
-    let columns: Vec<&str> = FIELDS.iter().map(|(_, en)| *en).collect();
+    let columns: Vec<&str> = COLUMNS.iter().map(|c| c.en).collect();
     m.add("COLUMNS", columns)?;
-    let zh: Vec<&str> = FIELDS.iter().map(|(zh, _)| *zh).collect();
+    let zh: Vec<&str> = COLUMNS.iter().map(|c| c.zh).collect();
     m.add("COLUMNS_ZH", zh)?;
-    m.add("WHOLE_NUMBER_COLUMNS", WHOLE_NUMBER_FIELDS.to_vec())?;
+    let whole: Vec<&str> = COLUMNS
+        .iter()
+        .filter(|c| c.value == Value::Whole)
+        .map(|c| c.en)
+        .collect();
+    m.add("WHOLE_NUMBER_COLUMNS", whole)?;
     m.add("VERSION", jixiao::VERSION)?;
     Ok(())
 }

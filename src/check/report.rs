@@ -6,9 +6,10 @@
 
 use super::{Finding, Severity};
 use crate::model::{FileError, Table};
+use crate::schema::{self, COLUMNS};
 use crate::write::count;
 use crate::write::xlsx::fit_cell;
-use crate::write::{flat_rows, Format as OutFormat, Options, FIELDS};
+use crate::write::{flat_rows, Format as OutFormat, Options};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};
 use std::io::{self, Write};
 
@@ -209,37 +210,28 @@ impl<W: Write> Report<W> {
 /// A record field as a clerk reads it: `indicators[4].target.kind` →
 /// `第 5 个指标的指标值·定性/定量`, `extra.总分` → `其他/总分` (the page does the same).
 pub fn field_zh(field: &str) -> String {
+    // A part of a field named as the clerk knows it; the rest are the
+    // schema's column names (`total` is 预算数's budget_total).
     let word = |w: &str| -> String {
-        match w {
-            "unit_name" => "单位名称",
+        let own = match w {
             "unit_code" => "单位代码",
-            "money_unit" => "金额单位",
-            "project_name" => "项目名称",
-            "year" => "年度",
-            "fund_level" => "资金级次",
-            "total" => "预算数",
-            "fiscal" => "财政资金",
-            "other" => "其他资金",
-            "fund_use" => "资金用途",
-            "goals" => "绩效目标",
             "title" => "标题",
-            "level1" => "一级指标",
-            "level2" => "二级指标",
-            "level3" => "三级指标",
-            "description" => "绩效指标描述",
             "target" => "指标值",
             "kind" => "定性/定量",
             "comparator" => "比较符",
             "value" => "数值",
             "unit" => "计量单位",
             "actual" => "实际完成值",
-            "weight" => "分值",
-            "score" => "得分",
-            "remark" => "备注",
-            "notes" => "说明",
-            other => other,
+            _ => "",
+        };
+        if !own.is_empty() {
+            return own.to_string();
         }
-        .to_string()
+        [w.to_string(), format!("budget_{w}")]
+            .iter()
+            .find_map(|k| schema::column(k))
+            .map_or(w, |c| c.zh)
+            .to_string()
     };
     let mut lead = String::new();
     let mut out: Vec<String> = Vec::new();
@@ -303,7 +295,7 @@ fn text(c: &Checked) -> String {
     s
 }
 
-/// The flat column (index into [`FIELDS`]) a finding's field is shown in.
+/// The flat column (index into [`COLUMNS`]) a finding's field is shown in.
 fn column_of(field: &str) -> Option<usize> {
     let leaf = field
         .rsplit('.')
@@ -320,7 +312,7 @@ fn column_of(field: &str) -> Option<usize> {
         f if f.starts_with("indicators[") => "level3",
         f => f,
     };
-    FIELDS.iter().position(|(_, en)| *en == key)
+    schema::position(key)
 }
 
 /// The 问题 sheet's title row and the indicator sheet, linked.
@@ -339,8 +331,8 @@ fn workbook(files: &[Checked]) -> Result<Vec<u8>, XlsxError> {
     {
         let ws = wb.add_worksheet();
         ws.set_name("指标")?;
-        for (c, (zh, _)) in FIELDS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *zh, &bold)?;
+        for (c, col) in COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, col.zh, &bold)?;
             ws.set_column_width(c as u16, 14)?;
         }
         let mut row = 1u32;
@@ -352,7 +344,7 @@ fn workbook(files: &[Checked]) -> Result<Vec<u8>, XlsxError> {
                 let mut marks: Vec<(u32, u16, Severity)> = Vec::new();
                 for finding in f.findings.iter().filter(|x| x.table == t.source.table) {
                     let r = start + finding.indicator.map_or(0, |i| i as u32);
-                    let c = column_of(&finding.field).unwrap_or(FIELDS.len() - 1) as u16;
+                    let c = column_of(&finding.field).unwrap_or(COLUMNS.len() - 1) as u16;
                     places.push((r, c));
                     match marks.iter_mut().find(|m| m.0 == r && m.1 == c) {
                         Some(m) => m.2 = m.2.min(finding.severity),
@@ -380,7 +372,7 @@ fn workbook(files: &[Checked]) -> Result<Vec<u8>, XlsxError> {
             }
         }
         ws.set_freeze_panes(1, 0)?;
-        ws.autofilter(0, 0, row.saturating_sub(1).max(1), FIELDS.len() as u16 - 1)?;
+        ws.autofilter(0, 0, row.saturating_sub(1).max(1), COLUMNS.len() as u16 - 1)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name("问题")?;

@@ -1,5 +1,5 @@
-//! Writers: the same records as JSON (the document), JSONL and CSV. One
-//! field table ([`FIELDS`]) names the flat columns for CSV, JSONL and xlsx.
+//! Writers: the same records as JSON (the document), JSONL and CSV. The
+//! flat columns for CSV, JSONL and xlsx are named in [`crate::schema`].
 //!
 //! Rendering a table ([`render`]) is stateless, so workers render in
 //! parallel; an [`Output`] then writes the rendered pieces in input order,
@@ -10,56 +10,24 @@ pub mod xlsx;
 mod xlsx_flat;
 
 use crate::model::{FileError, Indicator, Note, Table, TableKind, TargetKind};
+use crate::schema::{Column, Value, COLUMNS, ROW_COLUMNS, TABLE_COLUMNS};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// The 33 flat columns: Chinese header, English key. 说明 (notes) was added
-/// after 其他 in the same schema version: no column changed its meaning.
-pub const FIELDS: [(&str, &str); 33] = [
-    ("来源文件", "source_file"),
-    ("表序号", "table"),
-    ("序号", "seq"),
-    ("表名", "title"),
-    ("表类型", "kind"),
-    ("单位编码", "unit_code"),
-    ("单位名称", "unit_name"),
-    ("金额单位", "money_unit"),
-    ("项目名称", "project_name"),
-    ("年度", "year"),
-    ("资金级次", "fund_level"),
-    ("预算数", "budget_total"),
-    ("财政资金", "budget_fiscal"),
-    ("其他资金", "budget_other"),
-    ("资金用途", "fund_use"),
-    ("绩效目标", "goals"),
-    ("一级指标", "level1"),
-    ("二级指标", "level2"),
-    ("三级指标", "level3"),
-    ("绩效指标描述", "description"),
-    ("指标值（原文）", "target_raw"),
-    ("指标类型", "target_kind"),
-    ("比较符", "target_op"),
-    ("指标数值", "target_value"),
-    ("上限", "target_upper"),
-    ("计量单位", "target_unit"),
-    ("分值", "weight"),
-    ("实际完成值", "actual_raw"),
-    ("得分", "score"),
-    ("备注", "remark"),
-    ("其他", "extra"),
-    ("位置", "locator"),
-    ("说明", "notes"),
-];
-
-/// The first columns, which hold the table's own fields (the same on every
-/// row of a table).
-pub const TABLE_COLUMNS: usize = 16;
-/// The rest: the indicator's fields, 其他, 位置 and 说明.
-pub const ROW_COLUMNS: usize = FIELDS.len() - TABLE_COLUMNS;
-
-/// Flat columns that JSONL (and the Python rows) carry as numbers, not strings.
-pub const WHOLE_NUMBER_FIELDS: [&str; 3] = ["table", "seq", "year"];
+/// The columns as (Chinese, English) pairs, for xlsx.rs's reference flat
+/// writer (tests only) until it reads [`crate::schema`] itself (once the
+/// form writer's memory change landed).
+#[cfg(test)]
+const FIELDS: [(&str, &str); COLUMNS.len()] = {
+    let mut pairs = [("", ""); COLUMNS.len()];
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        pairs[i] = (COLUMNS[i].zh, COLUMNS[i].en);
+        i += 1;
+    }
+    pairs
+};
 
 /// Which header names the flat outputs use. Chinese headers also give
 /// Chinese enum values (表类型 项目, 指标类型 定量); English keep SCHEMA's.
@@ -121,8 +89,8 @@ fn field_name(path: &str, h: Headers) -> String {
         "actual" | "actual_value" => "actual_raw",
         k => k,
     };
-    match FIELDS.iter().find(|(_, en)| *en == key) {
-        Some((zh, en)) => (if h == Headers::Zh { *zh } else { *en }).to_string(),
+    match crate::schema::column(key) {
+        Some(c) => (if h == Headers::Zh { c.zh } else { c.en }).to_string(),
         None => path.to_string(),
     }
 }
@@ -555,21 +523,21 @@ fn json_value(out: &mut Vec<u8>, v: Option<&str>, whole: bool) {
     }
 }
 
-fn json_field(out: &mut Vec<u8>, key: &str, v: Option<&str>) {
+fn json_field(out: &mut Vec<u8>, c: &Column, v: Option<&str>) {
     out.push(b'"');
-    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(c.en.as_bytes());
     out.extend_from_slice(b"\":");
-    json_value(out, v, WHOLE_NUMBER_FIELDS.contains(&key));
+    json_value(out, v, c.value == Value::Whole);
 }
 
 /// Each row column's `,"key":` and whether it is a whole-number field,
 /// made once instead of per row and field.
 static ROW_KEYS: std::sync::LazyLock<Vec<(Vec<u8>, bool)>> = std::sync::LazyLock::new(|| {
-    FIELDS[TABLE_COLUMNS..]
+    COLUMNS[TABLE_COLUMNS..]
         .iter()
-        .map(|(_, key)| {
-            let prefix = format!(",\"{key}\":").into_bytes();
-            (prefix, WHOLE_NUMBER_FIELDS.contains(key))
+        .map(|c| {
+            let prefix = format!(",\"{}\":", c.en).into_bytes();
+            (prefix, c.value == Value::Whole)
         })
         .collect()
 });
@@ -623,9 +591,9 @@ pub fn render(opts: &Options, t: &Table) -> io::Result<Vec<u8>> {
         Format::Jsonl => {
             let flat = FlatTable::new(t, Headers::En, ExtraStyle::Json);
             let mut head = Vec::with_capacity(1024);
-            for ((_, key), v) in FIELDS.iter().zip(&flat.head) {
+            for (c, v) in COLUMNS.iter().zip(&flat.head) {
                 head.push(if head.is_empty() { b'{' } else { b',' });
-                json_field(&mut head, key, v.as_deref());
+                json_field(&mut head, c, v.as_deref());
             }
             // Rows are alike in length: the first tells how much room the
             // table needs (a quarter more for longer rows), allocated once.
@@ -680,9 +648,9 @@ impl<W: Write + Send> Output<W> {
                     out.write_all(b"\xEF\xBB\xBF")?;
                 }
                 let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(FIELDS.iter().map(|(zh, en)| match opts.headers {
-                    Headers::Zh => *zh,
-                    Headers::En => *en,
+                w.write_record(COLUMNS.iter().map(|c| match opts.headers {
+                    Headers::Zh => c.zh,
+                    Headers::En => c.en,
                 }))
                 .map_err(io::Error::other)?;
                 let header = w
@@ -825,9 +793,9 @@ mod tests {
                     std::array::from_fn(|c| row[c].as_deref().map(Cow::Borrowed));
                 last.render(&mut out, &head, values);
                 naive.extend_from_slice(&head);
-                for ((_, key), v) in FIELDS[TABLE_COLUMNS..].iter().zip(row) {
+                for (c, v) in COLUMNS[TABLE_COLUMNS..].iter().zip(row) {
                     naive.push(b',');
-                    json_field(&mut naive, key, v.as_deref());
+                    json_field(&mut naive, c, v.as_deref());
                 }
                 naive.extend_from_slice(b"}\n");
             }

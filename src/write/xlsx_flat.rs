@@ -13,8 +13,9 @@
 use super::xlsx::{
     exact_double, fit_cell, width_of, DECIMAL_COLUMNS, INTEGER_COLUMNS, PROJECT_COLUMNS,
 };
-use super::{note_text, rule_name, ExtraStyle, FlatTable, Headers, FIELDS, TABLE_COLUMNS};
+use super::{note_text, rule_name, ExtraStyle, FlatTable, Headers};
 use crate::model::Table;
+use crate::schema::{Column, COLUMNS, EXTRA, LOCATOR, NOTES, SOURCE_FILE, TABLE, TABLE_COLUMNS};
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 use zip::write::SimpleFileOptions;
@@ -22,17 +23,17 @@ use zip::write::SimpleFileOptions;
 /// In [`FlatBook::style`]'s list: the wrapped text style, not a scale.
 const WRAP: usize = usize::MAX;
 
-/// Printed width of the columns that hold sentences and paths (来源文件, 表名,
-/// 单位名称, 项目名称, 资金用途, 绩效目标, 三级指标, 绩效指标描述, 指标值,
-/// 其他, 说明): their text wraps inside it instead of running across the page.
-const WIDE_COLUMNS: [usize; 11] = [0, 3, 6, 8, 14, 15, 18, 19, 20, 30, 32];
+/// Printed width of the columns that hold sentences and paths (the
+/// schema's `wraps`: 来源文件, 表名, 单位名称, 项目名称, 资金用途, 绩效目标,
+/// 三级指标, 绩效指标描述, 指标值, 其他, 说明): their text wraps inside it
+/// instead of running across the page.
 const WIDE: f64 = 24.0;
 
 /// Widens the sentence and path columns among `widths` (the 指标 sheet's,
 /// or the 项目 sheet's first columns, which are the same).
 pub(super) fn print_widths(widths: &mut [f64]) {
-    for c in WIDE_COLUMNS {
-        if let Some(w) = widths.get_mut(c) {
+    for (w, c) in widths.iter_mut().zip(&COLUMNS) {
+        if c.wraps {
             *w = w.max(WIDE);
         }
     }
@@ -287,11 +288,12 @@ pub(super) struct FlatBook {
     scales: Vec<usize>,
 }
 
-/// The 项目 sheet's columns: the table's own, 其他 and 说明, then counts.
+/// The 项目 sheet's columns: the table's own, 其他 and 位置, then counts.
 pub(super) fn project_columns(headers: Headers) -> Vec<&'static str> {
     let h = |f| name(headers, f);
-    let mut names: Vec<&str> = FIELDS[..TABLE_COLUMNS].iter().map(|f| h(*f)).collect();
-    names.extend([h(FIELDS[30]), h(FIELDS[31])]);
+    let own = |c: &Column| name(headers, (c.zh, c.en));
+    let mut names: Vec<&str> = COLUMNS[..TABLE_COLUMNS].iter().map(own).collect();
+    names.extend([own(&COLUMNS[EXTRA]), own(&COLUMNS[LOCATOR])]);
     names.push(h(("指标数", "indicators")));
     names.push(h(("说明数", "notes")));
     names
@@ -300,14 +302,15 @@ pub(super) fn project_columns(headers: Headers) -> Vec<&'static str> {
 /// The 说明 sheet's columns.
 pub(super) fn note_columns(headers: Headers) -> [&'static str; 7] {
     let h = |f| name(headers, f);
+    let own = |c: &Column| name(headers, (c.zh, c.en));
     [
-        h(FIELDS[0]),
-        h(FIELDS[1]),
+        own(&COLUMNS[SOURCE_FILE]),
+        own(&COLUMNS[TABLE]),
         h(("字段", "field")),
         h(("原文", "raw")),
         h(("规范为", "normalized")),
         h(("规则", "rule")),
-        h(FIELDS[32]),
+        own(&COLUMNS[NOTES]),
     ]
 }
 
@@ -321,8 +324,10 @@ fn name(headers: Headers, (zh, en): (&'static str, &'static str)) -> &'static st
 
 impl FlatBook {
     pub(super) fn new(headers: Headers) -> io::Result<FlatBook> {
-        let h = |f| name(headers, f);
-        let names: Vec<&str> = FIELDS.iter().map(|f| h(*f)).collect();
+        let names: Vec<&str> = COLUMNS
+            .iter()
+            .map(|c| name(headers, (c.zh, c.en)))
+            .collect();
         let mut indicators = Sheet::new("指标", &names)?;
         print_widths(&mut indicators.widths);
         let mut projects = Sheet::new("项目", &project_columns(headers))?;

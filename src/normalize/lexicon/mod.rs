@@ -857,68 +857,59 @@ pub fn column(text: &str) -> Option<Column> {
 /// A column of jixiao's own output: its role, and the field it feeds with its priority.
 pub type OwnColumn = (Option<Column>, Option<(HeaderLabel, u8)>);
 
-/// jixiao's own flat output, by its column names (SCHEMA's Chinese and
-/// English names), as labels like any other: reading it back needs no
-/// knowledge of the writer's column order. A column a user added is
-/// unknown, like any other (→ `extra`).
+/// How jixiao's own flat output is read back, by column (the names, both
+/// languages, are `crate::schema`'s): labels like any other, so reading it
+/// back needs no knowledge of the writer's column order. A column the
+/// schema marks `Derived` is ignored; a column a user added is unknown,
+/// like any other (→ `extra`).
 #[rustfmt::skip]
-const OWN: &[(&str, &str, OwnColumn)] = &[
-    ("来源文件", "source_file", (Some(C::Field), Some((H::OwnSource, 1)))),
-    ("表序号", "table", (Some(C::Field), Some((H::OwnSource, 1)))),
-    ("序号", "seq", (Some(C::Field), Some((H::OwnSeq, 1)))),
-    ("表名", "title", (Some(C::Field), Some((H::OwnTitle, 1)))),
-    ("单位编码", "unit_code", (Some(C::Field), Some((H::UnitCode, 1)))),
-    ("单位名称", "unit_name", (Some(C::Field), Some((H::Unit, 2)))),
-    ("金额单位", "money_unit", (Some(C::Field), Some((H::MoneyUnit, 1)))),
-    ("项目名称", "project_name", (Some(C::Field), Some((H::ProjectName, 1)))),
-    ("预算数", "budget_total", (Some(C::Field), Some((H::Total, 1)))),
-    ("财政资金", "budget_fiscal", (Some(C::Field), Some((H::Fiscal, 2)))),
-    ("其他资金", "budget_other", (Some(C::Field), Some((H::Other, 1)))),
-    ("资金用途", "fund_use", (Some(C::Field), Some((H::FundUse, 1)))),
-    ("绩效目标", "goals", (Some(C::Field), Some((H::OwnGoals, 1)))),
-    ("一级指标", "level1", (Some(C::Level1), None)),
-    ("二级指标", "level2", (Some(C::Level2), None)),
-    ("三级指标", "level3", (Some(C::Level3), None)),
-    ("绩效指标描述", "description", (Some(C::Description), None)),
-    ("指标值（原文）", "target_raw", (Some(C::Target), None)),
-    ("分值", "weight", (Some(C::Weight), None)),
-    ("实际完成值", "actual_raw", (Some(C::Actual), None)),
-    ("得分", "score", (Some(C::Score), None)),
-    ("备注", "remark", (Some(C::Remark), None)),
-    ("其他", "extra", (Some(C::OwnExtra), None)),
-    // Derived from the columns above, or describing the original file.
-    ("表类型", "kind", (Some(C::Derived), None)),
-    ("年度", "year", (Some(C::Derived), None)),
-    ("资金级次", "fund_level", (Some(C::Derived), None)),
-    ("指标类型", "target_kind", (Some(C::Derived), None)),
-    ("比较符", "target_op", (Some(C::Derived), None)),
-    ("指标数值", "target_value", (Some(C::Derived), None)),
-    ("上限", "target_upper", (Some(C::Derived), None)),
-    ("计量单位", "target_unit", (Some(C::Derived), None)),
-    ("位置", "locator", (Some(C::Derived), None)),
-    ("说明", "notes", (Some(C::Derived), None)),
+const OWN: &[(&str, OwnColumn)] = &[
+    ("source_file", (Some(C::Field), Some((H::OwnSource, 1)))),
+    ("table", (Some(C::Field), Some((H::OwnSource, 1)))),
+    ("seq", (Some(C::Field), Some((H::OwnSeq, 1)))),
+    ("title", (Some(C::Field), Some((H::OwnTitle, 1)))),
+    ("unit_code", (Some(C::Field), Some((H::UnitCode, 1)))),
+    ("unit_name", (Some(C::Field), Some((H::Unit, 2)))),
+    ("money_unit", (Some(C::Field), Some((H::MoneyUnit, 1)))),
+    ("project_name", (Some(C::Field), Some((H::ProjectName, 1)))),
+    ("budget_total", (Some(C::Field), Some((H::Total, 1)))),
+    ("budget_fiscal", (Some(C::Field), Some((H::Fiscal, 2)))),
+    ("budget_other", (Some(C::Field), Some((H::Other, 1)))),
+    ("fund_use", (Some(C::Field), Some((H::FundUse, 1)))),
+    ("goals", (Some(C::Field), Some((H::OwnGoals, 1)))),
+    ("level1", (Some(C::Level1), None)),
+    ("level2", (Some(C::Level2), None)),
+    ("level3", (Some(C::Level3), None)),
+    ("description", (Some(C::Description), None)),
+    ("target_raw", (Some(C::Target), None)),
+    ("weight", (Some(C::Weight), None)),
+    ("actual_raw", (Some(C::Actual), None)),
+    ("score", (Some(C::Score), None)),
+    ("remark", (Some(C::Remark), None)),
+    ("extra", (Some(C::OwnExtra), None)),
 ];
 
 /// The role of each column of jixiao's own flat output, when `headers` is
 /// such a header row: 来源文件, 表序号 and 指标值（原文） together say it is ours.
 pub fn own_columns(headers: &[&str]) -> Option<Vec<OwnColumn>> {
-    let own = |h: &str| {
-        let h = h.trim();
-        OWN.iter().find(|(zh, en, _)| *zh == h || *en == h)
-    };
-    let has = |name: &str| {
+    use crate::schema::{named, Role};
+    let has = |en: &str| {
         headers
             .iter()
-            .any(|h| own(h).is_some_and(|(zh, _, _)| *zh == name))
+            .any(|h| named(h.trim()).is_some_and(|c| c.en == en))
     };
-    if !(has("来源文件") && has("表序号") && has("指标值（原文）")) {
+    if !(has("source_file") && has("table") && has("target_raw")) {
         return None;
     }
     Some(
         headers
             .iter()
-            .map(|h| match own(h) {
-                Some((_, _, role)) => *role,
+            .map(|h| match named(h.trim()) {
+                Some(c) if c.role == Role::Derived => (Some(C::Derived), None),
+                Some(c) => OWN
+                    .iter()
+                    .find(|(en, _)| *en == c.en)
+                    .map_or((None, None), |(_, role)| *role),
                 None => (None, None),
             })
             .collect(),
