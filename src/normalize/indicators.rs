@@ -147,6 +147,12 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         }
     }
     levels_by_content(grid, row + header_rows, &mut columns);
+    // A band row above (绩效指标 [1×3] over 一级|二级|三级, 年度指标值 [1×3] over
+    // 指标性质|指标值|度量单位, 实际完成值 merged down): part of the header.
+    let (row, header_rows) = match band_above(grid, row) {
+        true => (row - 1, header_rows + 1),
+        false => (row, header_rows),
+    };
     // A header cell merged down past the header into the indicator rows
     // (年度绩效目标(90分) beside 一级指标 | 二级指标 …) names the whole grid.
     for c in 0..grid.cols() {
@@ -229,6 +235,36 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
         fields,
         long_term,
     })
+}
+
+/// Whether the row above `row` heads its columns: it starts afresh (no cell
+/// merged down into it from the header block), holds two or more cells, each
+/// a column name, a band spanning columns or merged down into `row`, and at
+/// least one is merged down into `row` (a caption or a goals row is not).
+fn band_above(grid: &Grid, row: u32) -> bool {
+    let Some(above) = row.checked_sub(1) else {
+        return false;
+    };
+    let continued = (0..grid.cols())
+        .any(|c| matches!(grid.slot(above, c), Slot::Covered { anchor } if anchor.row < above));
+    if continued {
+        return false;
+    }
+    let (mut cells, mut down) = (0, 0);
+    for (c, t) in super::each_anchor(grid, above) {
+        if t.trim().is_empty() {
+            continue;
+        }
+        let Slot::Anchor { span, .. } = grid.slot(above, c) else {
+            continue;
+        };
+        cells += 1;
+        down += usize::from(span.rows >= 2);
+        if column(t).is_none() && span.cols < 2 && span.rows < 2 {
+            return false;
+        }
+    }
+    cells >= 2 && down >= 1
 }
 
 /// A two-row header whose second row only names the columns under a band

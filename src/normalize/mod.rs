@@ -193,6 +193,21 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
             let here = RowRef { grid: this, row: r };
             if let Some(mut map) = info[this][r as usize].header.clone() {
                 map.grid = this;
+                // A band row above the header (read as a row before it) is
+                // the header's first row.
+                if map.row < r {
+                    let band = RowRef {
+                        grid: this,
+                        row: map.row,
+                    };
+                    let rows = match current.as_mut().and_then(|d| d.segments.last_mut()) {
+                        Some((_, rows)) if in_grid_indicators => rows,
+                        _ => &mut pending_rows,
+                    };
+                    if rows.last() == Some(&band) {
+                        rows.pop();
+                    }
+                }
                 let heading = current.as_ref().and_then(|d| d.heading.clone());
                 let strong = pending_rows
                     .iter()
@@ -200,7 +215,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                     || pending_paras
                         .iter()
                         .any(|p| header::names_a_table(p) && Some(p) != heading.as_ref());
-                let skip = map.header_rows;
+                let map_end = map.row + map.header_rows;
                 match current.as_mut() {
                     Some(d) if !strong => {
                         d.stray_rows.append(&mut pending_rows);
@@ -224,7 +239,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                     }
                 }
                 in_grid_indicators = true;
-                r += skip;
+                r = r.max(map_end);
                 continue;
             }
             // Under a flat header every row names its project: only another
