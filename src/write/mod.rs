@@ -8,6 +8,7 @@
 pub mod sqlite;
 pub mod xlsx;
 mod xlsx_flat;
+mod xlsx_form;
 
 use crate::model::{FileError, Indicator, Note, Table, TableKind, TargetKind};
 use crate::schema::{Column, Value, COLUMNS, ROW_COLUMNS, TABLE_COLUMNS};

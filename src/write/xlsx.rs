@@ -11,15 +11,18 @@
 //!   compare the two), at a sixth of the cost per cell;
 //! - **form** (`--layout form`): each table regenerated as its 绩效目标表 on
 //!   its own sheet, with merged cells, set up to print — what a clerk prints.
-//!   Form sheets are ordinary (in-memory) worksheets: merging a run of 一级
-//!   cells goes back up the rows, which constant memory cannot.
+//!   jixiao writes this workbook itself too (`xlsx_form.rs`): each table's
+//!   sheet is laid out in memory, written to a temporary file and dropped,
+//!   so memory does not grow with the number of files either.
 
 use super::xlsx_flat::FlatBook;
+use super::xlsx_form::{FormBook, Sheet, CELL, LABEL, TITLE};
 #[cfg(test)]
 use super::{note_text, rule_name, ExtraStyle, FlatTable, FIELDS};
 use super::{Headers, TABLE_COLUMNS};
 use crate::model::Table;
 use rust_decimal::prelude::*;
+#[cfg(test)]
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;
 use std::io;
@@ -31,18 +34,16 @@ pub enum Layout {
     Form,
 }
 
-fn err(e: XlsxError) -> io::Error {
-    io::Error::other(e.to_string())
-}
-
 /// Flat columns holding exact decimals, and whole numbers.
 pub(super) const DECIMAL_COLUMNS: &[usize] = &[11, 12, 13, 23, 24, 26, 28];
 pub(super) const INTEGER_COLUMNS: &[usize] = &[1, 2, 9];
 
+#[cfg(test)]
 /// One number format per scale (`0`, `0.0`, `0.00` …), made once: a Format
 /// per cell costs a hash and a lookup in the workbook's table every time.
-struct NumberFormats(#[cfg_attr(not(test), allow(dead_code))] Vec<Format>);
+struct NumberFormats(Vec<Format>);
 
+#[cfg(test)]
 impl NumberFormats {
     fn new() -> NumberFormats {
         NumberFormats(
@@ -57,16 +58,6 @@ impl NumberFormats {
                 })
                 .collect(),
         )
-    }
-
-    /// The format for `scale` with `base`'s borders and alignment.
-    fn with(&self, scale: usize, base: &Format) -> Format {
-        let code = if scale == 0 {
-            "0".to_string()
-        } else {
-            format!("0.{}", "0".repeat(scale))
-        };
-        base.clone().set_num_format(code)
     }
 }
 
@@ -138,11 +129,9 @@ struct FlatSheets {
 /// A workbook being written: tables go in one by one ([`Book::table`]),
 /// the bytes come out at the end ([`Book::finish`]).
 pub struct Book {
-    wb: Workbook,
     flat: Option<FlatBook>,
+    form: Option<FormBook>,
     used: SheetNames,
-    forms: usize,
-    numbers: NumberFormats,
 }
 
 /// Columns of the 项目 sheet: the table's own, 其他 and 位置.
@@ -159,28 +148,23 @@ fn name(headers: Headers, zh: &'static str, en: &'static str) -> &'static str {
 
 impl Book {
     pub fn new(headers: Headers, layout: Layout) -> io::Result<Book> {
-        let wb = Workbook::new();
-        let flat = match layout {
-            Layout::Form => None,
-            Layout::Flat => Some(FlatBook::new(headers)?),
+        let (flat, form) = match layout {
+            Layout::Form => (None, Some(FormBook::new()?)),
+            Layout::Flat => (Some(FlatBook::new(headers)?), None),
         };
         Ok(Book {
-            wb,
             flat,
+            form,
             used: SheetNames::default(),
-            forms: 0,
-            numbers: NumberFormats::new(),
         })
     }
 
     /// Adds one table: its rows on the flat sheets, or its form sheet.
     pub fn table(&mut self, t: &Table) -> io::Result<()> {
-        match &mut self.flat {
-            Some(book) => book.table(t),
-            None => {
-                self.forms += 1;
-                form(&mut self.wb, t, &mut self.used, &self.numbers).map_err(err)
-            }
+        match (&mut self.flat, &mut self.form) {
+            (Some(book), _) => book.table(t),
+            (None, Some(book)) => form(book, t, &mut self.used),
+            (None, None) => Ok(()),
         }
     }
 
@@ -199,19 +183,12 @@ impl Book {
         }
     }
 
-    fn finish_into<W: io::Write + Send>(mut self, out: W) -> io::Result<()> {
-        if let Some(book) = self.flat.take() {
-            return book.finish(out);
+    fn finish_into<W: io::Write + Send>(self, out: W) -> io::Result<()> {
+        match (self.flat, self.form) {
+            (Some(book), _) => book.finish(out),
+            (None, Some(book)) => book.finish(out),
+            (None, None) => Ok(()),
         }
-        if self.forms == 0 {
-            self.wb
-                .add_worksheet()
-                .set_name("绩效目标表")
-                .map_err(err)?;
-        }
-        // Level 1 (zlib-rs' quick deflate), as the flat workbook: see there.
-        self.wb.set_zip_compression_level(1);
-        self.wb.save_to_writer(out).map_err(err)
     }
 }
 
@@ -485,23 +462,10 @@ fn sheet_name(t: &Table, names: &mut SheetNames) -> String {
 }
 
 /// One table as its printed form.
-fn form(
-    wb: &mut Workbook,
-    t: &Table,
-    used: &mut SheetNames,
-    numbers: &NumberFormats,
-) -> Result<(), XlsxError> {
-    let cell = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    let label = cell.clone().set_bold().set_align(FormatAlign::Center);
-    let title_fmt = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
+fn form(book: &mut FormBook, t: &Table, used: &mut SheetNames) -> io::Result<()> {
+    // The styles (xlsx_form.rs): bordered wrapped text, vertically centred;
+    // a bold centred label; the title in a larger bold font, unbordered.
+    let (cell, label, title_fmt) = (CELL, LABEL, TITLE);
 
     // The grid's columns: the five of the sample, then what this table has.
     let mut grid: Vec<GridColumn> = vec![
@@ -560,12 +524,7 @@ fn form(
         .collect();
 
     let name = sheet_name(t, used);
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    print_setup(ws, &widths);
+    let ws = Sheet::new(name, widths.clone(), landscape(&widths))?;
     let mut sheet = FormSheet {
         ws,
         widths,
@@ -578,28 +537,28 @@ fn form(
         _ => "绩效目标表".into(),
     };
     // The title alone on its merged row, in a larger font.
-    sheet.put_scaled(r, 0, last, &title, &title_fmt, 14.0 / 11.0)?;
+    sheet.put_scaled(r, 0, last, &title, title_fmt, 14.0 / 11.0)?;
     r += 1;
     let unit = format!(
         "{}{}",
         t.unit_code.as_deref().unwrap_or(""),
         t.unit_name.as_deref().unwrap_or("")
     );
-    sheet.put(r, 0, 2, &unit, &cell)?;
+    sheet.put(r, 0, 2, &unit, cell)?;
     let money = t
         .money_unit
         .as_deref()
         .map(|m| format!("单位：{m}"))
         .unwrap_or_default();
-    sheet.put(r, 3, last, &money, &cell)?;
+    sheet.put(r, 3, last, &money, cell)?;
     r += 1;
-    sheet.put(r, 0, 1, "项目名称", &label)?;
-    sheet.put(r, 2, last, t.project_name.as_deref().unwrap_or(""), &cell)?;
+    sheet.put(r, 0, 1, "项目名称", label)?;
+    sheet.put(r, 2, last, t.project_name.as_deref().unwrap_or(""), cell)?;
     r += 1;
     // 预算规模及资金用途 over its two rows.
     sheet
         .ws
-        .merge_range(r, 0, r + 1, 0, "预算规模及资金用途", &label)?;
+        .merge((r, 0), (r + 1, 0), "预算规模及资金用途", label)?;
     let d = |x: Option<Decimal>| x.map(|d| d.to_string()).unwrap_or_default();
     let money_cells = [
         ("预算数", d(t.budget.total)),
@@ -608,37 +567,31 @@ fn form(
     ];
     let mut c = 1u16;
     for (l, v) in &money_cells {
-        sheet.put(r, c, c, l, &label)?;
+        sheet.put(r, c, c, l, label)?;
         if v.is_empty() {
-            sheet.ws.write_blank(r, c + 1, &cell)?;
+            sheet.ws.blank(r, c + 1, cell)?;
         } else {
-            match exact_double(v) {
-                Some((f, scale)) => {
-                    sheet
-                        .ws
-                        .write_number_with_format(r, c + 1, f, &numbers.with(scale, &cell))?;
-                }
-                None => {
-                    sheet.put(r, c + 1, c + 1, v, &cell)?;
-                }
+            match exact_double(v).filter(|(_, scale)| *scale <= 28) {
+                Some((f, scale)) => sheet.ws.number(r, c + 1, f, book.number(scale))?,
+                None => sheet.put(r, c + 1, c + 1, v, cell)?,
             };
         }
         c += 2;
     }
     for c in 7..width {
-        sheet.ws.write_blank(r, c, &cell)?;
+        sheet.ws.blank(r, c, cell)?;
     }
     r += 1;
-    sheet.put(r, 1, last, t.fund_use.as_deref().unwrap_or(""), &cell)?;
+    sheet.put(r, 1, last, t.fund_use.as_deref().unwrap_or(""), cell)?;
     r += 1;
-    sheet.put(r, 0, 1, "绩效目标", &label)?;
+    sheet.put(r, 0, 1, "绩效目标", label)?;
     let goals: Vec<String> = t
         .goals
         .iter()
         .enumerate()
         .map(|(i, g)| format!("{}.{g}", i + 1))
         .collect();
-    sheet.put(r, 2, last, &goals.join("\n"), &cell)?;
+    sheet.put(r, 2, last, &goals.join("\n"), cell)?;
     r += 1;
     // The other header fields as label | value: those the lexicon knows
     // first, then labels it did not understand; a label that is really a
@@ -652,10 +605,10 @@ fn form(
     fields.sort_by_key(|(k, _)| (is_paragraph(k), unknown(k)));
     for (k, v) in fields {
         if is_paragraph(k) {
-            sheet.put(r, 0, last, &format!("{k}：{v}"), &cell)?;
+            sheet.put(r, 0, last, &format!("{k}：{v}"), cell)?;
         } else {
-            sheet.put(r, 0, 1, k, &label)?;
-            sheet.put(r, 2, last, v, &cell)?;
+            sheet.put(r, 0, 1, k, label)?;
+            sheet.put(r, 2, last, v, cell)?;
         }
         r += 1;
     }
@@ -663,10 +616,10 @@ fn form(
     let end_of = |c: u16| if c == grid_last { last } else { c };
     for (c, (h, _)) in grid.iter().enumerate() {
         let c = c as u16;
-        sheet.put(r, c, end_of(c), h, &label)?;
+        sheet.put(r, c, end_of(c), h, label)?;
     }
     // The grid's header row is printed again at the top of every page.
-    sheet.ws.set_repeat_rows(r, r)?;
+    sheet.ws.repeat_row(r);
     r += 1;
     let first = r;
     for ind in &t.indicators {
@@ -675,9 +628,9 @@ fn form(
             let text = get(ind).unwrap_or_default();
             if c < 2 && c < grid_last {
                 // 一级 and 二级: counted over their merged runs below.
-                sheet.write(r, c, end_of(c), &fit_cell(&text), &cell)?;
+                sheet.write(r, c, end_of(c), &fit_cell(&text), cell)?;
             } else {
-                sheet.put(r, c, end_of(c), &text, &cell)?;
+                sheet.put(r, c, end_of(c), &text, cell)?;
             }
         }
         sheet.line(r);
@@ -699,25 +652,25 @@ fn form(
             );
         }
     }
-    let FormSheet { ws, .. } = sheet.fit_rows()?;
+    let FormSheet { mut ws, .. } = sheet.fit_rows();
     // 一级 merged over its run of rows, 二级 over its run within the 一级.
     merge_runs(
-        ws,
+        &mut ws,
         first,
         &t.indicators,
         0,
         |i| (i.level1.clone(), None),
-        &cell,
+        cell,
     )?;
     merge_runs(
-        ws,
+        &mut ws,
         first,
         &t.indicators,
         1,
         |i| (i.level1.clone(), i.level2.clone()),
-        &cell,
+        cell,
     )?;
-    Ok(())
+    book.add(ws)
 }
 
 /// A form column's width, in Excel's units (about one digit; a Chinese
@@ -738,21 +691,13 @@ fn is_paragraph(key: &str) -> bool {
     key.contains('\n') || key.chars().count() > 20
 }
 
-/// Page set-up for printing: A4, portrait or landscape by the form's width,
-/// one page wide, centred, with the sheet's name and page in the footer.
-fn print_setup(ws: &mut Worksheet, widths: &[f64]) {
+/// Page set-up for printing (written by xlsx_form.rs): A4, one page wide,
+/// centred, with the sheet's name and page in the footer; portrait or
+/// landscape by the form's width, which this says.
+fn landscape(widths: &[f64]) -> bool {
     // About 100 units fit across portrait A4 at 100%, 145 landscape: the
     // seven-column form stays portrait (a little smaller), wider ones turn.
-    if widths.iter().sum::<f64>() > 125.0 {
-        ws.set_landscape();
-    } else {
-        ws.set_portrait();
-    }
-    ws.set_paper_size(9)
-        .set_print_fit_to_pages(1, 0)
-        .set_margins(0.5, 0.5, 0.6, 0.7, 0.3, 0.3)
-        .set_print_center_horizontally(true)
-        .set_footer("&L&A&R第 &P 页");
+    widths.iter().sum::<f64>() > 125.0
 }
 
 /// Width of a text in column units: a CJK character about two (1.8 is what
@@ -773,23 +718,16 @@ fn wrapped_lines(text: &str, width: f64) -> f64 {
 
 /// A form sheet being written: each cell's wrapped text sets the height its
 /// row needs, so a long goal or 三级指标 is not cut or spilled over.
-struct FormSheet<'a> {
-    ws: &'a mut Worksheet,
+struct FormSheet {
+    ws: Sheet,
     widths: Vec<f64>,
     /// Per row: lines needed and the line height factor (the title's font).
     lines: Vec<(f64, f64)>,
 }
 
-impl<'a> FormSheet<'a> {
+impl FormSheet {
     /// Writes `text` over columns `first..=last` of row `r` (merged when wider than one).
-    fn put(
-        &mut self,
-        r: u32,
-        first: u16,
-        last: u16,
-        text: &str,
-        fmt: &Format,
-    ) -> Result<(), XlsxError> {
+    fn put(&mut self, r: u32, first: u16, last: u16, text: &str, fmt: u32) -> io::Result<()> {
         self.put_scaled(r, first, last, text, fmt, 1.0)
     }
 
@@ -800,9 +738,9 @@ impl<'a> FormSheet<'a> {
         first: u16,
         last: u16,
         text: &str,
-        fmt: &Format,
+        fmt: u32,
         factor: f64,
-    ) -> Result<(), XlsxError> {
+    ) -> io::Result<()> {
         let text: &str = &fit_cell(text);
         self.write(r, first, last, text, fmt)?;
         let width: f64 = self.widths[first as usize..=last as usize].iter().sum();
@@ -814,20 +752,12 @@ impl<'a> FormSheet<'a> {
 
     /// Writes `text` over columns `first..=last` of row `r` without
     /// counting its lines (a level cell, merged down its run afterwards).
-    fn write(
-        &mut self,
-        r: u32,
-        first: u16,
-        last: u16,
-        text: &str,
-        fmt: &Format,
-    ) -> Result<(), XlsxError> {
+    fn write(&mut self, r: u32, first: u16, last: u16, text: &str, fmt: u32) -> io::Result<()> {
         if first >= last {
-            self.ws.write_string_with_format(r, first, text, fmt)?;
+            self.ws.string(r, first, text, fmt)
         } else {
-            self.ws.merge_range(r, first, r, last, text, fmt)?;
+            self.ws.merge((r, first), (r, last), text, fmt)
         }
-        Ok(())
     }
 
     /// Row `r`'s lines and font factor.
@@ -853,12 +783,12 @@ impl<'a> FormSheet<'a> {
     }
 
     /// Sets each row's height from its longest cell (Excel's limit is 409 pt).
-    fn fit_rows(self) -> Result<FormSheet<'a>, XlsxError> {
+    fn fit_rows(mut self) -> FormSheet {
         for (r, (n, factor)) in self.lines.iter().enumerate() {
             let height = (n * 15.0 * factor + 4.0).min(409.0);
-            self.ws.set_row_height(r as u32, height)?;
+            self.ws.row_height(r as u32, height);
         }
-        Ok(self)
+        self
     }
 }
 
@@ -871,22 +801,20 @@ type GridColumn = (
 );
 
 fn merge_runs(
-    ws: &mut Worksheet,
+    ws: &mut Sheet,
     first: u32,
     inds: &[crate::model::Indicator],
     col: u16,
     key: impl Fn(&crate::model::Indicator) -> Key,
-    fmt: &Format,
-) -> Result<(), XlsxError> {
+    fmt: u32,
+) -> io::Result<()> {
     for (start, end) in runs(inds, &key) {
         let k = key(&inds[start]);
         let text = if col == 0 { k.0 } else { k.1 };
         if end > start && text.is_some() {
-            ws.merge_range(
-                first + start as u32,
-                col,
-                first + end as u32,
-                col,
+            ws.merge(
+                (first + start as u32, col),
+                (first + end as u32, col),
                 &fit_cell(text.as_deref().unwrap_or("")),
                 fmt,
             )?;
