@@ -204,6 +204,16 @@ pub fn states_money_unit(t: &str) -> bool {
     })
 }
 
+/// A column label naming only the money unit (`金额(万元)`, `万元`), never an
+/// amount: its unit.
+fn names_money_unit(t: &str) -> Option<&'static str> {
+    if !states_money_unit(t) || t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let k = label_key(t);
+    MONEY_UNITS.iter().copied().find(|u| k.contains(u))
+}
+
 /// A line that only gives the table's year: `（2023年度）`, `2023年`.
 pub fn states_year(t: &str) -> bool {
     is_subtitle(t) && t.char_indices().any(|(i, _)| year_at(&t[i..]).is_some())
@@ -515,8 +525,9 @@ pub fn read_header(
 /// An unknown label: short, no digits, not a title.
 fn label_like(t: &str) -> bool {
     let key = label_key(t);
-    // `2021年金额`: a year before a label is part of it.
-    let k = strip_leading_year(&key).unwrap_or(&key);
+    // `2021年金额`: a year before a label is part of it; so is an item
+    // number (`2、经营性收入`).
+    let k = strip_numbering(strip_leading_year(&key).unwrap_or(&key));
     let n = k.chars().count();
     (2..=16).contains(&n) && !k.chars().any(|ch| ch.is_ascii_digit()) && !names_a_table(t)
 }

@@ -10,7 +10,9 @@
 //! sub-table, a money matrix) outranks one that explains less (pairs read
 //! left to right, which always proposes and so is the floor).
 
-use super::{filled, inline_pairs, label_and_amount, label_like, section_of, value, Acc};
+use super::{
+    filled, inline_pairs, label_and_amount, label_like, names_money_unit, section_of, value, Acc,
+};
 use crate::grid::{Grid, Pos, Slot};
 use crate::normalize::lexicon::words;
 use crate::normalize::lexicon::{header_label, header_label_in, HeaderLabel, Matched};
@@ -633,6 +635,14 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
                     | HeaderLabel::Other
                     | HeaderLabel::MultiYearTotal
             );
+            // 年度资金总额 | 金额(万元): a column label beside a money label is
+            // the block's unit, not the label's value.
+            if let Some(unit) = next_value.filter(|_| money).and_then(names_money_unit) {
+                acts.push(field(&m, t, "", c));
+                acts.push(Act::MoneyUnit(Some(unit.to_string())));
+                j += 2;
+                continue;
+            }
             let total_row =
                 next_value.is_some_and(|v| words::TOTAL_ROWS.contains(&label_key(v).as_str()));
             if let (true, true, Some((_, amount))) = (money, total_row, cells.get(j + 2)) {

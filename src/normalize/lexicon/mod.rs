@@ -289,6 +289,7 @@ const LEXICON: &[Term] = &[
     f("财政专户管理资金", H::Known, 1),
     f("事业收入", H::Known, 1),
     f("经营收入", H::Known, 1),
+    f("经营性收入", H::Known, 1),
     f("上级补助收入", H::Known, 1),
     f("附属单位上缴收入", H::Known, 1),
     f("其他收入", H::Known, 1),
