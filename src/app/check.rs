@@ -4,10 +4,10 @@
 
 use super::{inputs, usage};
 use clap::ValueEnum;
-use jixiao::check::report::{Checked, Counts, Report, Style};
 use jixiao::check::{rule_list, RuleSet};
 use jixiao::limits::Limits;
 use jixiao::run::{self, check_one, AtomicFile};
+use jixiao::write::findings::{Checked, Counts, Report, Style};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 

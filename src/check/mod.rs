@@ -4,9 +4,9 @@
 //!
 //! Rules read only [`crate::model::Table`]s, never files or grids, so they
 //! run the same on every format and are deterministic. The check functions
-//! themselves are in [`rules`]; the report writers in [`report`].
+//! themselves are in [`rules`]; the report writers are
+//! `crate::write::findings`, above this module.
 
-pub mod report;
 pub mod rules;
 
 use crate::model::Table;
@@ -496,6 +496,56 @@ pub fn rule_list() -> String {
     s
 }
 
+/// A record field as a clerk reads it: `indicators[4].target.kind` →
+/// `第 5 个指标的指标值·定性/定量`, `extra.总分` → `其他/总分` (the page does the same).
+pub fn field_zh(field: &str) -> String {
+    // A part of a field named as the clerk knows it; the rest are the
+    // schema's column names (`total` is 预算数's budget_total).
+    let word = |w: &str| -> String {
+        let own = match w {
+            "unit_code" => "单位代码",
+            "title" => "标题",
+            "target" => "指标值",
+            "kind" => "定性/定量",
+            "comparator" => "比较符",
+            "value" => "数值",
+            "unit" => "计量单位",
+            "actual" => "实际完成值",
+            _ => "",
+        };
+        if !own.is_empty() {
+            return own.to_string();
+        }
+        [w.to_string(), format!("budget_{w}")]
+            .iter()
+            .find_map(|k| crate::schema::column(k))
+            .map_or(w, |c| c.zh)
+            .to_string()
+    };
+    let mut lead = String::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut parts = field.split('.');
+    while let Some(p) = parts.next() {
+        if let Some(n) = p
+            .strip_prefix("indicators[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            if let Ok(i) = n.parse::<usize>() {
+                lead = format!("第 {} 个指标的", i + 1);
+            }
+            continue;
+        }
+        if p == "extra" {
+            out.push(format!("其他/{}", parts.collect::<Vec<_>>().join(".")));
+            break;
+        }
+        if p != "budget" {
+            out.push(word(p));
+        }
+    }
+    lead + &out.join("·")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,5 +604,22 @@ mod tests {
         assert!(RuleSet::adjusted(&["nope".into()], &[]).is_err());
         assert!(RuleSet::adjusted(&[], &["budget-sum=fatal".into()]).is_err());
         assert!(RuleSet::adjusted(&[], &["budget-sum".into()]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::field_zh;
+
+    #[test]
+    fn fields_in_chinese() {
+        assert_eq!(
+            field_zh("indicators[4].target.kind"),
+            "第 5 个指标的指标值·定性/定量"
+        );
+        assert_eq!(field_zh("indicators[15].level2"), "第 16 个指标的二级指标");
+        assert_eq!(field_zh("extra.总分"), "其他/总分");
+        assert_eq!(field_zh("budget.total"), "预算数");
+        assert_eq!(field_zh("row 3 col 2"), "row 3 col 2");
     }
 }

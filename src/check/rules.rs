@@ -612,7 +612,7 @@ fn from_notes(t: &Table, rule: &str, zh: &str, en: &str) -> Vec<Hit> {
             let mut h = Hit::table(
                 t,
                 &n.field,
-                format!("{zh}：“{raw}”（{}）", super::report::field_zh(&n.field)),
+                format!("{zh}：“{raw}”（{}）", super::field_zh(&n.field)),
                 format!("{en}: “{raw}” ({})", n.field),
                 vec![n.raw.clone()],
             );

@@ -14,11 +14,11 @@ pub mod outcome;
 pub mod output;
 pub mod read;
 
-use crate::check::report::Checked;
 use crate::check::RuleSet;
 use crate::error::{Error, ErrorKind};
 use crate::limits::Limits;
 use crate::model::FileError;
+use crate::write::findings::Checked;
 use crate::write::sqlite::{content_hash, Loaded};
 use crate::write::{render, Options, Output};
 use rayon::prelude::*;
@@ -91,7 +91,7 @@ fn convert_one(
         Some(all) => {
             let mine: Vec<&crate::check::Finding> =
                 all.iter().filter(|f| f.table == t.source.table).collect();
-            crate::check::report::render(opts, t, &mine)
+            crate::write::findings::render(opts, t, &mine)
         }
         None => render(opts, t),
     };

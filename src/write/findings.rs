@@ -4,12 +4,12 @@
 //! linking to the rows. Also the findings `convert --check` adds to JSON
 //! and JSONL records.
 
-use super::{Finding, Severity};
+use super::count;
+use super::xlsx::fit_cell;
+use super::{flat_rows, Format as OutFormat, Options};
+use crate::check::{Finding, Severity};
 use crate::model::{FileError, Table};
 use crate::schema::{self, COLUMNS};
-use crate::write::count;
-use crate::write::xlsx::fit_cell;
-use crate::write::{flat_rows, Format as OutFormat, Options};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};
 use std::io::{self, Write};
 
@@ -205,56 +205,6 @@ impl<W: Write> Report<W> {
         self.out.flush()?;
         Ok(self.counts)
     }
-}
-
-/// A record field as a clerk reads it: `indicators[4].target.kind` →
-/// `第 5 个指标的指标值·定性/定量`, `extra.总分` → `其他/总分` (the page does the same).
-pub fn field_zh(field: &str) -> String {
-    // A part of a field named as the clerk knows it; the rest are the
-    // schema's column names (`total` is 预算数's budget_total).
-    let word = |w: &str| -> String {
-        let own = match w {
-            "unit_code" => "单位代码",
-            "title" => "标题",
-            "target" => "指标值",
-            "kind" => "定性/定量",
-            "comparator" => "比较符",
-            "value" => "数值",
-            "unit" => "计量单位",
-            "actual" => "实际完成值",
-            _ => "",
-        };
-        if !own.is_empty() {
-            return own.to_string();
-        }
-        [w.to_string(), format!("budget_{w}")]
-            .iter()
-            .find_map(|k| schema::column(k))
-            .map_or(w, |c| c.zh)
-            .to_string()
-    };
-    let mut lead = String::new();
-    let mut out: Vec<String> = Vec::new();
-    let mut parts = field.split('.');
-    while let Some(p) = parts.next() {
-        if let Some(n) = p
-            .strip_prefix("indicators[")
-            .and_then(|r| r.strip_suffix(']'))
-        {
-            if let Ok(i) = n.parse::<usize>() {
-                lead = format!("第 {} 个指标的", i + 1);
-            }
-            continue;
-        }
-        if p == "extra" {
-            out.push(format!("其他/{}", parts.collect::<Vec<_>>().join(".")));
-            break;
-        }
-        if p != "budget" {
-            out.push(word(p));
-        }
-    }
-    lead + &out.join("·")
 }
 
 /// One file's block of the text report; empty when nothing was found.
@@ -456,7 +406,7 @@ pub fn render(opts: &Options, t: &Table, findings: &[&Finding]) -> io::Result<Ve
             Ok(out.into_bytes())
         }
         OutFormat::Jsonl => {
-            let plain = crate::write::render(opts, t)?;
+            let plain = super::render(opts, t)?;
             let mut out = Vec::with_capacity(plain.len() + 256);
             for (row, line) in plain.split(|b| *b == b'\n').enumerate() {
                 if line.is_empty() {
@@ -477,23 +427,6 @@ pub fn render(opts: &Options, t: &Table, findings: &[&Finding]) -> io::Result<Ve
             }
             Ok(out)
         }
-        _ => crate::write::render(opts, t),
-    }
-}
-
-#[cfg(test)]
-mod field_tests {
-    use super::field_zh;
-
-    #[test]
-    fn fields_in_chinese() {
-        assert_eq!(
-            field_zh("indicators[4].target.kind"),
-            "第 5 个指标的指标值·定性/定量"
-        );
-        assert_eq!(field_zh("indicators[15].level2"), "第 16 个指标的二级指标");
-        assert_eq!(field_zh("extra.总分"), "其他/总分");
-        assert_eq!(field_zh("budget.total"), "预算数");
-        assert_eq!(field_zh("row 3 col 2"), "row 3 col 2");
+        _ => super::render(opts, t),
     }
 }
