@@ -4,12 +4,12 @@
 //! runs, then the records handed to Python. The public API, its docstrings
 //! and the pandas / Arrow / Dask helpers are in `jixiao/*.py`.
 
-use jixiao::run::{read_one, Input};
 use jixiao::convert::convert_guarded;
 use jixiao::error::Error;
 use jixiao::limits::Limits;
 use jixiao::model::Table;
-use jixiao::schema::{Value, COLUMNS};
+use jixiao::run::{read_one, Input};
+use jixiao::schema::{self, COLUMNS};
 use jixiao::write::flat_rows;
 use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
@@ -207,7 +207,7 @@ fn rows<'py>(
                 match value {
                     None => dict.set_item(key, py.None())?,
                     // As JSONL writes them: whole numbers stay numbers.
-                    Some(s) if c.value == Value::Whole => match s.parse::<i64>() {
+                    Some(s) if c.value == schema::Value::Whole => match s.parse::<i64>() {
                         Ok(n) => dict.set_item(key, n)?,
                         Err(_) => dict.set_item(key, s)?,
                     },
@@ -244,7 +244,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("COLUMNS_ZH", zh)?;
     let whole: Vec<&str> = COLUMNS
         .iter()
-        .filter(|c| c.value == Value::Whole)
+        .filter(|c| c.value == schema::Value::Whole)
         .map(|c| c.en)
         .collect();
     m.add("WHOLE_NUMBER_COLUMNS", whole)?;
