@@ -578,10 +578,16 @@ pub fn read_rows(
         };
         // Rows after the grid (评价结论, 审核意见, 填表人：…, 注：…) are the
         // table's, not indicators.
-        if let Some(pairs) = trailer(g, r) {
+        if let Some((pairs, unvalued)) = trailer(g, r) {
             claimed(out, rr, 1);
             for (k, v) in pairs {
                 out.table.extra.insert(&k, v);
+            }
+            // A closing label left unfilled (单位负责人 | （签章）) is kept as a note.
+            for c in unvalued {
+                if let Some(v) = g.text_at(r, c).and_then(value) {
+                    out.notes.push(unplaced_note(g, r, c, v));
+                }
             }
             continue;
         }
@@ -1074,8 +1080,10 @@ fn is_direction(v: &str) -> bool {
 
 /// A row after the grid that belongs to the table: a closing label with its
 /// value (评价结论 | 优, 审核意见 | …), signatures (`填表人：张三  审核人：李四`),
-/// a footnote (`注：…`). Returns its `extra` entries.
-fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
+/// a footnote (`注：…`). Returns its `extra` entries, and the columns of
+/// closing labels left without a value.
+#[allow(clippy::type_complexity)]
+fn trailer(g: &Grid, r: u32) -> Option<(Vec<(String, String)>, Vec<u32>)> {
     // Cheap tests first, on every grid row: a row under a label merged down
     // is inside the grid; a trailer's first cell names a footnote or a
     // closing label, else nothing is collected.
@@ -1100,35 +1108,31 @@ fn trailer(g: &Grid, r: u32) -> Option<Vec<(String, String)>> {
         let (label, text) = first.split_once(['：', ':']).unwrap_or((first, ""));
         let mut parts = vec![text.trim().to_string()];
         parts.extend(rest.iter().cloned());
-        return Some(vec![(
-            label.to_string(),
-            parts.join(" | ").trim().to_string(),
-        )]);
+        let pair = (label.to_string(), parts.join(" | ").trim().to_string());
+        return Some((vec![pair], Vec::new()));
     }
     if column(first).is_some() || super::vocab::is_level_label(first) {
         return None;
     }
     // Signatures are split on the spaces between them, so the raw text.
-    let raw: Vec<&str> = anchors(g, r)
+    let raw: Vec<(u32, &str)> = anchors(g, r)
         .into_iter()
-        .map(|(_, t)| t)
-        .filter(|t| value(t).is_some())
+        .filter(|(_, t)| value(t).is_some())
         .collect();
     if closing_label(first) {
         return Some(closing_pairs(&raw));
     }
     // `填表人：张三  审核人：李四`: every cell signature pairs.
     let mut pairs = Vec::new();
-    for cell in &raw {
+    for (_, cell) in &raw {
         pairs.extend(signatures(cell)?);
     }
-    Some(
-        pairs
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(l, v)| (clean(l), clean(v)))
-            .collect(),
-    )
+    let pairs = pairs
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(l, v)| (clean(l), clean(v)))
+        .collect();
+    Some((pairs, Vec::new()))
 }
 
 /// `填表人：张三  审核人：李四`: a cell of signature pairs, values may be empty.
@@ -1149,8 +1153,9 @@ fn signatures(cell: &str) -> Option<Vec<(&str, &str)>> {
 /// (项目负责人:), its colon as written.
 fn closing_label(cell: &str) -> bool {
     let key = label_key(cell);
-    if key.contains(':') {
-        return false; // `填表人：张三` holds its value
+    // `填表人：张三` holds its value; `（签章）` is a prompt, not a label.
+    if key.contains(':') || super::text::is_prompt(cell) {
+        return false;
     }
     super::lexicon::header_label(cell)
         .is_some_and(|m| m.label == super::lexicon::HeaderLabel::Known)
@@ -1159,28 +1164,34 @@ fn closing_label(cell: &str) -> bool {
 
 /// A closing row as label | value pairs: `评价结论 | 优`, `单位负责人 |
 /// （签章） | 填表人 | 李某`. A cell that is a closing label starts a pair, the
-/// cells after it are its value; a prompt (（签章）) or nothing is no value.
-fn closing_pairs(cells: &[&str]) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
-    for cell in cells {
+/// cells after it are its value; a prompt (（签章）) or nothing is no value,
+/// and such a label's column is returned with the pairs.
+fn closing_pairs(cells: &[(u32, &str)]) -> (Vec<(String, String)>, Vec<u32>) {
+    let mut pairs: Vec<(Option<u32>, String, Vec<String>)> = Vec::new();
+    for (c, cell) in cells {
         if closing_label(cell) {
-            pairs.push((clean(cell), Vec::new()));
+            pairs.push((Some(*c), clean(cell), Vec::new()));
         } else if let Some(signed) = signatures(cell) {
             for (label, v) in signed {
-                pairs.push((clean(label), value(v).into_iter().collect()));
+                pairs.push((None, clean(label), value(v).into_iter().collect()));
             }
-        } else if let (Some((_, v)), Some(x)) = (pairs.last_mut(), value(cell)) {
+        } else if let (Some((_, _, v)), Some(x)) = (pairs.last_mut(), value(cell)) {
             v.push(x);
         }
     }
-    pairs
+    let mut unvalued = Vec::new();
+    let pairs = pairs
         .into_iter()
-        .filter_map(|(label, v)| {
+        .filter_map(|(c, label, v)| {
             let v: Vec<String> = v
                 .into_iter()
                 .filter(|x| !super::text::is_prompt(x))
                 .collect();
+            if v.is_empty() {
+                unvalued.extend(c);
+            }
             (!v.is_empty()).then(|| (label, v.join(" | ")))
         })
-        .collect()
+        .collect();
+    (pairs, unvalued)
 }
