@@ -160,6 +160,13 @@ fn match_level(raw: &str, level: Level) -> Canonical {
                 rule: Some(words::LEVEL_SUFFIX_RULE),
             };
         }
+        // 项目效益 for the alias 项目效益指标.
+        if let Some((_, c)) = LEVEL_ALIASES.iter().find(|(a, _)| *a == with_suffix) {
+            return Canonical {
+                value: c.to_string(),
+                rule: Some("vocabulary: alias"),
+            };
+        }
     }
     for list in [own, other] {
         let hits: Vec<&str> = list
