@@ -528,12 +528,13 @@ struct Row<'g> {
 }
 
 impl<'g> Row<'g> {
-    fn cell(&self, c: u32) -> (Slot, Option<&'g str>) {
+    fn cell(&self, c: u32) -> (&'g Slot, Option<&'g str>) {
+        static NONE: Slot = Slot::Empty;
         if c < self.shift {
-            return (Slot::Empty, None);
+            return (&NONE, None);
         }
         let c = c - self.shift;
-        (self.g.slot(self.r, c).clone(), self.g.text_at(self.r, c))
+        (self.g.slot(self.r, c), self.g.text_at(self.r, c))
     }
 }
 
@@ -1027,7 +1028,7 @@ fn compose(op: Option<&str>, v: &str, unit: Option<&str>) -> String {
 fn long_term_row<'g>(
     map: &ColumnMap,
     label: &str,
-    cell: &dyn Fn(u32) -> (Slot, Option<&'g str>),
+    cell: &dyn Fn(u32) -> (&'g Slot, Option<&'g str>),
     raw_levels: &mut [Option<String>; 2],
     extra: &mut crate::model::Extra,
 ) {
