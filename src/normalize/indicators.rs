@@ -647,7 +647,7 @@ impl Levels {
         let mut new1 = false;
         if let Some(c) = c1 {
             let (slot, t) = row.cell(c);
-            new1 = l1.read(&slot, t, Level::One);
+            new1 = l1.read(slot, t, Level::One);
             if new1 {
                 // l2's place is never before l1's: it was read after it.
                 unused_note(grids, l2.unused.take(), notes);
@@ -659,7 +659,7 @@ impl Levels {
         let mut new2 = false;
         if let Some(c) = c2 {
             let (slot, t) = row.cell(c);
-            new2 = l2.read(&slot, t, Level::Two);
+            new2 = l2.read(slot, t, Level::Two);
             if new2 {
                 unused_note(grids, l2.unused.take(), notes);
                 l2.unused = label_cell(c, notes.len());
