@@ -2,7 +2,7 @@
 """Score jixiao's output on layout fixtures against their hand-written expectations.
 
 Usage:
-    JIXIAO_LAYOUTS_OUT=/tmp/actual cargo test --test layouts   # dump actual JSON
+    JIXIAO_LAYOUTS_OUT=/tmp/actual cargo test layouts::   # dump actual JSON
     python3 scripts/layout-score.py /tmp/actual [NAME ...] [--prefix real-] [--md] [--misses]
 
 Expected JSON is read from tests/layouts/NAME.json (override with --expected DIR),

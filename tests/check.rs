@@ -7,7 +7,7 @@ use jixiao::check::{RuleSet, RULES};
 use jixiao::convert::convert_bytes;
 use jixiao::limits::Limits;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,11 +24,7 @@ fn findings_of(name: &str) -> Vec<jixiao::check::Finding> {
 }
 
 fn jixiao(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap()
+    crate::util::run::jixiao(&root(), args)
 }
 
 /// The rules as this test knows them: a rule added without a fixture, or

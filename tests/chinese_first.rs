@@ -7,9 +7,7 @@
 use std::path::Path;
 use std::process::Output;
 
-#[path = "common/run.rs"]
-mod run;
-use run::jixiao;
+use crate::util::run::jixiao;
 
 /// Two English words in a row and not one Chinese character: prose a
 /// Chinese reader gets in English only. File names, flags and format names

@@ -4,9 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-#[path = "common/run.rs"]
-mod run;
-use run::jixiao;
+use crate::util::run::jixiao;
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -660,51 +658,19 @@ fn a_table_not_read_in_full_is_never_silent() {
     assert_eq!((o.status.code(), stderr(&o).lines().count()), (Some(0), 1));
 }
 
-/// Runs jixiao in the checkout (so paths read `samples/…`), writing into `out`.
-fn jixiao_here(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn check_golden(name: &str, got: &str) {
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("JIXIAO_BLESS").is_some() {
-        std::fs::write(&golden, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&golden).unwrap_or_default();
-    if got != want {
-        let line = got
-            .lines()
-            .zip(want.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{name} differs from its golden at line {}:\n got: {:?}\nwant: {:?}\n(re-bless with JIXIAO_BLESS=1 cargo test --test cli and review the diff)",
-            line + 1,
-            got.lines().nth(line),
-            want.lines().nth(line)
-        );
-    }
-}
-
 #[test]
 fn samples_csv_and_xlsx_carry_the_notes() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("samples.csv");
-    let o = jixiao_here(&["convert", "-q", "samples", "-o", csv.to_str().unwrap()]);
+    let o = crate::util::run::here(&["convert", "-q", "samples", "-o", csv.to_str().unwrap()]);
     assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
     let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
     assert!(text.contains(",二级指标: 服务对象满意度 → 服务对象满意度指标 (补上“指标”二字)\n"));
-    check_golden("samples.csv", &text);
+    crate::util::golden::check("samples.csv", &text);
 
     // The workbook's three sheets as jixiao's reader sees them.
     let xlsx = dir.path().join("samples.xlsx");
-    let o = jixiao_here(&["convert", "-q", "samples", "-o", xlsx.to_str().unwrap()]);
+    let o = crate::util::run::here(&["convert", "-q", "samples", "-o", xlsx.to_str().unwrap()]);
     assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
     let doc = jixiao::read::read(
         &std::fs::read(&xlsx).unwrap(),
@@ -719,14 +685,14 @@ fn samples_csv_and_xlsx_carry_the_notes() {
         }
     }
     assert!(dump.contains("▦ 说明!"), "{}", &dump[..200.min(dump.len())]);
-    check_golden("samples.xlsx.txt", &dump);
+    crate::util::golden::check("samples.xlsx.txt", &dump);
 }
 
 #[test]
 fn the_report_lists_each_files_notes() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("r.json");
-    let o = jixiao_here(&[
+    let o = crate::util::run::here(&[
         "convert",
         "-q",
         "samples/dump-gbk-crlf-page-split.txt",

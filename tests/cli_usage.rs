@@ -4,9 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-#[path = "common/run.rs"]
-mod run;
-use run::jixiao;
+use crate::util::run::jixiao;
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

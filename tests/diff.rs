@@ -5,7 +5,6 @@
 //! only in NEW. Re-bless with JIXIAO_BLESS=1 after a deliberate change.
 
 use std::path::Path;
-use std::process::Command;
 
 /// The seed split by year: each heading line starts a table.
 fn split_seed(dir: &Path) {
@@ -27,19 +26,8 @@ fn split_seed(dir: &Path) {
     std::fs::write(dir.join("2025.txt"), new).unwrap();
 }
 
-fn golden(name: &str, got: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("JIXIAO_BLESS").is_some() {
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(got, want, "{name} differs from its golden");
-}
-
 fn diff(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    crate::util::run::bin()
         .current_dir(dir)
         .args(["diff", "2024.txt", "2025.txt"])
         .args(args)
@@ -58,13 +46,13 @@ fn seed_2024_to_2025_matches_its_goldens() {
         "{}",
         String::from_utf8_lossy(&text.stderr)
     );
-    golden(
+    crate::util::golden::check(
         "diff-seed-2024-2025.txt",
         &String::from_utf8(text.stdout).unwrap(),
     );
     let json = diff(dir.path(), &["--to", "json"]);
     let json = String::from_utf8(json.stdout).unwrap();
-    golden("diff-seed-2024-2025.json", &json);
+    crate::util::golden::check("diff-seed-2024-2025.json", &json);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["pairs"].as_array().unwrap().len(), 2);
     assert_eq!(v["added_tables"].as_array().unwrap().len(), 3);

@@ -8,8 +8,7 @@
 //! normaliser's goldens are. Also: a .wps of the Word 97 family, the
 //! Word 97+ files of the corpus, and the .odt twins (OpenDocument text).
 
-#[path = "common/records.rs"]
-mod common;
+use crate::util::records as common;
 
 use common::{drop_locators, records};
 use jixiao::error::ErrorKind;

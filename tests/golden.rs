@@ -1,12 +1,8 @@
 //! Every file in samples/ converted and compared in full with its golden
 //! JSON in tests/golden/. After a deliberate change, re-bless with
-//! `JIXIAO_BLESS=1 cargo test --test golden` and review the diff by hand.
+//! `JIXIAO_BLESS=1 cargo test golden::` and review the diff by hand.
 
-#[path = "common/records.rs"]
-#[allow(dead_code)] // golden compares whole documents, not records
-mod common;
-
-use common::json_of as render;
+use crate::util::records::json_of as render;
 use jixiao::convert::convert_bytes;
 use jixiao::limits::Limits;
 use std::path::Path;
@@ -41,7 +37,7 @@ fn every_sample_matches_its_golden() {
         }
         let want = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
             panic!(
-                "{} is missing: run JIXIAO_BLESS=1 cargo test --test golden",
+                "{} is missing: run JIXIAO_BLESS=1 cargo test golden::",
                 golden.display()
             )
         });

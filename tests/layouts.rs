@@ -8,11 +8,11 @@
 //! `NAME  what is wrong`. They run too and print their diff; one that now
 //! passes fails the test, so the list cannot rot: delete its line.
 //!
-//! Measuring: `JIXIAO_LAYOUTS_OUT=DIR cargo test --test layouts` also writes
+//! Measuring: `JIXIAO_LAYOUTS_OUT=DIR cargo test layouts::` also writes
 //! each fixture's actual JSON to `DIR/NAME.json`, for
 //! `scripts/layout-score.py` (fields right / fields SCHEMA determines).
 //!
-//! Blessing: `JIXIAO_BLESS=1 cargo test --test layouts` writes the JSON of
+//! Blessing: `JIXIAO_BLESS=1 cargo test layouts::` writes the JSON of
 //! every fixture not in PENDING (and of any fixture without one), so a
 //! hand-corrected expectation on the worklist is never overwritten;
 //! `JIXIAO_BLESS=all` writes every one; `JIXIAO_BLESS=keys` only adds to each
@@ -199,7 +199,7 @@ fn every_layout_fixture_gives_its_expected_json() {
         }
         let Some(want_text) = want_text else {
             failed.push(format!(
-                "{name}: {} is missing: run JIXIAO_BLESS=1 cargo test --test layouts, then correct it by hand",
+                "{name}: {} is missing: run JIXIAO_BLESS=1 cargo test layouts::, then correct it by hand",
                 expected.display()
             ));
             continue;

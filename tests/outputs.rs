@@ -12,9 +12,7 @@ use std::time::Duration;
 
 const GUARD: Duration = Duration::from_secs(120);
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-}
+use crate::util::run::bin;
 
 /// Runs `cmd` in `dir`; killed (and the test failed) past the guard.
 /// Output is drained as it comes, so a long stdout never blocks the child.

@@ -9,8 +9,7 @@
 //! and the refusals: no ruling lines, a scan, a font without a Unicode
 //! map, encryption.
 
-#[path = "common/records.rs"]
-mod common;
+use crate::util::records as common;
 
 use jixiao::error::ErrorKind;
 use jixiao::grid::Block;

@@ -127,13 +127,7 @@ fn without_seconds(line: &str) -> String {
     out
 }
 
-fn jixiao(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("jixiao runs")
-}
+use crate::util::run::here as jixiao;
 
 fn lines(bytes: &[u8]) -> Vec<String> {
     String::from_utf8_lossy(bytes)

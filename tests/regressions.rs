@@ -1,10 +1,7 @@
 //! Hostile inputs that once broke (or could break) a reader, kept as tests.
 //! Each is built here rather than shipped, so the test says what it is.
 
-#[path = "hostile/gen.rs"]
-mod gen;
-#[path = "hostile/guard.rs"]
-mod guard;
+use crate::hostile::{gen, guard};
 
 use jixiao::convert::{convert_bytes, convert_guarded};
 use jixiao::error::ErrorKind;

@@ -3,10 +3,7 @@
 //! timing assertion: the quadratic paths these replace took hours at 8n).
 //! Time and peak RSS from n to 8n are measured by scripts/bench/scaling.sh.
 
-#[path = "hostile/gen.rs"]
-mod gen;
-#[path = "hostile/guard.rs"]
-mod guard;
+use crate::hostile::{gen, guard};
 
 use guard::guarded;
 use jixiao::convert::convert_guarded;

@@ -626,10 +626,16 @@ fn running_out_of_descriptors_is_waited_out() {
         return serve_child();
     }
     let exe = std::env::current_exe().unwrap();
+    // The test's full name in the one test binary (`serve_api::…`).
+    let name = match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::running_out_of_descriptors_is_waited_out"),
+        None => "running_out_of_descriptors_is_waited_out".to_string(),
+    };
     let mut child = std::process::Command::new("sh")
         .arg("-c")
-        .arg("ulimit -n 64 && exec \"$0\" running_out_of_descriptors_is_waited_out --exact --nocapture --test-threads=1")
+        .arg("ulimit -n 64 && exec \"$0\" \"$1\" --exact --nocapture --test-threads=1")
         .arg(&exe)
+        .arg(&name)
         .env("JIXIAO_SERVE_CHILD", "1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -3,14 +3,9 @@
 
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::Command;
 
 fn convert(args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
+    let o = crate::util::run::here(args);
     assert_eq!(
         o.status.code(),
         Some(0),
