@@ -7,6 +7,7 @@ use super::lexicon::{column, column_reading, Column};
 use super::notes::{
     number_note, unknown_column, unknown_empty_column, unplaced_note, UNKNOWN_EMPTY_COLUMN,
 };
+use super::reading::GridReadings;
 use super::target::{parse_amount, parse_target};
 use super::text::{clean, label_key, value};
 use super::vocab::{canonical, Level, LEVEL1, LEVEL2};
@@ -50,10 +51,11 @@ fn row_roles(grid: &Grid, row: u32) -> Vec<(u32, Option<Column>, String)> {
 }
 
 /// The column map when `row` is an indicator header row, else `None`.
-pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
-    // Roles first, cheaply: most rows name no column at all.
-    let found = super::each_anchor(grid, row)
-        .filter_map(|(_, t)| column(t))
+pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap> {
+    // Roles first, from the readings: most rows name no column at all.
+    let found = (0..grid.cols())
+        .filter(|c| matches!(grid.slot(row, *c), Slot::Anchor { .. }))
+        .filter_map(|c| rd.column(row, c))
         .fold(0u32, |bits, c| bits | 1 << c as u32);
     let has = |c: Column| found & (1 << c as u32) != 0;
     let levels = [Column::Level1, Column::Level2, Column::Level3]
@@ -74,9 +76,8 @@ pub fn header_row(grid: &Grid, row: u32) -> Option<ColumnMap> {
     let values_covered_from_above = levels >= 2
         && (0..grid.cols()).any(|c| {
             matches!(grid.slot(row, c), Slot::Covered { anchor } if anchor.row < row)
-                && grid
-                    .text_at(row, c)
-                    .and_then(column)
+                && rd
+                    .column(row, c)
                     .is_some_and(|r| matches!(r, Column::Target | Column::Actual))
         });
     if levels == 0 || (others == 0 && levels < 3 && !values_covered_from_above) {

@@ -66,8 +66,9 @@ fn row_infos(grids: &[&Grid], readings: &Readings) -> Vec<Vec<RowInfo>> {
         .map(|(i, g)| {
             (0..g.rows())
                 .map(|r| {
-                    let header = indicators::header_row(g, r);
-                    let (labelled, strong) = header::classify_row(g, readings.grid(i), r);
+                    let rd = readings.grid(i);
+                    let header = indicators::header_row(g, rd, r);
+                    let (labelled, strong) = header::classify_row(g, rd, r);
                     RowInfo {
                         labelled: labelled || header.is_some(),
                         strong,

@@ -1,10 +1,11 @@
 //! Each cell read once per grid: what its text means as a header-block label
 //! (the lexicon's match), whether it holds a `label:value` pair, whether it
-//! names a table. Layout detection and the header patterns look readings up
+//! names a table, which indicator-grid column it names. Layout detection and the header patterns look readings up
 //! instead of matching the text again.
 
 use super::header::{inline_pair, names_a_table};
-use super::lexicon::{header_label, HeaderLabel, Matched};
+use super::lexicon::header_label;
+use super::lexicon::{column, Column, HeaderLabel, Matched};
 use crate::grid::{Grid, Slot};
 
 /// What one written cell says, independent of where it stands.
@@ -16,6 +17,8 @@ pub struct Reading {
     pub inline: Option<HeaderLabel>,
     /// It names a 绩效目标表 (a heading or a title row).
     pub names_table: bool,
+    /// The indicator-grid column it names (一级指标, 指标值 …).
+    pub column: Option<Column>,
 }
 
 impl Reading {
@@ -30,6 +33,7 @@ impl Reading {
             label,
             inline,
             names_table,
+            column: column(text),
         }
     }
 }
@@ -64,6 +68,7 @@ impl<'g> GridReadings<'g> {
             label: None,
             inline: None,
             names_table: false,
+            column: None,
         };
         let (r, c) = match self.grid.slot(row, col) {
             Slot::Covered { anchor } => (anchor.row, anchor.col),
@@ -77,6 +82,11 @@ impl<'g> GridReadings<'g> {
     /// The header-block label at a position.
     pub fn label(&self, row: u32, col: u32) -> Option<&Matched> {
         self.at(row, col).label.as_ref()
+    }
+
+    /// The indicator-grid column the cell at a position names.
+    pub fn column(&self, row: u32, col: u32) -> Option<Column> {
+        self.at(row, col).column
     }
 
     /// Whether the cell at a position holds a `label:value` pair.
