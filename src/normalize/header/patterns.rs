@@ -381,7 +381,7 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             && !unknown_heads.is_empty()
             && unknown_heads
                 .iter()
-                .all(|(_, t)| label_like(t) && parse_amount(t).is_none()));
+                .all(|(_, t)| column_head_like(t) && parse_amount(t).is_none()));
     if !matrix_head {
         return None;
     }
@@ -481,6 +481,24 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
         k += 1;
     }
     Some(Claim { rows: 1 + k, acts })
+}
+
+/// A money column's head: a short label, its figures only in a bracket
+/// (`得分(20分*执行率)`, `执行率(B/A1` as OCR left it) or in a period before
+/// it (`1-6月执行数`, `2021年金额`).
+fn column_head_like(t: &str) -> bool {
+    let key = label_key(t);
+    let head = key.split('(').next().unwrap_or(&key);
+    let head = strip_leading_year(head).unwrap_or(head);
+    let head = match head.split_once(words::MONTH_CHAR) {
+        Some((period, rest))
+            if !period.is_empty() && period.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            rest
+        }
+        _ => head,
+    };
+    (2..=16).contains(&head.chars().count()) && !head.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Known labels with a few unknown ones among them (执行率权重), over a row

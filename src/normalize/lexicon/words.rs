@@ -46,6 +46,8 @@ pub const DEPARTMENT_TITLES: &[&str] = &["部门整体", "整体绩效", "整体
 pub const YEAR_SUFFIXES: &[&str] = &["年度", "年"];
 /// A name after a code never starts with this: `(2020)年度` is a year.
 pub const YEAR_CHAR: char = '年';
+/// A period of months before a label: `1-6月执行数`.
+pub const MONTH_CHAR: char = '月';
 
 // ---- Units -------------------------------------------------------------
 
