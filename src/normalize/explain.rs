@@ -3,19 +3,13 @@
 //! reading is diagnosed from data rather than from code.
 
 use super::{each_anchor, Normalized};
-use crate::grid::{column_letters, Block, Grid};
+use crate::grid::{column_letters, Block};
 use std::fmt::Write;
 
 /// One line per written cell of each row a pattern read, in reading order:
 /// `grid 2 B5 "项目名称" → label | value pairs (10); runner-up: …`.
 pub fn explain(blocks: &[Block], n: &Normalized) -> String {
-    let grids: Vec<&Grid> = blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table(g) => Some(g),
-            Block::Paragraph(_) => None,
-        })
-        .collect();
+    let grids = super::grids_of(blocks);
     let mut rows: Vec<_> = n.explained.iter().collect();
     rows.sort_by_key(|e| (e.grid, e.row));
     let mut out = String::new();

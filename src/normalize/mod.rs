@@ -105,15 +105,20 @@ struct Draft {
     heading: Option<String>,
 }
 
-/// Finds and normalises every 绩效目标表 in a file's blocks.
-pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
-    let grids: Vec<&Grid> = blocks
+/// A file's grids, in block order: what `RowRef::grid` counts.
+fn grids_of(blocks: &[Block]) -> Vec<&Grid> {
+    blocks
         .iter()
         .filter_map(|b| match b {
             Block::Table(g) => Some(g),
             Block::Paragraph(_) => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Finds and normalises every 绩效目标表 in a file's blocks.
+pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
+    let grids = grids_of(blocks);
     let readings = Readings::new(&grids);
     let info = row_infos(&grids, &readings);
     let mut out = Normalized::default();

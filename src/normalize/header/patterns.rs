@@ -549,23 +549,14 @@ fn labels_over_values_mixed<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             });
         }
     }
-    for (c, t) in anchors(g, n.row) {
-        let claimed = h.labels.iter().any(|l| l.0 == c) || unknown.iter().any(|u| u.0 == c);
-        if c >= start as u32 && !claimed && c != 0 {
-            acts.push(Act::Lone {
-                section: h.section,
-                row: n.row,
-                col: c,
-                text: t,
-            });
-        }
-    }
+    let claimed = |c: u32| h.labels.iter().any(|l| l.0 == c) || unknown.iter().any(|u| u.0 == c);
+    acts.extend(lone_below(h, n.row, claimed));
     Some(Claim { rows: 2, acts })
 }
 
 /// A row of labels over a row of values.
 fn labels_over_values<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
-    let (g, start) = (h.g, h.start);
+    let g = h.g;
     if h.labels.len() < 2 || h.values_here != 0 {
         return None;
     }
@@ -586,18 +577,25 @@ fn labels_over_values<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             col: *c,
         });
     }
-    // Cells of the value row under no label.
-    for (c, t) in anchors(g, n.row) {
-        if c >= start as u32 && !h.labels.iter().any(|(lc, _, _)| *lc == c) && c != 0 {
-            acts.push(Act::Lone {
-                section: h.section,
-                row: n.row,
-                col: c,
-                text: t,
-            });
-        }
-    }
+    acts.extend(lone_below(h, n.row, |c| h.labels.iter().any(|l| l.0 == c)));
     Some(Claim { rows: 2, acts })
+}
+
+/// Cells of a value row under no label (the first column aside): lone.
+fn lone_below<'a, 'g>(
+    h: &'a Here<'_, 'g>,
+    row: u32,
+    claimed: impl Fn(u32) -> bool + 'a,
+) -> impl Iterator<Item = Act<'g>> + 'a {
+    anchors(h.g, row)
+        .into_iter()
+        .filter(move |(c, _)| *c >= h.start as u32 && *c != 0 && !claimed(*c))
+        .map(move |(col, text)| Act::Lone {
+            section: h.section,
+            row,
+            col,
+            text,
+        })
 }
 
 /// Label | value pairs read left to right, and the cells between them: a
