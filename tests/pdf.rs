@@ -125,6 +125,29 @@ fn the_printed_form_workbook_gives_the_records_of_the_workbook() {
     }
 }
 
+/// A PDF whose streams are not compressed (no `/Filter`: some generators
+/// write them so, and `qpdf --stream-data=uncompress`) reads as the
+/// compressed one. Before, lopdf's `filters()`, an error when `/Filter` is
+/// missing, made every such content stream look damaged: blank pages,
+/// `no_tables`.
+#[test]
+fn an_uncompressed_pdf_reads_as_the_compressed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["word-seed-merged", "split-table"] {
+        let pdf = format!("{DATA}/{name}.pdf");
+        let mut doc = lopdf::Document::load(&pdf).unwrap();
+        doc.decompress();
+        let plain = dir.path().join(format!("{name}.pdf"));
+        doc.save(&plain).unwrap();
+        let bytes = std::fs::read(&plain).unwrap();
+        assert!(
+            !bytes.windows(12).any(|w| w == b"/FlateDecode"),
+            "{name} still compressed"
+        );
+        assert_eq!(records(plain.to_str().unwrap()), records(&pdf), "{name}");
+    }
+}
+
 #[test]
 fn a_table_over_two_pages_is_one_grid_with_its_merge_continued() {
     assert_eq!(

@@ -167,7 +167,14 @@ enum Inflate {
 /// the rarer filters go to lopdf after a size check on their input.
 fn plain_content(stream: &Stream, cap: u64) -> std::result::Result<Vec<u8>, Inflate> {
     use std::io::Read;
-    let filters = stream.filters().map_err(|_| Inflate::Damaged)?;
+    // No /Filter: the bytes as they are (lopdf's `filters()` is an error
+    // then, which once made every uncompressed content stream look damaged:
+    // such a PDF read as blank pages).
+    let filters = if stream.dict.has(b"Filter") {
+        stream.filters().map_err(|_| Inflate::Damaged)?
+    } else {
+        Vec::new()
+    };
     let predictor = stream
         .dict
         .get(b"DecodeParms")
