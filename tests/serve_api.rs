@@ -709,3 +709,110 @@ fn serve_child() {
     let _ = rx.recv_timeout(Duration::from_secs(120));
     assert!(!r.thread.is_finished(), "the server thread ended");
 }
+
+/// A PDF that takes long to read and holds little: `pages` pages sharing
+/// one content stream of `ops` identity matrices (nothing drawn, nothing
+/// kept), uncompressed.
+fn slow_pdf(pages: usize, ops: usize) -> Vec<u8> {
+    let content = "1 0 0 1 0 0 cm\n".repeat(ops);
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let obj = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: String| {
+        offsets.push(out.len());
+        let n = offsets.len();
+        out.extend_from_slice(format!("{n} 0 obj\n{body}\nendobj\n").as_bytes());
+    };
+    obj(
+        &mut out,
+        &mut offsets,
+        "<< /Type /Catalog /Pages 2 0 R >>".into(),
+    );
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 4)).collect();
+    obj(
+        &mut out,
+        &mut offsets,
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} /MediaBox [0 0 595 842] >>",
+            kids.join(" ")
+        ),
+    );
+    obj(
+        &mut out,
+        &mut offsets,
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len() + 1
+        ),
+    );
+    for _ in 0..pages {
+        obj(
+            &mut out,
+            &mut offsets,
+            "<< /Type /Page /Parent 2 0 R /Contents 3 0 R >>".into(),
+        );
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+    );
+    for o in &offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// #8 (its serve half): a conversion whose client hangs up is abandoned,
+/// and its place freed. One place; a PDF that takes minutes to read (2,000
+/// pages of 20,000 operators: ~150 s of CPU in a debug build) holds it (a
+/// second upload is 503); its client closes the connection; the
+/// second upload then gets its place within the bounded retries, long
+/// before the PDF would have been read. On main the conversion kept its
+/// place until it ended: 503 for every retry.
+#[test]
+fn a_conversion_whose_client_hangs_up_is_abandoned() {
+    let s = Server::new(Config {
+        max_running: 1,
+        limits: jixiao::limits::Limits {
+            max_pdf_operators: u64::MAX,
+            ..Default::default()
+        },
+        ..Config::default()
+    });
+    let b = s.batch();
+    let pdf = slow_pdf(2_000, 20_000);
+    let mut slow = TcpStream::connect(s.addr).unwrap();
+    let path = format!("/api/batches/{b}/files?name=slow.pdf");
+    slow.write_all(post_head(s.addr, &path, pdf.len(), "").as_bytes())
+        .unwrap();
+    slow.write_all(&pdf).unwrap();
+    let small = sample("seed-tianjin-wuqing.txt");
+    let up = post_head(
+        s.addr,
+        &format!("/api/batches/{b}/files?name=seed.txt"),
+        small.len(),
+        "",
+    );
+    let wait = Duration::from_secs(30);
+    // Bounded retry until the slow conversion holds the place.
+    let held = (0..100).any(|_| {
+        let r = raw(s.addr, &up, &small, wait).expect("an answer");
+        assert_ne!(r.status, 200, "the slow PDF was read already");
+        std::thread::sleep(Duration::from_millis(100));
+        r.status == 503
+    });
+    assert!(held, "503 while the slow PDF converts");
+    // The client goes away; the place comes back within the retries.
+    drop(slow);
+    let freed = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        raw(s.addr, &up, &small, wait).expect("an answer").status == 200
+    });
+    assert!(freed, "the abandoned conversion's place was not freed");
+}

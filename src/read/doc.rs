@@ -433,6 +433,7 @@ impl<'a> Doc<'a> {
         let mut fields: Vec<bool> = Vec::new();
         let mut text_bytes = 0u64;
         for piece in &pieces {
+            crate::limits::checkpoint()?;
             if piece.cp >= fib.ccp_text {
                 break;
             }

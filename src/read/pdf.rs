@@ -270,6 +270,7 @@ fn read_pages(doc: &lopdf::Document, limits: &Limits) -> Result<Vec<Page>> {
     let mut inflated = 0u64;
     let mut pages = Vec::with_capacity(ids.len());
     for id in ids {
+        crate::limits::checkpoint()?;
         let mut page = Page::default();
         let Ok(dict) = doc.get_dictionary(id) else {
             pages.push(page);
@@ -445,7 +446,10 @@ impl<'d> Walker<'_, 'd> {
         let mut path: Vec<Vec<(f64, f64)>> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        for op in &ops {
+        for (k, op) in ops.iter().enumerate() {
+            if k & 0xFFF == 0xFFF {
+                crate::limits::checkpoint()?;
+            }
             let o = &op.operands;
             let n = |i: usize| o.get(i).and_then(num).unwrap_or(0.0);
             match op.operator.as_str() {

@@ -26,6 +26,9 @@ impl<'l> Budget<'l> {
     /// A start tag (`empty`: a self-closing one, which opens nothing).
     pub fn element(&mut self, empty: bool) -> Result<()> {
         self.elements += 1;
+        if self.elements & 0xFFF == 0 {
+            crate::limits::checkpoint()?;
+        }
         if !empty {
             self.depth += 1;
             if self.depth > self.limits.max_xml_depth {

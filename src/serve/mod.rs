@@ -15,8 +15,8 @@
 //! clients that dribble (header and body deadlines), many large uploads at
 //! once (refused with 503 before their bodies are read), pages on other
 //! sites (403 before any state changes), clients that hang up (their
-//! conversion keeps its place until it ends), and panics (logged with their
-//! message, the server goes on).
+//! conversion is abandoned at its next checkpoint, and its place freed),
+//! and panics (logged with their message, the server goes on).
 
 use crate::convert::convert_guarded;
 use crate::error::Error;
@@ -37,7 +37,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -441,6 +441,16 @@ impl Drop for Place {
     }
 }
 
+/// Set when a conversion's handler is dropped (its client went away);
+/// the conversion, on the blocking pool, stops at its next checkpoint.
+struct HangUp(Arc<AtomicBool>);
+
+impl Drop for HangUp {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 fn too_large_body(max: usize) -> Response {
     problem(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -575,11 +585,17 @@ async fn add_file(
     };
     let limits = s.cfg.limits;
     let l = label.clone();
+    // If the client hangs up, hyper drops this handler while it waits
+    // below: `_hang_up` then tells the conversion to stop at its next
+    // checkpoint (src/limits.rs), and its place is freed when it does.
+    let abandon = Arc::new(AtomicBool::new(false));
+    let _hang_up = HangUp(abandon.clone());
     // `jixiao check`'s default rules, shown on the page beside each table.
-    // The place goes with the conversion: if the client hangs up, the
-    // conversion still counts until it ends.
+    // The place goes with the conversion: it counts until the conversion
+    // ends or is abandoned.
     let done = tokio::task::spawn_blocking(move || {
-        let outcome = convert_guarded(&bytes, &l, &limits).map(|n| n.tables);
+        let outcome = crate::limits::abandonable(abandon, || convert_guarded(&bytes, &l, &limits))
+            .map(|n| n.tables);
         let findings = match &outcome {
             Ok(tables) => crate::check::RuleSet::default().check_file(tables),
             Err(_) => Vec::new(),
