@@ -110,11 +110,17 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
         ));
     }
     let decoded = text::decode(bytes)?;
-    let lower_head: String = decoded
-        .chars()
-        .take(2048)
-        .collect::<String>()
-        .to_lowercase();
+    // The first 2,048 characters, ASCII letters lowered: what the markers
+    // below (all ASCII) are looked for in. Lowering other letters too, as
+    // `to_lowercase` did, can give no further match: only the Kelvin sign
+    // (to `k`) and `İ` (to `i` + U+0307) lower to ASCII, and no marker has
+    // a `k` or an `i` that a U+0307 could follow.
+    let head_end = decoded
+        .char_indices()
+        .nth(2048)
+        .map_or(decoded.len(), |(i, _)| i);
+    let mut lower_head = decoded[..head_end].to_string();
+    lower_head.make_ascii_lowercase();
     if lower_head.contains("progid=\"excel.sheet\"")
         || lower_head.contains("urn:schemas-microsoft-com:office:spreadsheet")
     {

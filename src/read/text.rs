@@ -50,8 +50,43 @@ impl Replaced {
 }
 
 /// The note for a text file read with bad bytes replaced, if it had any.
+/// The file was usually just decoded to be read: its answer is taken from
+/// [`LAST`] instead of decoding (and detecting) a second time.
 pub fn replacement_note(bytes: &[u8]) -> Option<crate::model::Note> {
-    decode_lossy(bytes).ok()?.1.map(|r| r.note())
+    let replaced = match LAST.with(|last| last.borrow().answer(bytes)) {
+        Some(known) => known,
+        None => decode_lossy(bytes).ok()?.1,
+    };
+    replaced.map(|r| r.note())
+}
+
+/// The last text decoded on this thread and what decoding it replaced:
+/// the bytes themselves are kept (up to [`Last::MAX`]) and compared, so an
+/// answer is only ever given for the very same bytes.
+#[derive(Default)]
+struct Last {
+    bytes: Vec<u8>,
+    replaced: Option<Replaced>,
+}
+
+impl Last {
+    const MAX: usize = 1 << 20;
+
+    fn remember(&mut self, bytes: &[u8], replaced: &Option<Replaced>) {
+        self.bytes.clear();
+        if bytes.len() <= Self::MAX {
+            self.bytes.extend_from_slice(bytes);
+            self.replaced = replaced.clone();
+        }
+    }
+
+    fn answer(&self, bytes: &[u8]) -> Option<Option<Replaced>> {
+        (!bytes.is_empty() && self.bytes == bytes).then(|| self.replaced.clone())
+    }
+}
+
+thread_local! {
+    static LAST: std::cell::RefCell<Last> = std::cell::RefCell::default();
 }
 
 /// Invalid sequences a text may hold and still be read: a stray byte, a
@@ -66,6 +101,16 @@ fn few(count: usize, len: usize) -> bool {
 /// are replaced by U+FFFD and reported in [`Replaced`]; the tables are
 /// kept. Many are `unreadable`, naming what was tried.
 pub fn decode_lossy(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<Replaced>)> {
+    let decoded = detect_and_decode(bytes)?;
+    LAST.with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            last.remember(bytes, &decoded.1);
+        }
+    });
+    Ok(decoded)
+}
+
+fn detect_and_decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<Replaced>)> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, count, first) = decode_counting(enc, &bytes[bom_len..]);
         if !few(count, bytes.len()) {
@@ -78,13 +123,11 @@ pub fn decode_lossy(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<Replaced>)> {
         });
         return Ok((Cow::Owned(text), replaced));
     }
-    let (count, first, multibyte) = utf8_errors(bytes);
-    if count == 0 {
-        // Checked just above: from_utf8 cannot fail here.
-        return Ok(std::str::from_utf8(bytes)
-            .map(|s| (Cow::Borrowed(s), None))
-            .unwrap_or_else(|_| (String::from_utf8_lossy(bytes), None)));
+    // Valid UTF-8 (nearly every dump): one pass, nothing detected.
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((Cow::Borrowed(s), None));
     }
+    let (count, first, multibyte) = utf8_errors(bytes);
     // Mostly UTF-8 with multi-byte characters: a damaged UTF-8 file, not
     // another encoding (GBK text is invalid UTF-8 at nearly every character,
     // and valid multi-byte UTF-8 in it is rare).
@@ -97,7 +140,8 @@ pub fn decode_lossy(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<Replaced>)> {
         return Ok((String::from_utf8_lossy(bytes), Some(replaced)));
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    let seen = detection_prefix(bytes);
+    detector.feed(seen, seen.len() == bytes.len());
     // Without the TLD hint short GBK strings such as 合计 are guessed as Korean.
     let enc = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
     let (text, count, first) = decode_counting(enc, bytes);
@@ -110,6 +154,21 @@ pub fn decode_lossy(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<Replaced>)> {
         first,
     });
     Ok((Cow::Owned(text), replaced))
+}
+
+/// Non-ASCII bytes chardetng is shown: past these its guess for a text of
+/// this kind no longer changes, and a large dump is not scanned in full.
+const DETECT_BYTES: usize = 1 << 10;
+
+/// What the encoding is guessed from: an ASCII start (which tells nothing)
+/// and at most [`DETECT_BYTES`] from the first non-ASCII byte on (chardetng
+/// takes a prefix cut anywhere, even inside a character).
+fn detection_prefix(bytes: &[u8]) -> &[u8] {
+    let from = bytes
+        .iter()
+        .position(|&b| !b.is_ascii())
+        .unwrap_or(bytes.len());
+    &bytes[..bytes.len().min(from.saturating_add(DETECT_BYTES))]
 }
 
 /// Invalid UTF-8 sequences in `bytes`, the offset of the first, and the
@@ -230,8 +289,18 @@ pub fn strip_bookmarks(s: &str) -> Cow<'_, str> {
 }
 
 struct Cell {
-    paragraphs: Vec<String>,
+    /// The cell's paragraphs joined by `\n`, as they are read.
+    text: String,
+    paragraphs: usize,
     line: usize,
+}
+
+impl Cell {
+    fn push_paragraph(&mut self, p: &str) {
+        self.text.push('\n');
+        self.text.push_str(&strip_bookmarks(p));
+        self.paragraphs += 1;
+    }
 }
 
 /// What one line costs against `max_text_bytes` beyond its own bytes: the
@@ -278,13 +347,14 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Block>> {
                     return Err(Limits::exceeded("max_cells", max_cells));
                 }
                 row.push(Cell {
-                    paragraphs: vec![strip_bookmarks(t).into_owned()],
+                    text: strip_bookmarks(t).into_owned(),
+                    paragraphs: 1,
                     line: i + 1,
                 });
             }
             Line::Text(t) => {
                 if let Some(cell) = row.last_mut() {
-                    cell.paragraphs.push(strip_bookmarks(t).into_owned());
+                    cell.push_paragraph(t);
                 } else {
                     if !table.is_empty() {
                         blocks.push(Block::Table(to_grid(
@@ -306,7 +376,7 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Block>> {
                 let width = table.last().map_or(0, Vec::len);
                 if ahead.blank_is_paragraph(i, row.len(), width) {
                     if let Some(cell) = row.last_mut() {
-                        cell.paragraphs.push(String::new());
+                        cell.push_paragraph("");
                     }
                 } else {
                     table.push(std::mem::take(&mut row));
@@ -450,7 +520,7 @@ fn to_grid(
     let last = rows
         .last()
         .and_then(|r| r.last())
-        .map_or(first, |c| c.line + c.paragraphs.len() - 1);
+        .map_or(first, |c| c.line + c.paragraphs - 1);
     let line = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let locators = rows
         .iter()
@@ -461,7 +531,7 @@ fn to_grid(
         .map(|r| {
             r.into_iter()
                 .map(|c| {
-                    let mut text = c.paragraphs.join("\n");
+                    let mut text = c.text;
                     text.truncate(text.trim_end_matches('\n').len());
                     Slot::Anchor {
                         text,
@@ -563,6 +633,44 @@ mod tests {
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend(s.as_bytes());
         assert_eq!(decode(&bom).unwrap(), s);
+    }
+
+    /// chardetng sees an ASCII start and at most DETECT_BYTES after it; a
+    /// long GBK dump behind a long ASCII preamble is still read as GBK.
+    #[test]
+    fn encodings_are_detected_on_a_bounded_prefix() {
+        let ascii = "x\t1\n".repeat(3000);
+        let chinese = "\t项目名称\n\t合计\n\t绩效目标\n".repeat(400);
+        let s = format!("{ascii}{chinese}");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&s);
+        let seen = detection_prefix(&gbk);
+        // From the first non-ASCII byte, after the tab.
+        assert_eq!(seen.len(), ascii.len() + 1 + DETECT_BYTES);
+        assert_eq!(decode(&gbk).unwrap(), s);
+        assert_eq!(detection_prefix(b"abc"), b"abc");
+    }
+
+    /// The note is the same whether the bytes were decoded just before, or
+    /// other bytes were, or none.
+    #[test]
+    fn replacement_notes_answer_for_the_same_bytes_only() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("\t项目名称\n\t合计\n");
+        let mut bad_gbk = gbk.to_vec();
+        bad_gbk.push(0x81);
+        let mut bad_utf8 = "\t项目名称\n\t合计\n".repeat(20).into_bytes();
+        bad_utf8.insert(5, 0xFF);
+        let inputs: [&[u8]; 4] = [&gbk, &bad_gbk, &bad_utf8, "\t合计\n".as_bytes()];
+        let expected: Vec<_> = inputs
+            .iter()
+            .map(|b| detect_and_decode(b).unwrap().1.map(|r| r.note()))
+            .collect();
+        assert!(expected[1].is_some() && expected[2].is_some() && expected[0].is_none());
+        for (i, a) in inputs.iter().enumerate() {
+            for (j, b) in inputs.iter().enumerate() {
+                decode_lossy(a).unwrap();
+                assert_eq!(replacement_note(b), expected[j], "{i} then {j}");
+            }
+        }
     }
 
     #[test]
