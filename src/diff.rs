@@ -633,7 +633,7 @@ pub fn workbook(d: &Diff) -> std::io::Result<Vec<u8>> {
     for (r, row) in rows(d).iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if !v.is_empty() {
-                ws.write_string(r as u32 + 1, c as u16, crate::write::xlsx::fit_cell(v))
+                ws.write_string(r as u32 + 1, c as u16, crate::write::cell::fit_cell(v))
                     .map_err(err)?;
             }
         }

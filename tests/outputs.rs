@@ -544,7 +544,7 @@ fn a_cell_over_excels_limit_is_cut_not_fatal() {
             for cell in range.used_cells() {
                 let text = cell.2.to_string();
                 if text.starts_with("项目尾款𠀀款") {
-                    assert!(text.ends_with(jixiao::write::xlsx::TRUNCATED), "{layout}");
+                    assert!(text.ends_with(jixiao::write::cell::TRUNCATED), "{layout}");
                     assert!(text.encode_utf16().count() <= 32_767, "{layout}");
                     assert!(text.encode_utf16().count() > 32_000, "{layout}");
                     cut += 1;
@@ -563,7 +563,7 @@ fn a_cell_over_excels_limit_is_cut_not_fatal() {
 
 #[test]
 fn fit_cell_keeps_what_fits_and_cuts_at_excels_count() {
-    use jixiao::write::xlsx::{fit_cell, MAX_CELL_CHARS, TRUNCATED};
+    use jixiao::write::cell::{fit_cell, MAX_CELL_CHARS, TRUNCATED};
     let exact = "字".repeat(MAX_CELL_CHARS);
     assert_eq!(fit_cell(&exact), exact.as_str());
     for unit in ["a", "字", "𠀀"] {

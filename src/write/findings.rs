@@ -4,8 +4,8 @@
 //! linking to the rows. Also the findings `convert --check` adds to JSON
 //! and JSONL records.
 
+use super::cell::fit_cell;
 use super::count;
-use super::xlsx::fit_cell;
 use super::{flat_rows, Format as OutFormat, Options};
 use crate::check::{Finding, Severity};
 use crate::model::{FileError, Table};

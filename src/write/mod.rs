@@ -5,6 +5,7 @@
 //! parallel; an [`Output`] then writes the rendered pieces in input order,
 //! adding what joins them (the JSON array's commas, the CSV header).
 
+pub mod cell;
 pub mod findings;
 pub mod sqlite;
 pub mod xlsx;

@@ -15,12 +15,17 @@
 //!   sheet is laid out in memory, written to a temporary file and dropped,
 //!   so memory does not grow with the number of files either.
 
+use super::cell::{exact_double, fit_cell};
+#[cfg(test)]
+use super::cell::{value_of, width_of, PROJECT_COLUMNS};
 use super::xlsx_flat::FlatBook;
 use super::xlsx_form::{FormBook, Sheet, CELL, LABEL, TITLE};
+use super::Headers;
 #[cfg(test)]
 use super::{note_text, rule_name, ExtraStyle, FlatTable, FIELDS};
-use super::{Headers, TABLE_COLUMNS};
 use crate::model::Table;
+#[cfg(test)]
+use crate::schema::{Value, TABLE_COLUMNS};
 use rust_decimal::prelude::*;
 #[cfg(test)]
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -33,10 +38,6 @@ pub enum Layout {
     Flat,
     Form,
 }
-
-/// Flat columns holding exact decimals, and whole numbers.
-pub(super) const DECIMAL_COLUMNS: &[usize] = &[11, 12, 13, 23, 24, 26, 28];
-pub(super) const INTEGER_COLUMNS: &[usize] = &[1, 2, 9];
 
 #[cfg(test)]
 /// One number format per scale (`0`, `0.0`, `0.00` …), made once: a Format
@@ -58,56 +59,6 @@ impl NumberFormats {
                 })
                 .collect(),
         )
-    }
-}
-
-/// Excel's limit on one cell, in UTF-16 units (what rust_xlsxwriter counts).
-pub const MAX_CELL_CHARS: usize = 32_767;
-
-/// What ends a cell cut at Excel's limit: the clerk sees it was cut and
-/// where the whole text is.
-pub const TRUNCATED: &str = "…〔超出 Excel 单元格 32767 字的上限，已截断；全文见 JSON 或 CSV 输出〕(over Excel's 32,767-character cell limit: cut; the whole text is in JSON or CSV output)";
-
-/// `text`, cut to fit one Excel cell with [`TRUNCATED`] at its end, so one
-/// long cell never fails the whole workbook.
-pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    // UTF-16 units never exceed UTF-8 bytes: most cells need no count.
-    if text.len() <= MAX_CELL_CHARS || text.encode_utf16().count() <= MAX_CELL_CHARS {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let room = MAX_CELL_CHARS - TRUNCATED.encode_utf16().count();
-    let mut used = 0;
-    let mut end = 0;
-    for (i, c) in text.char_indices() {
-        if used + c.len_utf16() > room {
-            break;
-        }
-        used += c.len_utf16();
-        end = i + c.len_utf8();
-    }
-    std::borrow::Cow::Owned(format!("{}{TRUNCATED}", &text[..end]))
-}
-
-/// The double that shows `text` exactly, and its scale.
-pub(super) fn exact_double(text: &str) -> Option<(f64, usize)> {
-    let d = Decimal::from_str(text).ok()?;
-    let f = d.to_f64()?;
-    let scale = d.scale() as usize;
-    (format!("{f:.scale$}") == text && d.mantissa().unsigned_abs() < (1u128 << 53))
-        .then_some((f, scale))
-}
-
-pub(super) fn width_of(name: &str) -> f64 {
-    match name {
-        "表名" | "项目名称" | "三级指标" | "绩效指标描述" | "资金用途" | "绩效目标" | "title"
-        | "project_name" | "level3" | "description" | "fund_use" | "goals" | "说明" | "notes" => {
-            32.0
-        }
-        "来源文件" | "单位名称" | "source_file" | "unit_name" | "其他" | "extra" => 24.0,
-        "一级指标" | "二级指标" | "指标值（原文）" | "level1" | "level2" | "target_raw" => {
-            16.0
-        }
-        _ => 10.0,
     }
 }
 
@@ -133,9 +84,6 @@ pub struct Book {
     form: Option<FormBook>,
     used: SheetNames,
 }
-
-/// Columns of the 项目 sheet: the table's own, 其他 and 位置.
-pub(super) const PROJECT_COLUMNS: usize = TABLE_COLUMNS + 2;
 
 #[cfg(test)]
 fn name(headers: Headers, zh: &'static str, en: &'static str) -> &'static str {
@@ -327,14 +275,14 @@ fn write_flat(
     v: &str,
     numbers: &NumberFormats,
 ) -> Result<(), XlsxError> {
-    if DECIMAL_COLUMNS.contains(&c) {
+    if value_of(c) == Value::Decimal {
         if let Some((f, fmt)) =
             exact_double(v).and_then(|(f, scale)| Some((f, numbers.0.get(scale)?)))
         {
             ws.write_number_with_format(row, col, f, fmt)?;
             return Ok(());
         }
-    } else if INTEGER_COLUMNS.contains(&c) {
+    } else if value_of(c) == Value::Whole {
         if let Ok(n) = v.parse::<i64>() {
             if n.unsigned_abs() < (1 << 53) {
                 ws.write_number(row, col, n as f64)?;

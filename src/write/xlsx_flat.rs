@@ -10,12 +10,15 @@
 //! times what rendering the same row as CSV costs. Here a cell is a few
 //! appends to the row's buffer.
 
-use super::xlsx::{
-    exact_double, fit_cell, width_of, DECIMAL_COLUMNS, INTEGER_COLUMNS, PROJECT_COLUMNS,
+use super::cell::{
+    escape_into, exact_double, excel_width, fit_cell, push_u32, utc_now, value_of, width_of,
+    CORE_START, PROJECT_COLUMNS, ROOT_RELS, THEME,
 };
 use super::{note_text, rule_name, ExtraStyle, FlatTable, Headers};
 use crate::model::Table;
-use crate::schema::{Column, COLUMNS, EXTRA, LOCATOR, NOTES, SOURCE_FILE, TABLE, TABLE_COLUMNS};
+use crate::schema::{
+    Column, Value, COLUMNS, EXTRA, LOCATOR, NOTES, SOURCE_FILE, TABLE, TABLE_COLUMNS,
+};
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 use zip::write::SimpleFileOptions;
@@ -201,83 +204,6 @@ impl Sheet {
     }
 }
 
-/// A column width as stored: Excel's character width plus its padding,
-/// truncated to 1/256 (rust_xlsxwriter's conversion for widths ≥ 1).
-pub(super) fn excel_width(w: f64) -> f64 {
-    ((w * 7.0 + 5.0) / 7.0 * 256.0).trunc() / 256.0
-}
-
-pub(super) fn push_u32(out: &mut Vec<u8>, mut n: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
-}
-
-/// Whether byte `b` may need escaping: `& < >`, a control character, `_`
-/// (a literal `_xHHHH_`), or the lead byte of U+FFFE/U+FFFF.
-const fn special(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'_' | 0xEF) || (b < 0x20 && b != b'\t' && b != b'\n')
-}
-
-/// Appends `text` escaped as rust_xlsxwriter escapes cell text: first a
-/// literal `_xHHHH_` gets its `_` written as `_x005F`, then `& < >`,
-/// control characters (`_xHHHH_`) and U+FFFE/U+FFFF.
-pub(super) fn escape_into(out: &mut Vec<u8>, text: &str) {
-    if !text.bytes().any(special) {
-        out.extend_from_slice(text.as_bytes());
-        return;
-    }
-    let text = literal_escapes(text);
-    for c in text.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '>' => out.extend_from_slice(b"&gt;"),
-            '\t' | '\n' => out.push(c as u8),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
-                let _ = write!(out, "_x{:04X}_", c as u32);
-            }
-            _ => {
-                let mut b = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
-            }
-        }
-    }
-}
-
-/// `_xHHHH_` in the text itself becomes `_x005F_xHHHH_`, so that Excel does
-/// not read it as an escape.
-fn literal_escapes(text: &str) -> std::borrow::Cow<'_, str> {
-    const LEN: usize = 7; // _xHHHH_
-    if !text.contains("_x") {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut s = text.to_string();
-    for (i, _) in text.rmatch_indices("_x") {
-        if i + LEN > text.len() || !text.is_char_boundary(i + LEN - 1) {
-            continue;
-        }
-        if !text[i + LEN - 1..].starts_with('_') {
-            continue;
-        }
-        if text[i + 2..i + LEN - 1]
-            .chars()
-            .all(|c| c.is_ascii_hexdigit())
-        {
-            s.replace_range(i..i, "_x005F");
-        }
-    }
-    std::borrow::Cow::Owned(s)
-}
-
 /// The flat workbook being written.
 pub(super) struct FlatBook {
     headers: Headers,
@@ -367,13 +293,13 @@ impl FlatBook {
     /// Writes the flat column `c`'s value, typed as the column is.
     fn flat_cell(sheet: &mut Sheet, scales: &mut Vec<usize>, c: usize, v: &str) {
         let col = c as u16;
-        if DECIMAL_COLUMNS.contains(&c) {
+        if value_of(c) == Value::Decimal {
             if let Some((f, scale)) = exact_double(v).filter(|(_, s)| *s <= 28) {
                 let xf = Self::style(scales, scale);
                 sheet.number(col, f, xf);
                 return;
             }
-        } else if INTEGER_COLUMNS.contains(&c) {
+        } else if value_of(c) == Value::Whole {
             if let Ok(n) = v.parse::<i64>() {
                 if n.unsigned_abs() < (1 << 53) {
                     sheet.number(col, n as f64, 0);
@@ -536,32 +462,11 @@ fn styles(scales: &[usize]) -> String {
     s
 }
 
-/// Now as `2026-12-02T03:56:24Z`.
-pub(super) fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    let (y, m, d) = crate::civil::civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
-pub(super) const THEME: &str = include_str!("xlsx_theme1.xml");
-
 const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/><Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/><Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/><Override PartName=\"/xl/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/worksheets/sheet2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/worksheets/sheet3.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>";
-
-pub(super) const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>";
 
 const WORKBOOK_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet2.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet3.xml\"/><Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\"/><Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>";
 
 const WORKBOOK_START: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><fileVersion appName=\"xl\" lastEdited=\"4\" lowestEdited=\"4\" rupBuild=\"4505\"/><workbookPr defaultThemeVersion=\"124226\"/><bookViews><workbookView xWindow=\"240\" yWindow=\"15\" windowWidth=\"16095\" windowHeight=\"9660\"/></bookViews><sheets><sheet name=\"指标\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"项目\" sheetId=\"2\" r:id=\"rId2\"/><sheet name=\"说明\" sheetId=\"3\" r:id=\"rId3\"/></sheets>";
-
-pub(super) const CORE_START: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator></dc:creator><cp:lastModifiedBy></cp:lastModifiedBy>";
 
 const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size=\"4\" baseType=\"variant\"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>3</vt:i4></vt:variant><vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant><vt:variant><vt:i4>3</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size=\"6\" baseType=\"lpstr\"><vt:lpstr>指标</vt:lpstr><vt:lpstr>项目</vt:lpstr><vt:lpstr>说明</vt:lpstr><vt:lpstr>指标!Print_Titles</vt:lpstr><vt:lpstr>说明!Print_Titles</vt:lpstr><vt:lpstr>项目!Print_Titles</vt:lpstr></vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>";
 

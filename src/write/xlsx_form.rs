@@ -11,7 +11,7 @@
 //! text is written inline (`t="inlineStr"`, as the flat layout) rather
 //! than through a shared string table, which would grow with the files.
 
-use super::xlsx_flat::{escape_into, excel_width, push_u32, utc_now, CORE_START, ROOT_RELS, THEME};
+use super::cell::{escape_into, excel_width, push_u32, utc_now, CORE_START, ROOT_RELS, THEME};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, Write};
