@@ -148,6 +148,43 @@ fn an_uncompressed_pdf_reads_as_the_compressed_one() {
     }
 }
 
+/// Object streams (PDF 1.5: many objects compressed in one stream, as
+/// Acrobat and qpdf write them) are read. Before, lopdf kept what the
+/// object filter returned for the objects inside them, which was `Null`:
+/// the page tree and fonts were lost and the file read as `no_tables`.
+#[test]
+fn object_streams_are_read() {
+    let pdf = format!("{DATA}/objstm.pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.windows(7).any(|w| w == b"/ObjStm"));
+    assert_eq!(records(&pdf), records(&format!("{DATA}/split-table.pdf")));
+}
+
+/// A PDF encrypted with an owner password only (the empty user password:
+/// anyone may open it; published disclosures are often so) is decrypted
+/// and read, with each standard algorithm (RC4 40 and 128 bits, AES 128
+/// and 256, object streams decrypted before they are inflated); a real user
+/// password is `encrypted`. Made by tests/data/pdf/make-qpdf-cases.sh.
+/// Before, every encrypted PDF was `encrypted`.
+#[test]
+fn an_owner_password_only_is_decrypted_and_read() {
+    for (pdf, source) in [
+        ("encrypted-owner-rc4-40", "split-table"),
+        ("encrypted-owner-rc4-128", "split-table"),
+        ("encrypted-owner-aes-128", "split-table"),
+        ("encrypted-owner-aes-256-objstm", "word-seed-merged"),
+    ] {
+        let (pdf, source) = (format!("{DATA}/{pdf}.pdf"), format!("{DATA}/{source}.pdf"));
+        assert!(std::fs::read(&pdf)
+            .unwrap()
+            .windows(9)
+            .any(|w| w == b"/Encrypt "));
+        assert_eq!(records(&pdf), records(&source), "{pdf}");
+    }
+    let e = error("tests/data/pdf/encrypted-user-password.pdf");
+    assert_eq!(e.kind, ErrorKind::Encrypted, "{e}");
+}
+
 #[test]
 fn a_table_over_two_pages_is_one_grid_with_its_merge_continued() {
     assert_eq!(

@@ -11,7 +11,9 @@
 //! What it refuses, rather than guess: a PDF with no ruled table
 //! (`no_tables`), a page that is only a picture (a scan: `unsupported`), a
 //! font whose codes have no Unicode map (`unsupported`, naming the font),
-//! encryption (`encrypted`).
+//! encryption with a password (`encrypted`). A PDF encrypted with an empty
+//! user password (an owner password only: "may not be edited", which is
+//! how many disclosures are published) is decrypted and read.
 //!
 //! The objects come from lopdf (see docs/dependencies.md); the content
 //! streams are inflated here under the limits and walked operator by
@@ -39,6 +41,15 @@ thread_local! {
     /// The load's object budget and inflation cap, for the object filter
     /// lopdf calls (a plain `fn`, so the state travels by thread).
     static LOAD: Cell<LoadBudget> = const { Cell::new(LoadBudget { objects: 0, inflated: 0, max_objects: 0, max_stream: 0, max_total: 0, over: None }) };
+    /// The decryption of the load under way (an empty user password), and
+    /// the encryption dictionary's own id (never encrypted).
+    static DECRYPT: std::cell::RefCell<Option<(lopdf::EncryptionState, ObjectId)>> =
+        const { std::cell::RefCell::new(None) };
+    /// Objects of the object stream just inflated: lopdf passes them to the
+    /// filter next, keeps what the filter returns for them (not the object
+    /// it passed, as for the others), and they are never encrypted.
+    static INSIDE: std::cell::RefCell<std::collections::HashSet<u32>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
 }
 
 #[derive(Clone, Copy)]
@@ -57,7 +68,79 @@ fn max_objects(limits: &Limits) -> u64 {
     limits.max_pdf_operators
 }
 
+/// Loads the objects under the limits. An encrypted PDF is loaded through
+/// the same bounded path (lopdf's own encrypted path has no object filter,
+/// so it would inflate object streams without a bound): its trailer's
+/// `/Encrypt` key is renamed in a copy of the bytes so that lopdf loads it
+/// as a plain file; a first load finds the encryption dictionary and checks
+/// the empty user password; a second decrypts each object as it loads,
+/// before any object stream is inflated. A real password is `encrypted`.
 fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
+    if !has_encrypt_key(bytes) {
+        return load_plain(bytes, limits);
+    }
+    let renamed = rename_encrypt(bytes);
+    let first = load_plain(&renamed, limits);
+    let state = match first {
+        Ok(doc) => empty_password(doc).ok_or_else(Error::encrypted)?,
+        Err(e) if e.kind == ErrorKind::TooLarge => return Err(e),
+        Err(_) => return Err(Error::encrypted()),
+    };
+    DECRYPT.with(|d| *d.borrow_mut() = Some(state));
+    let doc = load_plain(&renamed, limits);
+    DECRYPT.with(|d| d.borrow_mut().take());
+    INSIDE.with(|i| i.borrow_mut().clear());
+    doc
+}
+
+/// The name the trailer's `/Encrypt` key is given in [`load`]'s copy: as
+/// long, so no offset moves.
+const RENAMED: &[u8; 8] = b"/Encrypx";
+
+/// `bytes` with every `/Encrypt` key (followed by a delimiter, so not
+/// `/EncryptMetadata`) renamed [`RENAMED`].
+fn rename_encrypt(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    while i + 9 <= out.len() {
+        if is_encrypt_key(&out[i..i + 9]) {
+            out[i..i + 8].copy_from_slice(RENAMED);
+            i += 9;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The decryption of `doc` (loaded with its `/Encrypt` renamed) if its
+/// user password is empty.
+fn empty_password(mut doc: lopdf::Document) -> Option<(lopdf::EncryptionState, ObjectId)> {
+    let encrypt = doc.trailer.get(&RENAMED[1..]).ok()?.clone();
+    let id = encrypt.as_reference().ok()?;
+    doc.trailer.set("Encrypt", encrypt);
+    // 40-bit RC4 (V 1) may carry `/Length 40`, which lopdf 0.38 refuses
+    // (it allows the key only for V 2 to 5); 40 is V 1's only length.
+    if let Ok(dict) = doc.get_object_mut(id).and_then(Object::as_dict_mut) {
+        if dict
+            .get(b"V")
+            .and_then(Object::as_i64)
+            .is_ok_and(|v| v == 1)
+        {
+            dict.remove(b"Length");
+        }
+    }
+    // lopdf's key derivation is third-party code on hostile numbers.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        doc.authenticate_user_password("").ok()?;
+        lopdf::EncryptionState::decode(&doc, "").ok()
+    }))
+    .ok()
+    .flatten()
+    .map(|state| (state, id))
+}
+
+fn load_plain(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
     LOAD.with(|l| {
         l.set(LoadBudget {
             objects: 0,
@@ -106,10 +189,12 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
 /// Whether a trailer (or cross-reference stream) names an `/Encrypt`
 /// dictionary: the key, followed by a delimiter.
 fn has_encrypt_key(bytes: &[u8]) -> bool {
-    bytes.windows(9).any(|w| {
-        w.starts_with(b"/Encrypt") && matches!(w[8], b' ' | b'\r' | b'\n' | b'\t' | b'<' | b'/')
-            || w.starts_with(b"/Encrypt") && w[8].is_ascii_digit()
-    })
+    bytes.windows(9).any(is_encrypt_key)
+}
+
+fn is_encrypt_key(w: &[u8]) -> bool {
+    w.starts_with(b"/Encrypt")
+        && (matches!(w[8], b' ' | b'\r' | b'\n' | b'\t' | b'<' | b'/') || w[8].is_ascii_digit())
 }
 
 /// Called by lopdf on every object it loads: counts them, and inflates
@@ -126,6 +211,19 @@ fn filter_object(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)
         return None;
     }
     let mut keep = true;
+    let inner = INSIDE.with(|i| i.borrow_mut().remove(&id.0));
+    DECRYPT.with(|d| {
+        let d = d.borrow();
+        let Some((state, encrypt)) = d.as_ref() else {
+            return;
+        };
+        if id == *encrypt || inner {
+            return;
+        }
+        if lopdf::encryption::decrypt_object(state, id, object).is_err() {
+            keep = false;
+        }
+    });
     if let Object::Stream(stream) = object {
         if stream.dict.has_type(b"ObjStm") {
             let cap = budget
@@ -134,6 +232,7 @@ fn filter_object(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)
             match plain_content(stream, cap) {
                 Ok(data) => {
                     budget.inflated += data.len() as u64;
+                    note_inside(stream, &data);
                     stream.dict.remove(b"Filter");
                     stream.dict.remove(b"DecodeParms");
                     stream.set_content(data);
@@ -151,8 +250,34 @@ fn filter_object(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)
         }
     }
     LOAD.with(|l| l.set(budget));
-    // lopdf keeps `object` itself and only looks at whether this is `None`.
-    keep.then_some((id, Object::Null))
+    // lopdf keeps `object` itself and only looks at whether this is `None`,
+    // except for an object stream's objects, where it keeps what is
+    // returned (they were all `Null` before: a PDF with object streams lost
+    // its page tree and fonts and read as `no_tables`).
+    keep.then(|| (id, if inner { object.clone() } else { Object::Null }))
+}
+
+/// Records the objects an object stream holds (its header: pairs of object
+/// number and offset, up to `/First`), which come to the filter next.
+fn note_inside(stream: &Stream, data: &[u8]) {
+    let first = stream
+        .dict
+        .get(b"First")
+        .and_then(Object::as_i64)
+        .ok()
+        .and_then(|f| usize::try_from(f).ok())
+        .map_or(0, |f| f.min(data.len()));
+    let header = String::from_utf8_lossy(&data[..first]);
+    INSIDE.with(|i| {
+        let mut i = i.borrow_mut();
+        i.clear();
+        i.extend(
+            header
+                .split_whitespace()
+                .step_by(2)
+                .filter_map(|n| n.parse::<u32>().ok()),
+        );
+    });
 }
 
 type Filter = fn(ObjectId, &mut Object) -> Option<(ObjectId, Object)>;
