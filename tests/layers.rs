@@ -150,6 +150,67 @@ fn no_module_imports_a_layer_above_it_and_there_is_no_circle() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Lines of library code outside comments and test code.
+fn code_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut skip_next = false;
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((i, line)) = lines.next() {
+        let code = line.split("//").next().unwrap_or("").trim();
+        if code == "#[cfg(test)]" {
+            if lines
+                .peek()
+                .is_some_and(|(_, l)| l.trim().starts_with("mod "))
+            {
+                break;
+            }
+            skip_next = true;
+            continue;
+        }
+        if !std::mem::take(&mut skip_next) {
+            out.push((i + 1, code));
+        }
+    }
+    out
+}
+
+/// Only the program (src/main.rs, src/app/) prints or ends the process:
+/// the library returns values and typed errors.
+#[test]
+fn the_library_never_prints_or_exits() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut found = Vec::new();
+    for file in &files {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if module_of(&rel).is_none() {
+            continue;
+        }
+        let text = fs::read_to_string(file).unwrap();
+        for (line, code) in code_lines(&text) {
+            let prints = [
+                "println!(",
+                "eprintln!(",
+                "print!(",
+                "eprint!(",
+                "dbg!(",
+                "process::exit(",
+            ]
+            .iter()
+            .any(|m| code.contains(m));
+            if prints {
+                found.push(format!("{rel}:{line}: {code}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 #[test]
 fn the_scan_sees_imports_and_skips_test_code() {
     let text = "use crate::model::Table;\n\

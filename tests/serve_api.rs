@@ -697,6 +697,7 @@ fn serve_child() {
     let r = start(Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         header_timeout: Duration::from_secs(1),
+        log: |line| eprintln!("jixiao: {line}"),
         ..Config::default()
     })
     .unwrap();

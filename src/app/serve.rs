@@ -34,6 +34,7 @@ pub(crate) fn main(a: ServeArgs) -> i32 {
             return usage(msg);
         }
     }
+    cfg.log = |line| eprintln!("jixiao: {line}");
     cfg.max_request_bytes = a.max_request_bytes;
     cfg.max_files = a.max_files;
     let ip = a.listen.unwrap_or(cfg.listen.ip());

@@ -22,6 +22,7 @@ use crate::convert::convert_guarded;
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::model::{FileError, Table};
+use crate::run::Status;
 use crate::write::{xlsx::Layout, Encoding, Format, Headers, Options, Output};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
@@ -70,6 +71,10 @@ pub struct Config {
     /// Bytes of converted results kept (as their JSON); past it the oldest
     /// batches are dropped, and a file that alone does not fit is refused.
     pub max_kept_bytes: u64,
+    /// Where the server's own lines go (descriptors run out, an internal
+    /// error it went on after): the library prints nothing itself, the
+    /// command line passes stderr.
+    pub log: fn(&str),
 }
 
 impl Default for Config {
@@ -85,6 +90,7 @@ impl Default for Config {
             body_timeout: Duration::from_secs(120),
             max_connections: 256,
             max_kept_bytes: 256 << 20,
+            log: |_| {},
         }
     }
 }
@@ -199,9 +205,9 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Router, s: Shared) 
             Ok((stream, _)) => stream,
             Err(e) => {
                 if said.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
-                    eprintln!(
-                        "jixiao: 暂时无法接受新连接，稍后重试 (cannot accept connections for now, waiting): {e}"
-                    );
+                    (s.cfg.log)(&format!(
+                        "暂时无法接受新连接，稍后重试 (cannot accept connections for now, waiting): {e}"
+                    ));
                     said = Some(Instant::now());
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -216,15 +222,18 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Router, s: Shared) 
         }
         let svc = hyper_util::service::TowerToHyperService::new(app.clone());
         let header_timeout = s.cfg.header_timeout;
-        tokio::spawn(LogPanics(Box::pin(async move {
-            let _counted = counted;
-            let io = hyper_util::rt::TokioIo::new(stream);
-            let _ = hyper::server::conn::http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(io, svc)
-                .await;
-        })));
+        tokio::spawn(LogPanics(
+            s.cfg.log,
+            Box::pin(async move {
+                let _counted = counted;
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(header_timeout)
+                    .serve_connection(io, svc)
+                    .await;
+            }),
+        ));
     }
 }
 
@@ -239,19 +248,20 @@ impl Drop for Counted {
 
 /// A connection's future, whose panic is logged with its message instead
 /// of vanishing with the task (the server goes on).
-struct LogPanics(Pin<Box<dyn Future<Output = ()> + Send>>);
+struct LogPanics(fn(&str), Pin<Box<dyn Future<Output = ()> + Send>>);
 
 impl Future for LogPanics {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let inner = &mut self.0;
+        let log = self.0;
+        let inner = &mut self.1;
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
             Ok(p) => p,
             Err(p) => {
-                eprintln!(
-                    "jixiao: 网页服务内部错误，已继续运行 (internal error in the server, going on): {}",
+                log(&format!(
+                    "网页服务内部错误，已继续运行 (internal error in the server, going on): {}",
                     panic_message(p.as_ref())
-                );
+                ));
                 Poll::Ready(())
             }
         }
@@ -611,7 +621,9 @@ async fn add_file(
                 .try_into_panic()
                 .map(|p| panic_message(p.as_ref()))
                 .unwrap_or_else(|_| "cancelled".into());
-            eprintln!("jixiao: 网页服务内部错误，已继续运行 (internal error in the server, going on): {what}");
+            (s.cfg.log)(&format!(
+                "网页服务内部错误，已继续运行 (internal error in the server, going on): {what}"
+            ));
             (Err(Error::corrupt("internal error")), Vec::new())
         }
     };
@@ -653,7 +665,7 @@ fn file_json(index: usize, label: &str, outcome: &Result<Vec<Table>, Error>) -> 
         Ok(tables) => serde_json::json!({
             "index": index,
             "file": label,
-            "status": if tables.iter().any(|t| !t.incomplete.is_empty()) { "partial" } else { "ok" },
+            "status": Status::of_tables(tables).as_str(),
             "tables": tables,
             "gaps": tables.iter().map(|t| t.incomplete.iter().map(|g| g.describe()).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "error": null,
@@ -661,7 +673,7 @@ fn file_json(index: usize, label: &str, outcome: &Result<Vec<Table>, Error>) -> 
         Err(e) => serde_json::json!({
             "index": index,
             "file": label,
-            "status": "error",
+            "status": Status::Error.as_str(),
             "tables": [],
             "gaps": [],
             "error": { "kind": e.kind.as_str(), "message": e.message },
