@@ -61,21 +61,7 @@ fn module_of(rel: &str) -> Option<String> {
 /// test code (a `#[cfg(test)]` item, and a test module to the file's end).
 fn arrows(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    let mut skip_next = false;
-    let mut lines = text.lines().enumerate().peekable();
-    while let Some((i, line)) = lines.next() {
-        let code = line.split("//").next().unwrap_or("").trim();
-        if code == "#[cfg(test)]" {
-            let next = lines.peek().map_or("", |(_, l)| l.trim());
-            if next.starts_with("mod ") {
-                break;
-            }
-            skip_next = true;
-            continue;
-        }
-        if std::mem::take(&mut skip_next) {
-            continue;
-        }
+    for (line, code) in code_lines(text) {
         let mut rest = code;
         while let Some(at) = rest.find("crate::") {
             rest = &rest[at + "crate::".len()..];
@@ -84,35 +70,43 @@ fn arrows(text: &str) -> Vec<(usize, String)> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             if !name.is_empty() {
-                out.push((i + 1, name));
+                out.push((line, name));
             }
         }
     }
     out
 }
 
-#[test]
-fn no_module_imports_a_layer_above_it_and_there_is_no_circle() {
+/// The library's source files: (path from the checkout, module, text).
+fn library_files() -> Vec<(String, String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
     files.sort();
+    files
+        .iter()
+        .filter_map(|file| {
+            let rel = file
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let module = module_of(&rel)?;
+            Some((rel, module, fs::read_to_string(file).unwrap()))
+        })
+        .collect()
+}
+
+#[test]
+fn no_module_imports_a_layer_above_it_and_there_is_no_circle() {
     let mut problems = Vec::new();
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in &files {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let Some(from) = module_of(&rel) else {
-            continue;
-        };
+    for (rel, from, text) in library_files() {
         let Some(from_layer) = layer(&from) else {
             problems.push(format!("{rel}: module {from} has no layer in LAYERS"));
             continue;
         };
-        for (line, to) in arrows(&fs::read_to_string(file).unwrap()) {
+        for (line, to) in arrows(&text) {
             if to == from {
                 continue;
             }
@@ -178,20 +172,8 @@ fn code_lines(text: &str) -> Vec<(usize, &str)> {
 /// the library returns values and typed errors.
 #[test]
 fn the_library_never_prints_or_exits() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    rust_files(&root.join("src"), &mut files);
     let mut found = Vec::new();
-    for file in &files {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if module_of(&rel).is_none() {
-            continue;
-        }
-        let text = fs::read_to_string(file).unwrap();
+    for (rel, _, text) in library_files() {
         for (line, code) in code_lines(&text) {
             let prints = [
                 "println!(",

@@ -224,20 +224,8 @@ pub fn load(input: &Input, limits: &Limits, rules: &RuleSet) -> Loaded {
 const CHUNK: usize = 256;
 
 /// Converts `files` on `pool`, calling `each` with every outcome in input
-/// order. `done` is called from the workers as each file finishes (progress).
-pub fn run(
-    files: &[Input],
-    opts: &Options,
-    limits: &Limits,
-    target: &Target,
-    pool: &rayon::ThreadPool,
-    done: &(dyn Fn(&Outcome) + Sync),
-    each: &mut dyn FnMut(&Input, Outcome) -> io::Result<()>,
-) -> io::Result<()> {
-    run_checked(files, opts, None, limits, target, pool, done, each)
-}
-
-/// [`run`], with `check` adding each table's findings to JSON and JSONL
+/// order; `done` is called from the workers as each file finishes
+/// (progress). `check` adds each table's findings to JSON and JSONL
 /// outputs (`convert --check`).
 #[allow(clippy::too_many_arguments)]
 pub fn run_checked(
