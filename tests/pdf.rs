@@ -185,6 +185,113 @@ fn an_owner_password_only_is_decrypted_and_read() {
     assert_eq!(e.kind, ErrorKind::Encrypted, "{e}");
 }
 
+/// zlib of `n` zero bytes after `head`.
+fn deflated(head: &[u8], n: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(head).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..n >> 20 {
+        z.write_all(&zeros).unwrap();
+    }
+    z.finish().unwrap()
+}
+
+/// A one-page PDF whose cross-reference is a stream (`xref`: its dict
+/// entries besides /Type, /Size, /W, /Root, /Length; `xref_data`: its raw
+/// data) and whose page's content stream is `content` (raw, with `dict`).
+fn pdf_with_streams(
+    content_dict: &str,
+    content: &[u8],
+    xref: &str,
+    xref_data: impl Fn(&[u32]) -> Vec<u8>,
+) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut at = Vec::new();
+    let objects: [Vec<u8>; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>".to_vec(),
+        [
+            format!("<< {content_dict} /Length {} >>\nstream\n", content.len()).as_bytes(),
+            content,
+            b"\nendstream",
+        ]
+        .concat(),
+    ];
+    for (i, o) in objects.iter().enumerate() {
+        at.push(out.len() as u32);
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    at.push(out.len() as u32);
+    let data = xref_data(&at);
+    out.extend_from_slice(
+        format!(
+            "5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 1] /Root 1 0 R {xref} /Length {} >>\nstream\n",
+            data.len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&data);
+    out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{}\n%%EOF\n", at[4]).as_bytes());
+    out
+}
+
+/// The cross-reference entries of [`pdf_with_streams`]' five objects.
+fn xref_entries(at: &[u32]) -> Vec<u8> {
+    let mut e = vec![0u8, 0, 0, 0, 0, 255];
+    for o in at {
+        e.push(1);
+        e.extend_from_slice(&o.to_be_bytes());
+        e.push(0);
+    }
+    e
+}
+
+/// Decompression bombs where lopdf would inflate without a bound: a
+/// cross-reference stream (inflated by lopdf while it reads the trailer,
+/// before any object filter) and a content stream with a predictor (handed
+/// to lopdf whole) each hit `--limit max_entry_bytes`, and reading never
+/// holds much more than the limit. Before: the 64 MB cross-reference stream
+/// was inflated and the file read (`no_tables`); the predictor stream was
+/// inflated whole (a 64 MB peak) before its size was checked.
+#[test]
+fn stream_bombs_hit_the_limit() {
+    let limits = Limits {
+        max_entry_bytes: 4 << 20,
+        ..Limits::default()
+    };
+    let plain = b"0 0 m 100 0 l S".to_vec();
+    let ok = pdf_with_streams("", &plain, "/Filter /FlateDecode", |at| {
+        deflated(&xref_entries(at), 0)
+    });
+    assert_eq!(
+        jixiao::read::read(&ok, &limits).unwrap_err().kind,
+        ErrorKind::NoTables,
+        "the well-formed file reads"
+    );
+    let xref_bomb = pdf_with_streams("", &plain, "/Filter /FlateDecode", |at| {
+        deflated(&xref_entries(at), 64 << 20)
+    });
+    let predictor_bomb = pdf_with_streams(
+        "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>",
+        &deflated(b"", 64 << 20),
+        "/Filter /FlateDecode",
+        |at| deflated(&xref_entries(at), 0),
+    );
+    for (what, pdf) in [("xref stream", xref_bomb), ("predictor", predictor_bomb)] {
+        let start = crate::hostile::heap::live();
+        crate::hostile::heap::reset();
+        let e = jixiao::read::read(&pdf, &limits).unwrap_err();
+        let peak = crate::hostile::heap::peak_since(start);
+        assert_eq!(e.kind, ErrorKind::TooLarge, "{what}: {e}");
+        assert!(e.message.contains("max_entry_bytes"), "{what}: {e}");
+        assert!(peak < 24 << 20, "{what}: {peak} bytes held");
+    }
+}
+
 #[test]
 fn a_table_over_two_pages_is_one_grid_with_its_merge_continued() {
     assert_eq!(

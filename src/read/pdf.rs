@@ -141,6 +141,7 @@ fn empty_password(mut doc: lopdf::Document) -> Option<(lopdf::EncryptionState, O
 }
 
 fn load_plain(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
+    check_xref_streams(bytes, limits)?;
     LOAD.with(|l| {
         l.set(LoadBudget {
             objects: 0,
@@ -287,63 +288,201 @@ enum Inflate {
     Damaged,
 }
 
-/// A stream's decoded bytes, at most `cap` of them. Flate (the filter
-/// every office suite writes) is inflated here through a bounded reader;
-/// the rarer filters go to lopdf after a size check on their input.
+/// A stream's decoded bytes, at most `cap` of them, filter by filter.
+/// Flate (the filter every office suite writes) is inflated here through a
+/// bounded reader, and only when it fits is a predictor undone by lopdf
+/// (which never lengthens it); LZW and ASCII85 go to lopdf only when their
+/// worst case (4,096 bytes a code, 1 a byte) fits. lopdf would inflate
+/// any of them unbounded (a predictor stream of 300 KB made 300 MB).
 fn plain_content(stream: &Stream, cap: u64) -> std::result::Result<Vec<u8>, Inflate> {
     use std::io::Read;
     // No /Filter: the bytes as they are (lopdf's `filters()` is an error
     // then, which once made every uncompressed content stream look damaged:
     // such a PDF read as blank pages).
-    let filters = if stream.dict.has(b"Filter") {
-        stream.filters().map_err(|_| Inflate::Damaged)?
+    let filters: Vec<Vec<u8>> = if stream.dict.has(b"Filter") {
+        let f = stream.filters().map_err(|_| Inflate::Damaged)?;
+        f.into_iter().map(<[u8]>::to_vec).collect()
     } else {
         Vec::new()
     };
-    let predictor = stream
-        .dict
-        .get(b"DecodeParms")
-        .and_then(Object::as_dict)
-        .ok()
-        .and_then(|p| p.get(b"Predictor").ok())
-        .and_then(|p| p.as_i64().ok())
-        .unwrap_or(1);
-    match filters.as_slice() {
-        [] => {
-            if stream.content.len() as u64 > cap {
-                return Err(Inflate::TooLarge);
-            }
-            Ok(stream.content.clone())
+    // Each filter's parameters: one dictionary, or an array of them.
+    let params = |k: usize| -> Option<&Dictionary> {
+        match stream.dict.get(b"DecodeParms").ok()? {
+            Object::Dictionary(d) => Some(d),
+            Object::Array(a) => a.get(k)?.as_dict().ok(),
+            _ => None,
         }
-        [f] if (*f == b"FlateDecode" || *f == b"Fl") && predictor <= 1 => {
-            let mut out = Vec::new();
-            let mut dec = flate2::read::ZlibDecoder::new(stream.content.as_slice());
-            let read = (&mut dec).take(cap + 1).read_to_end(&mut out);
-            if out.len() as u64 > cap {
-                return Err(Inflate::TooLarge);
+    };
+    let mut data = std::borrow::Cow::Borrowed(stream.content.as_slice());
+    for (k, f) in filters.iter().enumerate() {
+        let p = params(k);
+        let step = |name: &[u8]| {
+            let mut dict = Dictionary::new();
+            dict.set("Filter", Object::Name(name.to_vec()));
+            if let Some(p) = p {
+                dict.set("DecodeParms", Object::Dictionary(p.clone()));
             }
-            match read {
-                Ok(_) => Ok(out),
-                // A truncated stream still gives what it inflated so far,
-                // as readers of damaged PDFs do.
-                Err(_) if !out.is_empty() => Ok(out),
-                Err(_) => Err(Inflate::Damaged),
-            }
-        }
-        _ => {
-            // LZW and ASCII85 expand by a bounded factor; predictors never.
-            if (stream.content.len() as u64).saturating_mul(8) > cap {
-                return Err(Inflate::TooLarge);
-            }
-            let out = stream
+            Stream::new(dict, data.to_vec())
                 .decompressed_content()
-                .map_err(|_| Inflate::Damaged)?;
-            if out.len() as u64 > cap {
-                return Err(Inflate::TooLarge);
+                .map_err(|_| Inflate::Damaged)
+        };
+        let out = match f.as_slice() {
+            b"FlateDecode" | b"Fl" => {
+                let mut out = Vec::new();
+                let mut dec = flate2::read::ZlibDecoder::new(data.as_ref());
+                let read = (&mut dec).take(cap + 1).read_to_end(&mut out);
+                if out.len() as u64 > cap {
+                    return Err(Inflate::TooLarge);
+                }
+                match read {
+                    Ok(_) => {}
+                    // A truncated stream still gives what it inflated so
+                    // far, as readers of damaged PDFs do.
+                    Err(_) if !out.is_empty() => {}
+                    Err(_) => return Err(Inflate::Damaged),
+                }
+                let predictor = p
+                    .and_then(|p| p.get(b"Predictor").ok())
+                    .and_then(|p| p.as_i64().ok())
+                    .unwrap_or(1);
+                if predictor > 1 {
+                    step(b"FlateDecode")?
+                } else {
+                    out
+                }
             }
-            Ok(out)
+            b"LZWDecode" | b"LZW" | b"ASCII85Decode" | b"A85" => {
+                let worst = if f.starts_with(b"LZW") { 4096 } else { 1 };
+                if (data.len() as u64).saturating_mul(worst) > cap {
+                    return Err(Inflate::TooLarge);
+                }
+                let full: &[u8] = if f.starts_with(b"LZW") {
+                    b"LZWDecode"
+                } else {
+                    b"ASCII85Decode"
+                };
+                step(full)?
+            }
+            _ => return Err(Inflate::Damaged),
+        };
+        if out.len() as u64 > cap {
+            return Err(Inflate::TooLarge);
+        }
+        data = std::borrow::Cow::Owned(out);
+    }
+    if data.len() as u64 > cap {
+        return Err(Inflate::TooLarge);
+    }
+    Ok(data.into_owned())
+}
+
+/// lopdf inflates a cross-reference stream while it reads the trailers,
+/// before any object filter runs, and without a bound. Every stream lopdf
+/// could take for one — an object at a `startxref`, `/Prev` or `/XRefStm`
+/// offset found anywhere in the file (a superset of the chain lopdf
+/// follows) — is parsed here first by lopdf's own object parser and
+/// decoded under the caps; together they count against `max_total_bytes`.
+fn check_xref_streams(bytes: &[u8], limits: &Limits) -> Result<()> {
+    // lopdf reads from the first `%PDF-`: offsets count from there.
+    let start = bytes.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
+    let buf = &bytes[start..];
+    let mut offsets: Vec<usize> = Vec::new();
+    for key in [&b"startxref"[..], b"/Prev", b"/XRefStm"] {
+        let mut at = 0;
+        while let Some(k) = find_bytes(&buf[at..], key) {
+            at += k + key.len();
+            let digits = buf[at..]
+                .iter()
+                .skip_while(|c| c.is_ascii_whitespace())
+                .take_while(|c| c.is_ascii_digit())
+                .take(20)
+                .map(|c| (c - b'0') as u64)
+                .fold(0u64, |n, d| n.saturating_mul(10).saturating_add(d));
+            if let Ok(o) = usize::try_from(digits) {
+                if o < buf.len() {
+                    offsets.push(o);
+                }
+            }
         }
     }
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut total = 0u64;
+    for o in offsets {
+        crate::limits::checkpoint()?;
+        let Some(id) = object_header(&buf[o..]) else {
+            continue;
+        };
+        let Ok(offset) = u32::try_from(o) else {
+            continue;
+        };
+        let mut reader = lopdf::Reader {
+            buffer: buf,
+            document: lopdf::Document::new(),
+            encryption_state: None,
+            raw_objects: Default::default(),
+        };
+        reader.document.reference_table.insert(
+            id.0,
+            lopdf::xref::XrefEntry::Normal {
+                offset,
+                generation: id.1,
+            },
+        );
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            reader.get_object(id, &mut std::collections::HashSet::new())
+        }));
+        let Ok(Ok(Object::Stream(stream))) = parsed else {
+            continue;
+        };
+        total += stream.content.len() as u64;
+        let cap = limits
+            .max_entry_bytes
+            .min(limits.max_total_bytes.saturating_sub(total));
+        match plain_content(&stream, cap) {
+            Ok(data) => total += data.len() as u64,
+            Err(Inflate::TooLarge) => return Err(too_large_stream(cap, limits)),
+            Err(Inflate::Damaged) => {}
+        }
+        if total > limits.max_total_bytes {
+            return Err(Limits::exceeded("max_total_bytes", limits.max_total_bytes));
+        }
+    }
+    Ok(())
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `N G obj` at the start of `b` (after white space and comments, as
+/// lopdf's parser skips them): the object's id.
+fn object_header(b: &[u8]) -> Option<ObjectId> {
+    let mut i = 0;
+    let space = |i: &mut usize| loop {
+        match b.get(*i) {
+            Some(c) if b" \t\n\r\0\x0C".contains(c) => *i += 1,
+            Some(b'%') => {
+                while b.get(*i).is_some_and(|c| !b"\r\n".contains(c)) {
+                    *i += 1;
+                }
+            }
+            _ => return,
+        }
+    };
+    let number = |i: &mut usize| -> Option<u64> {
+        let from = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) && *i - from < 12 {
+            *i += 1;
+        }
+        std::str::from_utf8(&b[from..*i]).ok()?.parse().ok()
+    };
+    space(&mut i);
+    let n = u32::try_from(number(&mut i)?).ok()?;
+    space(&mut i);
+    let g = u16::try_from(number(&mut i)?).ok()?;
+    space(&mut i);
+    b[i..].starts_with(b"obj").then_some((n, g))
 }
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 pub(crate) mod gen;
 pub(crate) mod guard;
-mod heap;
+pub(crate) mod heap;
 
 #[global_allocator]
 static HEAP: heap::Counting = heap::Counting;
