@@ -22,6 +22,9 @@ pub struct Facts {
     pub form: bool,
     /// The indicator grid has a column read as the target.
     pub value_column: bool,
+    /// Its values stand in columns under a value band instead (区域目标值
+    /// over 新罗区 | 永定区 …), kept in each indicator's extra.
+    pub value_band: bool,
 }
 
 pub fn check(t: &mut Table, f: &Facts) {
@@ -60,7 +63,10 @@ pub fn check(t: &mut Table, f: &Facts) {
         gaps.push(Gap::missing("indicators", Why::NoIndicators));
     } else {
         let empty = t.indicators.iter().filter(|i| i.target.is_none()).count();
-        if !f.value_column && empty == n {
+        if f.value_band && !f.value_column {
+            // Values per area or period, kept under the band: no single
+            // target to miss.
+        } else if !f.value_column && empty == n {
             gaps.push(Gap::missing(
                 "indicators[].target",
                 Why::NoValueColumn {

@@ -32,6 +32,9 @@ pub struct ColumnMap {
     /// A grid under a multi-year label (长期绩效指标 beside 年度绩效指标): its
     /// rows are context, kept in the table's extra under this label.
     pub long_term: Option<String>,
+    /// The values stand in columns under a value band (区域目标值 over
+    /// 新罗区 | 永定区 …), one per name, instead of one value column.
+    pub value_band: bool,
 }
 
 impl ColumnMap {
@@ -118,6 +121,7 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
         }
     }
     let mut header_rows = 1;
+    let mut value_band = false;
     // Two-row header: the next row names sub-columns only.
     if row + 1 < grid.rows() {
         let next = row_roles(grid, row + 1);
@@ -144,6 +148,7 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
                 let (_, label) = &columns[c as usize];
                 columns[c as usize] = (None, format!("{label}/{name}"));
             }
+            value_band = true;
             header_rows = 2;
         }
     }
@@ -189,6 +194,7 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
             columns,
             fields,
             long_term: None,
+            value_band: false,
         });
     }
     // Flat exports: header-block fields as columns (项目名称, 单位代码, 资金总额 …).
@@ -235,6 +241,7 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
         columns,
         fields,
         long_term,
+        value_band,
     })
 }
 

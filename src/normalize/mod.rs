@@ -413,6 +413,7 @@ fn assemble(
             table.notes.extend(notes);
             header::derive(&mut table);
             facts.value_column = has_value_column(map);
+            facts.value_band = map.value_band;
             completeness::check(&mut table, &facts);
             tables.push(table);
         }
@@ -445,6 +446,7 @@ fn assemble(
     table.notes.extend(notes);
     header::derive(&mut table);
     facts.value_column = d.segments.iter().any(|(m, _)| has_value_column(m));
+    facts.value_band = d.segments.iter().any(|(m, _)| m.value_band);
     completeness::check(&mut table, &facts);
     vec![table]
 }

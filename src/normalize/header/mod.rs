@@ -518,6 +518,7 @@ pub fn read_header(
         unknown_columns: Vec::new(),
         form: !rows.is_empty(),
         value_column: false,
+        value_band: false,
     };
     (resolve(acc, title_paragraphs, source), facts)
 }
