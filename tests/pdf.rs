@@ -292,6 +292,100 @@ fn stream_bombs_hit_the_limit() {
     }
 }
 
+/// Turned pages read as the page they were turned from: a LibreOffice PDF
+/// given `/Rotate 90` (a viewer shows it sideways; its content is as it
+/// was), and pages whose content is drawn turned by 90°, 180° and 270°
+/// (`qpdf --flatten-rotation`), shown upright again by `/Rotate` or left
+/// sideways. The reader turns a page so that most of its text runs left
+/// to right. Made by tests/data/pdf/make-qpdf-cases.sh. Before, the
+/// turned contents gave `no_tables` (90°, 270°) or two broken tables (180°).
+#[test]
+fn turned_pages_read_as_upright() {
+    for (pdf, source) in [
+        ("rotate-90-word-seed-merged", "word-seed-merged"),
+        (
+            "turned-270-shown-upright-word-seed-merged",
+            "word-seed-merged",
+        ),
+        ("turned-90-split-table", "split-table"),
+        ("turned-180-shown-upright-split-table", "split-table"),
+    ] {
+        let (pdf, source) = (format!("{DATA}/{pdf}.pdf"), format!("{DATA}/{source}.pdf"));
+        assert_eq!(records(&pdf), records(&source), "{pdf}");
+    }
+}
+
+/// A one-page PDF showing `shown` (a PDF string) with a Type3 font whose
+/// encoding names glyphs for codes 1-3 only; `to_unicode` maps them.
+fn type3_pdf(shown: &str, to_unicode: bool) -> Vec<u8> {
+    let content = format!("BT /T3 12 Tf 100 700 Td {shown} Tj ET");
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap \
+                1 begincodespacerange <00> <FF> endcodespacerange \
+                3 beginbfchar <01> <7EE9> <02> <6548> <03> <76EE> endbfchar \
+                endcmap CMapName currentdict /CMap defineresource pop end end";
+    let unicode = if to_unicode { "/ToUnicode 6 0 R" } else { "" };
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /T3 5 0 R >> >> >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        format!(
+            "<< /Type /Font /Subtype /Type3 /Name /Stamps /FontBBox [0 0 1000 1000] \
+             /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /g1 7 0 R /g2 7 0 R /g3 7 0 R >> \
+             /Encoding << /Type /Encoding /Differences [1 /g1 /g2 /g3] >> /FirstChar 1 \
+             /LastChar 3 /Widths [1000 1000 1000] /Resources << >> {unicode} >>"
+        ),
+        format!("<< /Length {} >>\nstream\n{cmap}\nendstream", cmap.len()),
+        "<< /Length 30 >>\nstream\n1000 0 0 0 1000 1000 d1 0 0 m\nendstream".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut at = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        at.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", at.len() + 1).as_bytes());
+    for o in &at {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            at.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Text from a Type3 font without a ToUnicode map is the glyph-only error,
+/// naming the font, never text: its codes follow no standard encoding (here
+/// 'A'-'C' are shown, which the font has no procedures for, and its glyphs
+/// are named g1-g3). With a ToUnicode map the text is read (the page
+/// holds no ruled table: `no_tables`, no font error). Before, the
+/// codes went through Latin-1 as for other simple fonts: "ABC" read as
+/// text (`no_tables`, no error).
+#[test]
+fn a_type3_font_without_unicode_map_is_glyphs_only() {
+    let e = jixiao::read::read(&type3_pdf("(ABC)", false), &Limits::default())
+        .map(|d| d.blocks)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unsupported, "{e}");
+    assert!(e.message.contains("Stamps (Type3)"), "{}", e.message);
+    assert!(e.message.contains("no Unicode map"), "{}", e.message);
+    // Mapped, the text is read: the page has no ruled table, and that is
+    // all that is said.
+    let e = jixiao::read::read(&type3_pdf("<010203>", true), &Limits::default())
+        .map(|d| d.blocks)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NoTables, "{e}");
+}
+
 #[test]
 fn a_table_over_two_pages_is_one_grid_with_its_merge_continued() {
     assert_eq!(

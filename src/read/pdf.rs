@@ -518,6 +518,8 @@ struct Page {
     images: usize,
     /// The page's height (MediaBox), points.
     height: f64,
+    /// Characters drawn advancing right, up, left and down on the page.
+    directions: [u64; 4],
     /// Text kept from the page, with a per-run overhead.
     text_bytes: u64,
 }
@@ -541,10 +543,16 @@ fn read_pages(doc: &lopdf::Document, limits: &Limits) -> Result<Vec<Page>> {
             continue;
         };
         let resources = inherited(doc, dict, b"Resources").and_then(|r| r.as_dict().ok());
-        page.height = inherited(doc, dict, b"MediaBox")
-            .and_then(|b| b.as_array().ok())
-            .and_then(|b| Some((num(deref(doc, b.get(1)?)?)?, num(deref(doc, b.get(3)?)?)?)))
-            .map_or(842.0, |(y0, y1)| (y1 - y0).abs());
+        let corner = |k: usize| {
+            inherited(doc, dict, b"MediaBox")
+                .and_then(|b| b.as_array().ok())
+                .and_then(|b| num(deref(doc, b.get(k)?)?))
+        };
+        let (width, height) = match (corner(0), corner(1), corner(2), corner(3)) {
+            (Some(x0), Some(y0), Some(x1), Some(y1)) => ((x1 - x0).abs(), (y1 - y0).abs()),
+            _ => (595.0, 842.0),
+        };
+        page.height = height;
         let mut content = Vec::new();
         for sid in doc.get_page_contents(id) {
             let Ok(stream) = doc.get_object(sid).and_then(Object::as_stream) else {
@@ -572,6 +580,35 @@ fn read_pages(doc: &lopdf::Document, limits: &Limits) -> Result<Vec<Page>> {
             inflated: &mut inflated,
         };
         walker.run(&content, resources, IDENTITY, 0)?;
+        // Text drawn sideways or upside down (a page whose content is
+        // turned, shown upright by /Rotate or not): the page is walked
+        // again turned so that most of its text runs left to right, which
+        // is what the grid and line rules expect. /Rotate alone turns
+        // only how a viewer shows the page, not its content.
+        let q = (0..4)
+            .max_by_key(|&q| (page.directions[q], q == 0))
+            .unwrap_or(0);
+        if q != 0 {
+            let (w, h) = (width, height);
+            let turn: Matrix = match q {
+                1 => [0.0, -1.0, 1.0, 0.0, 0.0, w],
+                2 => [-1.0, 0.0, 0.0, -1.0, w, h],
+                _ => [0.0, 1.0, -1.0, 0.0, h, 0.0],
+            };
+            page = Page {
+                height: if q == 2 { h } else { w },
+                ..Page::default()
+            };
+            let mut walker = Walker {
+                doc,
+                limits,
+                fonts: &mut fonts,
+                page: &mut page,
+                operators: 0,
+                inflated: &mut inflated,
+            };
+            walker.run(&content, resources, turn, 0)?;
+        }
         pages.push(page);
     }
     Ok(pages)
@@ -899,7 +936,7 @@ impl<'d> Walker<'_, 'd> {
         let Some(dict) = deref(doc, obj).and_then(|o| o.as_dict().ok()) else {
             return Ok(None);
         };
-        let font = Rc::new(Font::load(doc, dict, self.limits, self.inflated)?);
+        let font = Rc::new(Font::load(doc, dict, name, self.limits, self.inflated)?);
         if let Some(k) = key {
             if self.fonts.by_id.len() < 4096 {
                 self.fonts.by_id.insert(k, font.clone());
@@ -945,6 +982,19 @@ impl<'d> Walker<'_, 'd> {
         if text.trim().is_empty() {
             return Ok(());
         }
+        // Which way the text advances on the page (right, up, left, down).
+        let q = if start[0].abs() >= start[1].abs() {
+            if start[0] >= 0.0 {
+                0
+            } else {
+                2
+            }
+        } else if start[1] > 0.0 {
+            1
+        } else {
+            3
+        };
+        self.page.directions[q] += text.chars().count() as u64;
         let (x0, y0) = apply(&start, 0.0, 0.0);
         let (x1, _) = apply(&end, 0.0, 0.0);
         // The drawn size: the text space's unit height on the page.
@@ -1061,15 +1111,30 @@ impl Font {
     fn load(
         doc: &lopdf::Document,
         dict: &Dictionary,
+        resource: &[u8],
         limits: &Limits,
         inflated: &mut u64,
     ) -> Result<Font> {
+        let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
+        // A Type3 font draws each code with a procedure of its own: its
+        // glyph names are the procedures' names and its codes follow no
+        // standard encoding, so without a ToUnicode map its text is glyphs
+        // only (mapping the codes through Latin-1, as for other simple
+        // fonts, gave garbled text). It has no BaseFont: named by /Name or
+        // by its resource name.
+        let type3 = subtype == Some(b"Type3");
         let name = dict
             .get(b"BaseFont")
+            .or_else(|_| dict.get(b"Name"))
             .and_then(Object::as_name)
             .map(|n| String::from_utf8_lossy(n).into_owned())
-            .unwrap_or_else(|_| "(unnamed)".to_string());
-        let composite = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0");
+            .unwrap_or_else(|_| String::from_utf8_lossy(resource).into_owned());
+        let name = if type3 {
+            format!("{name} (Type3)")
+        } else {
+            name
+        };
+        let composite = subtype == Some(b"Type0");
         let encoding = dict.get(b"Encoding").ok().and_then(|e| deref(doc, e));
         let encoding_name = encoding.and_then(|e| e.as_name().ok()).unwrap_or(b"");
         let mut map = Map::None;
@@ -1123,7 +1188,7 @@ impl Font {
                 }
             }
         } else {
-            if matches!(map, Map::None) {
+            if matches!(map, Map::None) && !type3 {
                 map = simple_encoding(doc, encoding);
             }
             default_width = dict
@@ -1141,9 +1206,23 @@ impl Font {
                 .and_then(|w| deref(doc, w))
                 .and_then(|w| w.as_array().ok())
             {
+                // Type3 widths are in glyph space: its FontMatrix makes
+                // them text space (others are in thousandths).
+                let scale = if type3 {
+                    dict.get(b"FontMatrix")
+                        .ok()
+                        .and_then(|m| deref(doc, m))
+                        .and_then(|m| m.as_array().ok())
+                        .and_then(|m| m.first())
+                        .and_then(num)
+                        .filter(|s| s.is_finite() && *s != 0.0)
+                        .map_or(1.0, |s| s * 1000.0)
+                } else {
+                    1.0
+                };
                 for (i, v) in w.iter().take(256).enumerate() {
                     if let Some(v) = deref(doc, v).and_then(num) {
-                        widths.insert(first as u32 + i as u32, v);
+                        widths.insert(first as u32 + i as u32, v * scale);
                     }
                 }
             }
