@@ -172,7 +172,8 @@ fn detection_prefix(bytes: &[u8]) -> &[u8] {
 }
 
 /// Invalid UTF-8 sequences in `bytes`, the offset of the first, and the
-/// valid multi-byte characters around them.
+/// valid multi-byte characters around them; counting stops once there are
+/// more than [`few`] allows.
 fn utf8_errors(bytes: &[u8]) -> (usize, usize, usize) {
     let (mut count, mut first, mut at, mut multibyte) = (0, 0, 0, 0);
     let leads = |b: &[u8]| b.iter().filter(|&&c| c >= 0xC0).count();
@@ -190,6 +191,11 @@ fn utf8_errors(bytes: &[u8]) -> (usize, usize, usize) {
                     first = at + e.valid_up_to();
                 }
                 count += 1;
+                if !few(count, bytes.len()) {
+                    // Too many for damaged UTF-8 already (GBK errs at nearly
+                    // every character): the rest would not change the answer.
+                    break;
+                }
                 at += e.valid_up_to() + e.error_len().unwrap_or(bytes.len() - at - e.valid_up_to());
             }
         }
