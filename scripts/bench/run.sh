@@ -1,33 +1,50 @@
 #!/usr/bin/env bash
 # The benchmark, in one command from a fresh clone:
 #
-#     bash scripts/bench/run.sh            # 10,000 files
-#     N=2500 N2=500 bash scripts/bench/run.sh     # a quicker run
+#     nice -n 10 bash scripts/bench/run.sh          # 10,000 + 2,000 files
+#     N=2500 N2=500 ROUNDS=5 bash scripts/bench/run.sh   # a quicker run
+#     CALLGRIND=0 bash scripts/bench/run.sh         # CPU seconds only
 #
-# Builds jixiao and the floor program, installs python-docx and openpyxl in a
-# venv, builds two corpora, then measures in one run on this machine:
-# files/s and peak RSS of jixiao at 1 thread and at all threads, the lean
-# floor (unzip + tokenise only, one thread, same release profile), and the
-# python-docx/openpyxl script a user would write, for
+# Builds jixiao and the floor program (examples/floor.rs: unzip + tokenise
+# only, one thread, the same release profile), installs python-docx and
+# openpyxl in a venv, builds two corpora with scripts/bench/make_corpus.py:
 #   mix 1 "archive": N files, Word (LibreOffice samples varied) / text / xlsx;
+#         measured on its Word files;
 #   mix 2 "tables3": N2 Word files of 3 tables, ~25 indicators each, half
-#         written by python-docx, half in LibreOffice's markup;
-# and the peak RSS of --to xlsx over mix 1. Prints Markdown tables for
-# docs/performance.md, with the load average next to them (the machine may be
-# shared: prefer callgrind instruction counts for comparisons).
+#         written by python-docx, half in LibreOffice's markup; measured on
+#         the python-docx half (where the normaliser and writer weigh most);
+# and reports per mix, for docs/performance.md:
+#   - jixiao -j 1's share of the floor by CPU seconds (user + sys): floor
+#     and jixiao run back to back, ROUNDS rounds (>= 5), the share of each
+#     round, then their median and range;
+#   - the share by instructions (valgrind callgrind via callgrind.sh, on
+#     every 10th file of the set: target/bench/cg1, cg2), the steady figure
+#     on a shared machine, with the profile in groups (reader, normaliser,
+#     writer, allocation);
+#   - all cores against the python-docx script per CPU-second (files per
+#     CPU-second of jixiao -j NPROC over those of the script on its first
+#     PY_SAMPLE files), and by wall clock;
+#   - peak RSS;
+# then the peak RSS of --to xlsx over all of mix 1 (MEMORY=0 skips it).
+# The machine, date and load average are printed with the tables: the
+# machine may be shared, say so with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-10000}
 N2=${N2:-2000}
 PY_SAMPLE=${PY_SAMPLE:-300}
-REPS=${REPS:-3}
+ROUNDS=${ROUNDS:-5}
+CALLGRIND=${CALLGRIND:-1}
+MEMORY=${MEMORY:-1}
 WORK=target/bench
 mkdir -p "$WORK"
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
-cargo build --release -q
-cargo build --release -q --example floor
-JIXIAO=target/release/jixiao
+# JIXIAO_BIN: measure another build of jixiao (e.g. main's, kept aside).
+# Always built with the example: building the binary alone resolves the
+# dependencies' features without the dev-dependencies and rebuilds them all.
+cargo build --release -q --bin jixiao --example floor
+JIXIAO=${JIXIAO_BIN:-target/release/jixiao}
 FLOOR=target/release/examples/floor
 
 if [ ! -x "$WORK/venv/bin/python" ]; then
@@ -37,90 +54,101 @@ fi
 PY="$WORK/venv/bin/python"
 
 CORPUS="$WORK/corpus-$N"
-if [ ! -d "$CORPUS" ]; then
-  "$PY" scripts/bench/make_corpus.py --out "$CORPUS" --n "$N"
-fi
+[ -d "$CORPUS" ] || "$PY" scripts/bench/make_corpus.py --out "$CORPUS" --n "$N"
 CORPUS2="$WORK/tables3-$N2"
-if [ ! -d "$CORPUS2" ]; then
-  "$PY" scripts/bench/make_corpus.py --mix tables3 --out "$CORPUS2" --n "$N2"
-fi
-# Python samples: the first PY_SAMPLE Word files (it runs at tens of files/s).
-sample() { # from to
-  if [ ! -d "$2" ]; then
-    mkdir -p "$2"
-    (set +o pipefail; find "$1" -name "*.docx" | sort | head -n "$PY_SAMPLE" | xargs -I{} cp {} "$2/")
+[ -d "$CORPUS2" ] || "$PY" scripts/bench/make_corpus.py --mix tables3 --out "$CORPUS2" --n "$N2"
+
+# Hard-linked file sets: NAME, source dir, find pattern, awk filter on the
+# sorted list.
+link_set() {
+  local dir="$WORK/$1"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    find "$2" -type f -name "$3" | sort | awk "$4" | while read -r f; do
+      ln "$f" "$dir/$(echo "${f#"$2"/}" | tr / _)"
+    done
   fi
+  echo "$dir"
 }
-SAMPLE="$WORK/py-sample-$PY_SAMPLE"
-SAMPLE2="$WORK/py-sample2-$N2-$PY_SAMPLE"
-sample "$CORPUS/docx" "$SAMPLE"
-sample "$CORPUS2" "$SAMPLE2"
+MIX1=$CORPUS/docx
+MIX2=$(link_set "tables3-$N2-pydocx" "$CORPUS2" "*-pydocx.docx" '1')
+# Every 10th file: 600 Word files of mix 1; of mix 2's sorted list every
+# 10th falls on the python-docx half (200 files).
+CG1=$(link_set cg1 "$MIX1" "*.docx" 'NR % 10 == 1')
+CG2=$(link_set cg2 "$CORPUS2" "*.docx" 'NR % 10 == 1')
+PYS1=$(link_set "py-sample-$PY_SAMPLE" "$MIX1" "*.docx" "NR <= $PY_SAMPLE")
+PYS2=$(link_set "py-sample2-$N2-$PY_SAMPLE" "$MIX2" "*.docx" "NR <= $PY_SAMPLE")
 
 count() { find "$1" -type f | wc -l; }
 
-# best-of-REPS wall time and the largest peak RSS (KiB) of a command
-measure() {
-  local best="" rss=0
-  for _ in $(seq "$REPS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || true
-    read -r secs kib < <(tail -n 1 "$WORK/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
-    [ "$kib" -gt "$rss" ] && rss=$kib
-  done
-  echo "$best $rss"
+# One run: "cpu-seconds wall-seconds peak-KiB" (user + sys from /usr/bin/time).
+run() {
+  /usr/bin/time -f "%U %S %e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || true
+  tail -n 1 "$WORK/time.txt" | awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }'
 }
 
-row() { # name files secs rss
-  awk -v n="$1" -v f="$2" -v s="$3" -v r="$4" \
-    'BEGIN{ printf "| %s | %d | %.2f | %.0f | %.1f |\n", n, f, s, (s>0? f/s : 0), r/1024 }'
-}
-rate() { awk -v f="$1" -v s="$2" 'BEGIN{ print (s>0? f/s : 0) }'; }
-ratios() { # label floor-rate j1-rate jall-rate python-rate
-  awk -v l="$1" -v fl="$2" -v j1="$3" -v ja="$4" -v py="$5" 'BEGIN{
-    printf "%s: jixiao -j 1 = %.0f%% of the floor (goal >= 50%%); all cores = %.0fx the python-docx script (goal >= 100x)\n",
-      l, (fl>0? 100*j1/fl : 0), (py>0? ja/py : 0) }'
-}
+# median, min and max of numbers on stdin, one a line
+stats() { sort -g | awk '{ v[NR] = $1 } END {
+  m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+  printf "%s %s %s\n", m, v[1], v[NR] }'; }
 
 NPROC=$(nproc)
-DOCX="$CORPUS/docx"
-ND=$(count "$DOCX"); NA=$(count "$CORPUS")
-
-echo "machine: $(uname -m) $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $NPROC cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(uname -m) $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $NPROC cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u '+%Y-%m-%d %H:%M UTC'); jixiao $(git rev-parse --short HEAD 2>/dev/null || echo '?')${JIXIAO_BIN:+ ($JIXIAO_BIN)}"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "Mix 1 (archive): $NA files, $ND of them Word"
-echo
-echo "| run | files | seconds (best of $REPS) | files/s | peak RSS MiB |"
-echo "|---|---|---|---|---|"
-read -r s r < <(measure "$FLOOR" "$DOCX");                                   row "floor, Word files, 1 thread" "$ND" "$s" "$r"; FL=$(rate "$ND" "$s")
-read -r s r < <(measure "$JIXIAO" convert -q -j 1 "$DOCX" --to jsonl);         row "jixiao, Word files, 1 thread" "$ND" "$s" "$r"; J1=$(rate "$ND" "$s")
-read -r s r < <(measure "$JIXIAO" convert -q -j "$NPROC" "$DOCX" --to jsonl);  row "jixiao, Word files, $NPROC threads" "$ND" "$s" "$r"; JA=$(rate "$ND" "$s")
-read -r s r < <(measure "$FLOOR" "$CORPUS");                                 row "floor, whole mix, 1 thread" "$NA" "$s" "$r"
-read -r s r < <(measure "$JIXIAO" convert -q -j 1 "$CORPUS" --to jsonl);       row "jixiao, whole mix, 1 thread" "$NA" "$s" "$r"
-read -r s r < <(measure "$JIXIAO" convert -q -j "$NPROC" "$CORPUS" --to jsonl); row "jixiao, whole mix, $NPROC threads" "$NA" "$s" "$r"
-read -r s r < <(REPS=1 measure "$PY" scripts/bench/python_baseline.py "$SAMPLE" "$WORK/py.csv"); row "python-docx script, Word files" "$(count "$SAMPLE")" "$s" "$r"; PYR=$(rate "$(count "$SAMPLE")" "$s")
-# Memory must not grow with the number of files: a quarter of the archive.
-QUARTER="$WORK/every-fourth-$N"
-if [ ! -d "$QUARTER" ]; then
-  mkdir -p "$QUARTER"
-  (set +o pipefail; find "$CORPUS" -type f | sort | awk 'NR % 4 == 1' | xargs -I{} cp --parents {} "$QUARTER/")
+
+# measure_mix LABEL DIR PYTHON-SAMPLE CALLGRIND-DIR
+measure_mix() {
+  local label=$1 dir=$2 pys=$3 cg=$4 files r f j a
+  files=$(count "$dir")
+  : >"$WORK/rounds.txt"
+  for r in $(seq "$ROUNDS"); do
+    f=$(run "$FLOOR" "$dir")
+    j=$(run "$JIXIAO" convert -q -j 1 "$dir" --to jsonl)
+    a=$(run "$JIXIAO" convert -q -j "$NPROC" "$dir" --to jsonl)
+    echo "$f $j $a" >>"$WORK/rounds.txt"
+  done
+  local py pyfiles
+  pyfiles=$(count "$pys")
+  py=$(run "$PY" scripts/bench/python_baseline.py "$pys" "$WORK/py.csv")
+  # columns of rounds.txt: floor cpu wall kib, -j1 cpu wall kib, -jN cpu wall kib
+  read -r fl_m _ _ < <(awk '{print $1}' "$WORK/rounds.txt" | stats)
+  read -r j1_m j1_lo j1_hi < <(awk '{print $4}' "$WORK/rounds.txt" | stats)
+  read -r sh_m sh_lo sh_hi < <(awk '{print 100 * $1 / $4}' "$WORK/rounds.txt" | stats)
+  read -r ja_m _ _ < <(awk '{print $7}' "$WORK/rounds.txt" | stats)
+  read -r jw_m _ _ < <(awk '{print $8}' "$WORK/rounds.txt" | stats)
+  local rss
+  rss=$(awk '{ if ($9 > m) m = $9 } END { printf "%.1f", m / 1024 }' "$WORK/rounds.txt")
+  local ins="not measured" prof=""
+  if [ "$CALLGRIND" != 0 ]; then
+    JIXIAO_BIN=$JIXIAO bash scripts/bench/callgrind.sh "$cg" >"$WORK/cg.txt"
+    ins=$(head -n 1 "$WORK/cg.txt")
+    prof=$(sed -n 2p "$WORK/cg.txt")
+  fi
+  awk -v l="$label" -v n="$files" -v fl="$fl_m" -v j1="$j1_m" -v lo="$j1_lo" -v hi="$j1_hi" \
+    -v sm="$sh_m" -v slo="$sh_lo" -v shi="$sh_hi" -v ja="$ja_m" -v jw="$jw_m" \
+    -v pc="$(echo "$py" | cut -d' ' -f1)" -v pw="$(echo "$py" | cut -d' ' -f2)" -v pn="$pyfiles" \
+    -v rss="$rss" -v np="$NPROC" -v rounds="$ROUNDS" 'BEGIN {
+    printf "%s: %d files, %d rounds back to back\n\n", l, n, rounds
+    printf "| | CPU s (median) | files per CPU-s |\n|---|---|---|\n"
+    printf "| floor, 1 thread | %.2f | %.0f |\n", fl, n / fl
+    printf "| jixiao -j 1 | %.2f (%.2f-%.2f) | %.0f |\n", j1, lo, hi, n / j1
+    printf "| jixiao -j %d | %.2f (wall %.2f s, peak RSS %s MiB) | %.0f |\n", np, ja, jw, rss, n / ja
+    printf "| python-docx script, %d files | %.2f (wall %.2f s) | %.1f |\n\n", pn, pc, pw, pn / pc
+    printf "- jixiao -j 1 share of the floor by CPU seconds: **%.1f %%** median, %.1f-%.1f %% over the rounds (goal >= 65 %%)\n", sm, slo, shi
+    printf "- all cores against the python-docx script per CPU-second: **%.0fx** (goal >= 100x); by wall clock %.0fx\n",
+      (n / ja) / (pn / pc), (n / jw) / (pn / pw) }'
+  echo "- by instructions: $ins (goal >= 80 %)"
+  [ -z "$prof" ] || echo "$prof"
+  echo
+}
+
+measure_mix "Mix 1 (archive), Word files" "$MIX1" "$PYS1" "$CG1"
+measure_mix "Mix 2 (tables3), python-docx half" "$MIX2" "$PYS2" "$CG2"
+
+if [ "$MEMORY" != 0 ]; then
+  m=$(run "$JIXIAO" convert -q "$CORPUS" -o "$WORK/out.xlsx")
+  rm -f "$WORK/out.xlsx"
+  echo "--to xlsx, all of mix 1 ($(count "$CORPUS") files), $NPROC threads: $(echo "$m" | awk '{ printf "%.2f CPU s, peak RSS %.1f MiB", $1, $3 / 1024 }')"
 fi
-read -r s r < <(measure "$JIXIAO" convert -q "$QUARTER" --to jsonl);         row "jixiao, every 4th file of the mix, $NPROC threads" "$(count "$QUARTER")" "$s" "$r"
-read -r s r < <(REPS=1 measure "$JIXIAO" convert -q "$CORPUS" -o "$WORK/out.xlsx"); row "jixiao --to xlsx, whole mix, $NPROC threads" "$NA" "$s" "$r"
-rm -f "$WORK/out.xlsx"
-echo
-ratios "Mix 1, Word files" "$FL" "$J1" "$JA" "$PYR"
-echo
-NT=$(count "$CORPUS2")
-echo "Mix 2 (tables3): $NT Word files, 3 tables of ~25 indicators each (python-docx and LibreOffice markup)"
-echo
-echo "| run | files | seconds (best of $REPS) | files/s | peak RSS MiB |"
-echo "|---|---|---|---|---|"
-read -r s r < <(measure "$FLOOR" "$CORPUS2");                                  row "floor, 1 thread" "$NT" "$s" "$r"; FL=$(rate "$NT" "$s")
-read -r s r < <(measure "$JIXIAO" convert -q -j 1 "$CORPUS2" --to jsonl);        row "jixiao, 1 thread" "$NT" "$s" "$r"; J1=$(rate "$NT" "$s")
-read -r s r < <(measure "$JIXIAO" convert -q -j "$NPROC" "$CORPUS2" --to jsonl); row "jixiao, $NPROC threads" "$NT" "$s" "$r"; JA=$(rate "$NT" "$s")
-read -r s r < <(REPS=1 measure "$PY" scripts/bench/python_baseline.py "$SAMPLE2" "$WORK/py2.csv"); row "python-docx script" "$(count "$SAMPLE2")" "$s" "$r"; PYR=$(rate "$(count "$SAMPLE2")" "$s")
-echo
-ratios "Mix 2" "$FL" "$J1" "$JA" "$PYR"
-echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
