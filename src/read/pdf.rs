@@ -571,15 +571,18 @@ fn read_pages(doc: &lopdf::Document, limits: &Limits) -> Result<Vec<Page>> {
                 Err(Inflate::Damaged) => {}
             }
         }
-        let mut walker = Walker {
-            doc,
-            limits,
-            fonts: &mut fonts,
-            page: &mut page,
-            operators: 0,
-            inflated: &mut inflated,
+        let mut walk = |page: &mut Page, ctm: Matrix| {
+            Walker {
+                doc,
+                limits,
+                fonts: &mut fonts,
+                page,
+                operators: 0,
+                inflated: &mut inflated,
+            }
+            .run(&content, resources, ctm, 0)
         };
-        walker.run(&content, resources, IDENTITY, 0)?;
+        walk(&mut page, IDENTITY)?;
         // Text drawn sideways or upside down (a page whose content is
         // turned, shown upright by /Rotate or not): the page is walked
         // again turned so that most of its text runs left to right, which
@@ -599,15 +602,7 @@ fn read_pages(doc: &lopdf::Document, limits: &Limits) -> Result<Vec<Page>> {
                 height: if q == 2 { h } else { w },
                 ..Page::default()
             };
-            let mut walker = Walker {
-                doc,
-                limits,
-                fonts: &mut fonts,
-                page: &mut page,
-                operators: 0,
-                inflated: &mut inflated,
-            };
-            walker.run(&content, resources, turn, 0)?;
+            walk(&mut page, turn)?;
         }
         pages.push(page);
     }

@@ -154,3 +154,32 @@ pub(super) const THEME: &str = include_str!("xlsx_theme1.xml");
 pub(super) const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>";
 
 pub(super) const CORE_START: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator></dc:creator><cp:lastModifiedBy></cp:lastModifiedBy>";
+
+/// The `<numFmts>` of a styles part: one `0`, `0.0`, `0.00` … format per
+/// scale, numbered from 164 in the order given (nothing for none).
+pub(super) fn num_fmts(scales: &[usize]) -> String {
+    if scales.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("<numFmts count=\"{}\">", scales.len());
+    for (i, scale) in scales.iter().enumerate() {
+        let code = if *scale == 0 {
+            "0".to_string()
+        } else {
+            format!("0.{}", "0".repeat(*scale))
+        };
+        s += &format!("<numFmt numFmtId=\"{}\" formatCode=\"{code}\"/>", 164 + i);
+    }
+    s + "</numFmts>"
+}
+
+/// How every part of jixiao's own workbooks is zipped: deflated at level 1
+/// (zlib-rs' quick deflate), no time stamp, no zip64.
+pub(super) fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default())
+        .large_file(false)
+}

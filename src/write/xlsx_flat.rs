@@ -21,7 +21,6 @@ use crate::schema::{
 };
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
-use zip::write::SimpleFileOptions;
 
 /// In [`FlatBook::style`]'s list: the wrapped text style, not a scale.
 const WRAP: usize = usize::MAX;
@@ -374,12 +373,7 @@ impl FlatBook {
     pub(super) fn finish<W: Write + Send>(self, out: W) -> io::Result<()> {
         let zerr = |e: zip::result::ZipError| io::Error::other(e.to_string());
         let mut zip = zip::ZipWriter::new_stream(out);
-        let options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(1))
-            .unix_permissions(0o600)
-            .last_modified_time(zip::DateTime::default())
-            .large_file(false);
+        let options = super::cell::zip_options();
         let part = |zip: &mut zip::ZipWriter<_>, name: &str, text: &str| -> io::Result<()> {
             zip.start_file(name, options).map_err(zerr)?;
             zip.write_all(text.as_bytes())
@@ -435,18 +429,7 @@ fn styles(scales: &[usize]) -> String {
     // Number formats are numbered in order of first use; the wrapped text
     // style has none.
     let numeric: Vec<usize> = scales.iter().copied().filter(|s| *s != WRAP).collect();
-    if !numeric.is_empty() {
-        s += &format!("<numFmts count=\"{}\">", numeric.len());
-        for (i, scale) in numeric.iter().enumerate() {
-            let code = if *scale == 0 {
-                "0".to_string()
-            } else {
-                format!("0.{}", "0".repeat(*scale))
-            };
-            s += &format!("<numFmt numFmtId=\"{}\" formatCode=\"{code}\"/>", 164 + i);
-        }
-        s += "</numFmts>";
-    }
+    s += &super::cell::num_fmts(&numeric);
     s += "<fonts count=\"2\"><font><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font><font><b/><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>";
     s += &format!("<cellXfs count=\"{}\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/><xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\"/>", 2 + scales.len());
     let mut next_format = 164;

@@ -11,11 +11,12 @@
 //! text is written inline (`t="inlineStr"`, as the flat layout) rather
 //! than through a shared string table, which would grow with the files.
 
-use super::cell::{escape_into, excel_width, push_u32, utc_now, CORE_START, ROOT_RELS, THEME};
+use super::cell::{
+    escape_into, excel_width, num_fmts, push_u32, utc_now, CORE_START, ROOT_RELS, THEME,
+};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, Write};
-use zip::write::SimpleFileOptions;
 
 /// Excel's limits on rows and columns.
 const ROW_MAX: u32 = 1_048_576;
@@ -303,12 +304,7 @@ impl FormBook {
         }
         let zerr = |e: zip::result::ZipError| io::Error::other(e.to_string());
         let mut zip = zip::ZipWriter::new_stream(out);
-        let options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(1))
-            .unix_permissions(0o600)
-            .last_modified_time(zip::DateTime::default())
-            .large_file(false);
+        let options = super::cell::zip_options();
         let part = |zip: &mut zip::ZipWriter<_>, name: &str, text: &[u8]| -> io::Result<()> {
             zip.start_file(name, options).map_err(zerr)?;
             zip.write_all(text)
@@ -456,18 +452,7 @@ fn escape_attr(out: &mut Vec<u8>, text: &str) {
 
 fn styles(scales: &[usize]) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">");
-    if !scales.is_empty() {
-        s += &format!("<numFmts count=\"{}\">", scales.len());
-        for (i, scale) in scales.iter().enumerate() {
-            let code = if *scale == 0 {
-                "0".to_string()
-            } else {
-                format!("0.{}", "0".repeat(*scale))
-            };
-            s += &format!("<numFmt numFmtId=\"{}\" formatCode=\"{code}\"/>", 164 + i);
-        }
-        s += "</numFmts>";
-    }
+    s += &num_fmts(scales);
     s += "<fonts count=\"3\"><font><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font><font><b/><sz val=\"14\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font><font><b/><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style=\"thin\"><color auto=\"1\"/></left><right style=\"thin\"><color auto=\"1\"/></right><top style=\"thin\"><color auto=\"1\"/></top><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>";
     s += &format!("<cellXfs count=\"{}\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/><xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" applyAlignment=\"1\"><alignment horizontal=\"center\" vertical=\"center\" wrapText=\"1\"/></xf><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyBorder=\"1\" applyAlignment=\"1\"><alignment vertical=\"center\" wrapText=\"1\"/></xf><xf numFmtId=\"0\" fontId=\"2\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\" applyAlignment=\"1\"><alignment horizontal=\"center\" vertical=\"center\" wrapText=\"1\"/></xf>", 4 + scales.len());
     for i in 0..scales.len() {
