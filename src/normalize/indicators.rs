@@ -210,6 +210,21 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
         }
     }
     side_by_side_periods(grid, row, &mut columns);
+    // Two comparator columns, one holding only directions (指标性质 正向 |
+    // 指标方向 =): the directions are kept, the other is the comparator.
+    let comparators = columns
+        .iter()
+        .filter(|(r, _)| *r == Some(Column::Comparator))
+        .count();
+    if comparators >= 2 {
+        for (c, (role, _)) in columns.iter_mut().enumerate() {
+            if *role == Some(Column::Comparator)
+                && only_directions(grid, row + header_rows, c as u32)
+            {
+                *role = Some(Column::Known);
+            }
+        }
+    }
     // A role named twice: the column the lexicon ranks first keeps it (比较符
     // over 指标方向), else the leftmost; the others go to extra.
     let ranks: Vec<(u8, usize)> = columns
@@ -1085,6 +1100,19 @@ fn kind_of(v: &str) -> Option<&'static str> {
 /// 正向/反向 (and 越大越好 …) name a direction, not a comparator.
 fn is_direction(v: &str) -> bool {
     words::DIRECTIONS.contains(&v)
+}
+
+/// Whether the values of a column (its first 64 rows from `first`) are all
+/// directions, and there is one.
+fn only_directions(grid: &Grid, first: u32, c: u32) -> bool {
+    let last = grid.rows().min(first.saturating_add(64));
+    let values: Vec<String> = (first..last)
+        .filter_map(|r| match grid.slot(r, c) {
+            Slot::Anchor { text, .. } => value(text),
+            _ => None,
+        })
+        .collect();
+    !values.is_empty() && values.iter().all(|v| is_direction(v))
 }
 
 /// A row after the grid that belongs to the table: a closing label with its
