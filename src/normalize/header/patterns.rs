@@ -692,26 +692,14 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             continue;
         }
         // A label and its amount in one cell: `其中：财政拨款 50.00`.
-        if let Some((m, label, amount)) = label_and_amount(t) {
-            acts.push(Act::Field {
-                m,
-                label: Cow::Owned(label),
-                value: Cow::Owned(amount),
-                col: c,
-            });
+        if let Some(pair) = label_and_amount(t) {
+            acts.push(owned_field(pair, c));
             j += 1;
             continue;
         }
         if h.rd.inline(r, c) {
             // `部门:505_某局 金额单位:万元` holds two pairs.
-            for (m, l, v) in inline_pairs(t) {
-                acts.push(Act::Field {
-                    m,
-                    label: Cow::Owned(l),
-                    value: Cow::Owned(v),
-                    col: c,
-                });
-            }
+            acts.extend(inline_pairs(t).into_iter().map(|pair| owned_field(pair, c)));
             j += 1;
             continue;
         }
@@ -753,6 +741,16 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
     }
     acts.push(Act::Section(section));
     Some(Claim { rows: 1, acts })
+}
+
+/// A label and its value read out of one cell (`其中：财政拨款 50.00`).
+fn owned_field<'g>((m, label, value): (Matched, String, String), col: u32) -> Act<'g> {
+    Act::Field {
+        m,
+        label: Cow::Owned(label),
+        value: Cow::Owned(value),
+        col,
+    }
 }
 
 fn field<'g>(m: &Matched, label: &'g str, value: &'g str, col: u32) -> Act<'g> {
