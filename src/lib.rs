@@ -6,6 +6,7 @@
 //! The library returns values and typed errors and never prints; the
 //! command line (`src/main.rs`, `src/app/`) is the program's own code.
 
+pub mod chars;
 pub mod check;
 pub(crate) mod civil;
 pub mod convert;

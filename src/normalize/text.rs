@@ -3,17 +3,7 @@
 
 use super::lexicon::words;
 
-/// CJK ideographs and CJK/full-width punctuation: whitespace between two of
-/// these is an artefact (`财政    资金`), not a word break.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x303F   // CJK punctuation
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0xFF00..=0xFFEF // full-width forms
-        | 0x20000..=0x3134F)
-}
+pub use crate::chars::is_cjk;
 
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}'

@@ -19,6 +19,7 @@
 //! streams are inflated here under the limits and walked operator by
 //! operator.
 
+use crate::chars::is_cjk;
 use crate::error::{Error, ErrorKind, Result};
 use crate::grid::{Block, Grid, Locator, Pos, RowLocator, Slot, Span};
 use crate::limits::Limits;
@@ -1849,10 +1850,6 @@ fn table_in_band(ys: &[f64], h: &[Seg], v: &[Seg]) -> Option<Table> {
 
 // ---------------------------------------------------------------------------
 // Text: pieces to lines, lines to cells and paragraphs
-
-fn is_cjk(c: char) -> bool {
-    crate::normalize::text::is_cjk(c)
-}
 
 /// A line of text: pieces on one baseline, left to right.
 struct Line {
