@@ -3,6 +3,7 @@
 //! made of it as `#` comments.
 
 use super::usage;
+use jixiao::grid::{notation, Block};
 use jixiao::limits::Limits;
 use jixiao::run::{self, Input};
 use std::fs;
@@ -56,14 +57,35 @@ fn inspect_file(path: &Path, explain: bool) -> i32 {
             return 1;
         }
     };
+    // A layout fixture (tests/layouts/*.grid) is read back as the notation
+    // it is, so `--explain` diagnoses a fixture as it would a file.
+    if path.extension().is_some_and(|e| e == "grid") {
+        let text = String::from_utf8_lossy(&bytes);
+        return match notation::parse(&text) {
+            Ok(blocks) => report(&label, "grid", &blocks, explain),
+            Err(e) => {
+                eprintln!("jixiao: {label}: {e}");
+                1
+            }
+        };
+    }
     // The same containment as convert: a panic is a `corrupt` error, exit 1.
-    let read = jixiao::convert::guarded(|| {
-        let doc = jixiao::read::read(&bytes, &Limits::default())?;
-        let n = jixiao::normalize::normalize(&doc.blocks, &label, doc.format.as_str());
-        Ok((doc, n))
-    });
-    let (doc, n) = match read {
-        Ok(d) => d,
+    match jixiao::convert::guarded(|| jixiao::read::read(&bytes, &Limits::default())) {
+        Ok(doc) => report(&label, doc.format.as_str(), &doc.blocks, explain),
+        Err(e) => {
+            eprintln!("jixiao: {label}: {e}");
+            1
+        }
+    }
+}
+
+/// Prints a document's grids in the notation, what the normaliser made of
+/// them, and with `explain` which pattern read each cell.
+fn report(label: &str, format: &str, blocks: &[Block], explain: bool) -> i32 {
+    let n = match jixiao::convert::guarded(|| {
+        Ok(jixiao::normalize::normalize(blocks, label, format))
+    }) {
+        Ok(n) => n,
         Err(e) => {
             eprintln!("jixiao: {label}: {e}");
             return 1;
@@ -71,12 +93,8 @@ fn inspect_file(path: &Path, explain: bool) -> i32 {
     };
     // The grid notation (src/grid/notation.rs): the output is a layout
     // fixture as it stands; what is not the file's own is a `#` comment.
-    let mut out = format!(
-        "# {label}: {} ({} blocks)\n",
-        doc.format.as_str(),
-        doc.blocks.len()
-    );
-    out.push_str(&jixiao::grid::notation::render(&doc.blocks));
+    let mut out = format!("# {label}: {format} ({} blocks)\n", blocks.len());
+    out.push_str(&notation::render(blocks));
     for t in &n.tables {
         out.push_str(&format!(
             "# → 表 {} [{}]: {} — {} indicators, {} notes\n",
@@ -92,7 +110,7 @@ fn inspect_file(path: &Path, explain: bool) -> i32 {
     }
     if explain {
         out.push_str("# explain: cell → pattern (score); runner-up\n");
-        for line in jixiao::normalize::explain(&doc.blocks, &n).lines() {
+        for line in jixiao::normalize::explain(blocks, &n).lines() {
             out.push_str(&format!("# {line}\n"));
         }
     }

@@ -243,6 +243,8 @@ fn looks_like_unit_name(t: &str) -> bool {
 struct Acc {
     /// Labels met, and unknown labels kept in extra, for the completeness check.
     seen: Vec<HeaderLabel>,
+    /// Rows read as the indicator grid's caption, not as a header block.
+    captions: usize,
     unknown: Vec<String>,
     titles: Vec<String>,
     project_name: Option<String>,
@@ -516,7 +518,7 @@ pub fn read_header(
         seen: std::mem::take(&mut acc.seen),
         unknown_labels: std::mem::take(&mut acc.unknown),
         unknown_columns: Vec::new(),
-        form: !rows.is_empty(),
+        form: rows.len() > acc.captions,
         value_column: false,
         value_band: false,
     };

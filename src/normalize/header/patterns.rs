@@ -49,6 +49,9 @@ pub(super) enum Act<'g> {
     MoneyUnit(Option<String>),
     /// The section the rows after this one belong to.
     Section(Section),
+    /// The indicator grid's caption: it names the grid below, neither a
+    /// field nor the table's title.
+    Caption,
 }
 
 impl Acc {
@@ -74,6 +77,7 @@ impl Acc {
                 }
             }
             Act::Section(_) => {}
+            Act::Caption => self.captions += 1,
         }
     }
 }
@@ -97,6 +101,12 @@ pub struct Pattern {
 
 /// Every header-block pattern; the resolver compares their claims.
 pub static PATTERNS: &[Pattern] = &[
+    Pattern {
+        name: "grid caption",
+        score: 95,
+        in_section: false,
+        propose: grid_caption,
+    },
     Pattern {
         name: "sub-table",
         score: 90,
@@ -361,6 +371,32 @@ impl<'a, 'g> Here<'a, 'g> {
     fn label(&self, row: u32, c: u32) -> Option<&'a Matched> {
         self.rd.label(row, c)
     }
+}
+
+/// A caption over the indicator grid (项目年度绩效目标(定量目标) [1×6] right above
+/// 评价内容 | 绩效内容 | 绩效目标值 …): one cell across the grid, read as the
+/// year's goals, the last row before a row naming indicator columns. The
+/// goals are the grid itself, so no goals label stands empty, and the cell
+/// is no title.
+fn grid_caption<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
+    let (g, r) = (h.g, h.r);
+    let [(c, _)] = h.cells[..] else {
+        return None;
+    };
+    let across = matches!(g.slot(r, c), Slot::Anchor { span, .. } if span.cols == g.cols());
+    let goals = h.label(r, c).is_some_and(|m| m.label == HeaderLabel::Goals);
+    let below = r + 1;
+    let columns_below = (below < g.rows())
+        .then(|| {
+            (0..g.cols())
+                .filter(|&c| h.rd.column(below, c).is_some())
+                .count()
+        })
+        .unwrap_or(0);
+    (across && goals && h.next.is_none() && columns_below >= 2).then(|| Claim {
+        rows: 1,
+        acts: vec![Act::Caption],
+    })
 }
 
 /// A money matrix (self-evaluation tables): a row of column labels (年初预算数

@@ -210,6 +210,7 @@ const LEXICON: &[Term] = &[
     f("绩效目标", H::Goals, 1),
     f("年度目标", H::Goals, 1),
     f("年度绩效目标", H::Goals, 1),
+    f("项目年度绩效目标", H::Goals, 1),
     f("年度总体目标", H::Goals, 1),
     f("年度总体绩效目标", H::Goals, 1),
     f("总体绩效目标", H::Goals, 2),
@@ -1095,6 +1096,10 @@ mod tests {
         );
         assert_eq!(
             header_label("本年度绩效目标").unwrap().label,
+            HeaderLabel::Goals
+        );
+        assert_eq!(
+            header_label("项目年度绩效目标(定量目标)").unwrap().label,
             HeaderLabel::Goals
         );
         assert_eq!(
