@@ -386,13 +386,13 @@ fn grid_caption<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
     let across = matches!(g.slot(r, c), Slot::Anchor { span, .. } if span.cols == g.cols());
     let goals = h.label(r, c).is_some_and(|m| m.label == HeaderLabel::Goals);
     let below = r + 1;
-    let columns_below = (below < g.rows())
-        .then(|| {
-            (0..g.cols())
-                .filter(|&c| h.rd.column(below, c).is_some())
-                .count()
-        })
-        .unwrap_or(0);
+    let columns_below = if below < g.rows() {
+        (0..g.cols())
+            .filter(|&c| h.rd.column(below, c).is_some())
+            .count()
+    } else {
+        0
+    };
     (across && goals && h.next.is_none() && columns_below >= 2).then(|| Claim {
         rows: 1,
         acts: vec![Act::Caption],
