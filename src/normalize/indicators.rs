@@ -681,11 +681,22 @@ impl Levels {
         }
         let mut new2 = false;
         if let Some(c) = c2 {
-            let (slot, t) = row.cell(c);
+            let (mut slot, t) = row.cell(c);
+            // A label spanning both level columns (满意度指标 [1×2]) names both;
+            // the cell is 一级's, noted once if no indicator uses it.
+            let spanned = matches!((slot, c1), (Slot::Covered { anchor }, Some(c1))
+                if anchor.row == row.r && anchor.col + row.shift == c1);
+            if let (true, Slot::Covered { anchor }) = (spanned, slot) {
+                slot = row.g.slot(anchor.row, anchor.col);
+            }
             new2 = l2.read(slot, t, Level::Two);
             if new2 {
                 unused_note(grids, l2.unused.take(), notes);
-                l2.unused = label_cell(c, notes.len());
+                l2.unused = if spanned {
+                    None
+                } else {
+                    label_cell(c, notes.len())
+                };
             }
         }
         (new1, new2)

@@ -146,7 +146,14 @@ fn match_level(raw: &str, level: Level) -> Canonical {
             rule: decorated.then_some("vocabulary: decoration removed"),
         };
     }
-    if let Some((_, c)) = LEVEL_ALIASES.iter().find(|(a, _)| *a == key) {
+    // An alias names a level of its own (社会公众或服务对象满意度指标 is a 二级
+    // name): in the other level's column it is no alias.
+    let alias = |k: &str| {
+        LEVEL_ALIASES
+            .iter()
+            .find(|(a, c)| *a == k && own.contains(c))
+    };
+    if let Some((_, c)) = alias(&key) {
         return Canonical {
             value: c.to_string(),
             rule: Some("vocabulary: alias"),
@@ -161,7 +168,7 @@ fn match_level(raw: &str, level: Level) -> Canonical {
             };
         }
         // 项目效益 for the alias 项目效益指标.
-        if let Some((_, c)) = LEVEL_ALIASES.iter().find(|(a, _)| *a == with_suffix) {
+        if let Some((_, c)) = alias(&with_suffix) {
             return Canonical {
                 value: c.to_string(),
                 rule: Some("vocabulary: alias"),
@@ -260,6 +267,18 @@ mod tests {
         assert_eq!(
             c("实施效果指标", Level::One),
             ("实施效果指标".into(), Some("unknown level label"))
+        );
+        // An alias of a 二级 name is no alias in the 一级 column.
+        assert_eq!(
+            c("社会公众或服务对象满意度指标", Level::Two),
+            ("服务对象满意度指标".into(), Some("vocabulary: alias"))
+        );
+        assert_eq!(
+            c("社会公众或服务对象满意度指标", Level::One),
+            (
+                "社会公众或服务对象满意度指标".into(),
+                Some("unknown level label")
+            )
         );
         // Equally close to 数量指标 and 质量指标: never guessed.
         assert_eq!(
