@@ -3,7 +3,7 @@
 //! names a table, which indicator-grid column it names. Layout detection and the header patterns look readings up
 //! instead of matching the text again.
 
-use super::header::{inline_pair, names_a_table};
+use super::header::{empty_label, inline_pair, names_a_table};
 use super::lexicon::header_label;
 use super::lexicon::{column, Column, HeaderLabel, Matched};
 use crate::grid::{Grid, Slot};
@@ -19,6 +19,9 @@ pub struct Reading {
     pub names_table: bool,
     /// The indicator-grid column it names (一级指标, 指标值 …).
     pub column: Option<Column>,
+    /// An unknown short label ending in its colon (`市:`): unfilled when
+    /// no value follows it.
+    pub empty_label: bool,
 }
 
 impl Reading {
@@ -30,6 +33,7 @@ impl Reading {
         let label = header_label(text);
         let inline = inline_pair(text).map(|(m, _, _)| m.label);
         Reading {
+            empty_label: label.is_none() && inline.is_none() && empty_label(text),
             label,
             inline,
             names_table,
@@ -69,6 +73,7 @@ impl<'g> GridReadings<'g> {
             inline: None,
             names_table: false,
             column: None,
+            empty_label: false,
         };
         let (r, c) = match self.grid.slot(row, col) {
             Slot::Covered { anchor } => (anchor.row, anchor.col),
@@ -87,6 +92,11 @@ impl<'g> GridReadings<'g> {
     /// The indicator-grid column the cell at a position names.
     pub fn column(&self, row: u32, col: u32) -> Option<Column> {
         self.at(row, col).column
+    }
+
+    /// Whether the cell at a position is an unknown label ending in its colon.
+    pub fn empty_label(&self, row: u32, col: u32) -> bool {
+        self.at(row, col).empty_label
     }
 
     /// Whether the cell at a position holds a `label:value` pair.

@@ -327,7 +327,10 @@ impl Acc {
                 let (name, glued) = glued_pair(&v);
                 if let Some(v) = value(name) {
                     let slot = self.keep(&label, &v);
-                    self.units.push((p, label, v, slot));
+                    // A template's words (县(市、区)教育部门) stay in extra.
+                    if !template_place(&v) {
+                        self.units.push((p, label, v, slot));
+                    }
                 }
                 if let Some((l, x)) = glued {
                     match header_label(l) {
@@ -556,6 +559,42 @@ fn is_attachment_mark(v: &str) -> bool {
                 .trim_end_matches(':')
                 .is_empty()
         })
+}
+
+/// `县(市、区)教育部门`: a bracket listing administrative divisions stands in
+/// for a place the template leaves to its user.
+fn template_place(v: &str) -> bool {
+    let k = label_key(v);
+    let mut rest = k.as_str();
+    while let Some(open) = rest.find('(') {
+        let Some(len) = rest[open..].find(')') else {
+            break;
+        };
+        let inside = &rest[open + 1..open + len];
+        let parts: Vec<&str> = inside.split(['、', ',', '/']).collect();
+        if parts.len() >= 2
+            && parts
+                .iter()
+                .all(|p| p.chars().count() == 1 && p.chars().all(|c| words::DIVISIONS.contains(c)))
+        {
+            return true;
+        }
+        rest = &rest[open + len..];
+    }
+    false
+}
+
+/// `市:`, `已实施情况:`: a short label with its colon and nothing after it,
+/// a prompt left unfilled — neither a value nor a section's text.
+pub fn empty_label(t: &str) -> bool {
+    let t = t.trim();
+    let Some(head) = t.strip_suffix([':', '：']) else {
+        return false;
+    };
+    let n = head.chars().count();
+    (1..=16).contains(&n)
+        && !head.contains([':', '：'])
+        && head.chars().all(|c| is_cjk(c) || "()（）、".contains(c))
 }
 
 /// A line that only gives a year or a bracketed subtitle: `（2026年度）`.
@@ -793,7 +832,10 @@ fn split_goals(text: &str) -> Vec<String> {
             }
         }
         for p in pieces {
-            let item = strip_item_mark(p).trim_end_matches(['；', ';', '，', ',']);
+            // The separator before the next item (`…落实; 目标2:`, `…需求: 目标3:`).
+            let item = strip_item_mark(p)
+                .trim_end()
+                .trim_end_matches(['；', ';', '，', ',', '：', ':']);
             if let Some(v) = value(item) {
                 items.push(v);
             }
@@ -901,6 +943,20 @@ mod tests {
             pick_title(&lines).0.as_deref(),
             Some("某项目绩效目标表（2023年度）")
         );
+    }
+
+    #[test]
+    fn template_places_and_unfilled_prompts() {
+        assert!(template_place("县(市、区)教育部门"));
+        assert!(template_place("XX（市、县）财政局"));
+        assert!(!template_place("韶关市教育局"));
+        assert!(!template_place("广东省教育厅(省人社厅)"));
+        assert!(!template_place("某局(区)"));
+        assert!(empty_label("市:"));
+        assert!(empty_label("已实施情况："));
+        assert!(!empty_label("目标1:提升中职教育吸引力"));
+        assert!(!empty_label("2023年:"));
+        assert!(!empty_label("提升中职教育吸引力"));
     }
 
     #[test]

@@ -662,8 +662,10 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             Slot::Anchor { span, .. } => c + span.cols.max(1),
             _ => c + 1,
         };
-        let adjacent_empty = matches!(g.slot(r, after), Slot::Empty)
-            && cells.get(j + 1).is_some_and(|(nc, _)| *nc > after);
+        // A prompt left unfilled after a label (地方资金 | 市:) is no value.
+        let adjacent_empty = (matches!(g.slot(r, after), Slot::Empty)
+            && cells.get(j + 1).is_some_and(|(nc, _)| *nc > after))
+            || unfilled(h, j + 1);
         let next_value = cells
             .get(j + 1)
             .filter(|_| !adjacent_empty)
@@ -727,6 +729,11 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             }
             continue;
         }
+        if unfilled(h, j) {
+            acts.push(lone(None, c, t));
+            j += 1;
+            continue;
+        }
         // A label and its amount in one cell: `其中：财政拨款 50.00`.
         if let Some(pair) = label_and_amount(t) {
             acts.push(owned_field(pair, c));
@@ -777,6 +784,20 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
     }
     acts.push(Act::Section(section));
     Some(Claim { rows: 1, acts })
+}
+
+/// Whether the row's `j`th cell is a prompt left unfilled: a short label
+/// ending in its colon (`市:`, `已实施情况:`) with no cell for a value after it:
+/// the row ends or another label follows. (Before an empty cell it is a
+/// label whose value was left empty, as any label may be.)
+fn unfilled(h: &Here<'_, '_>, j: usize) -> bool {
+    let Some(&(c, _)) = h.cells.get(j) else {
+        return false;
+    };
+    h.rd.empty_label(h.r, c)
+        && h.cells
+            .get(j + 1)
+            .is_none_or(|&(nc, _)| h.rd.empty_label(h.r, nc) || h.label(h.r, nc).is_some())
 }
 
 /// A label and its value read out of one cell (`其中：财政拨款 50.00`).

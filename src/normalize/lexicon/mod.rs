@@ -369,6 +369,7 @@ const LEXICON: &[Term] = &[
     c("备注", C::Remark),
     c("偏差原因", C::Remark),
     c("未完成原因", C::Remark),
+    c("未达到指标值原因", C::Remark),
     c("绩效指标", C::GridLabel),
     c("年度绩效指标", C::GridLabel),
     c("项目绩效指标", C::GridLabel),

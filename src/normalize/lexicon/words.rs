@@ -110,6 +110,9 @@ pub const SCORE_TOTAL_ROWS: &[&str] = &["合计", "总分", "总计"];
 pub const GOALS_KEPT_AS: &str = "总体目标";
 /// `目标1：…`, `目标一：…`: a goal item's mark.
 pub const GOAL_ITEM: &str = "目标";
+/// Administrative divisions: a bracket listing only these (`县(市、区)教育部门`)
+/// is a template's stand-in for a place, so the cell names no real unit.
+pub const DIVISIONS: &str = "省市县区州盟旗乡镇";
 /// Numerals of item marks (`一、`, `（三）`), besides digits.
 pub const NUMERALS: &str = "一二三四五六七八九十";
 
