@@ -22,6 +22,9 @@ pub struct Facts {
     pub form: bool,
     /// The indicator grid has a column read as the target.
     pub value_column: bool,
+    /// Header-block cells that state a money unit (`预算资金 (万元)`), whatever
+    /// read them.
+    pub unit_cells: Vec<String>,
     /// Its values stand in columns under a value band instead (区域目标值
     /// over 新罗区 | 永定区 …), kept in each indicator's extra.
     pub value_band: bool,
@@ -117,7 +120,8 @@ pub fn check(t: &mut Table, f: &Facts) {
         gaps.push(Gap::missing("budget.total", Why::MoneyWithoutTotal));
     }
     if t.money_unit.is_none() && money_block {
-        if let Some(why) = astray(&|s| states_money_unit(s), true) {
+        let stated = || f.unit_cells.first().map(|s| Why::LeftOver(s.clone()));
+        if let Some(why) = astray(&|s| states_money_unit(s), true).or_else(stated) {
             gaps.push(Gap::missing("money_unit", why));
         }
     }
@@ -125,4 +129,34 @@ pub fn check(t: &mut Table, f: &Facts) {
         gaps.push(Gap::missing("goals", Why::LabelWithoutValue));
     }
     t.incomplete = gaps;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::grid::notation;
+    use crate::model::Why;
+
+    /// The money unit written in a label no pattern read (an unknown
+    /// group's bracket) is a gap naming that cell; once read, no gap.
+    #[test]
+    fn a_stated_money_unit_left_unread_is_missing() {
+        let grid = |group: &str| {
+            format!(
+                "▦\n| 项目名称 | 某项目 | · |\n| {group} [2×1] | 年度资金总额 | 100 |\n\
+                 | ^ | 其中：财政拨款 | 80 |\n\
+                 | 一级指标 | 二级指标 | 指标值 |\n\
+                 | 产出指标 | 数量指标 | ≥100人 |\n"
+            )
+        };
+        let gaps = |text: &str| {
+            let blocks = notation::parse(text).unwrap();
+            let n = crate::normalize::normalize(&blocks, "t.grid", "grid");
+            n.tables[0].incomplete.clone()
+        };
+        let unread = gaps(&grid("投入资金 (万元)"));
+        assert_eq!(unread.len(), 1, "{unread:?}");
+        assert_eq!(unread[0].field, "money_unit");
+        assert_eq!(unread[0].why, Why::LeftOver("投入资金 (万元)".into()));
+        assert_eq!(gaps(&grid("资金情况 (万元)")), vec![]);
+    }
 }

@@ -522,6 +522,12 @@ pub fn read_header(
         unknown_labels: std::mem::take(&mut acc.unknown),
         unknown_columns: Vec::new(),
         form: rows.len() > acc.captions,
+        unit_cells: rows
+            .iter()
+            .flat_map(|rr| anchors(grids[rr.grid], rr.row))
+            .filter(|(_, t)| states_money_unit(t))
+            .map(|(_, t)| clean(t))
+            .collect(),
         value_column: false,
         value_band: false,
     };

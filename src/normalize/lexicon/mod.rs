@@ -184,6 +184,7 @@ const LEXICON: &[Term] = &[
     f("项目预算", H::Total, 1),
     f("年度预算", H::Total, 1),
     f("预算", H::Total, 2),
+    f("预算资金", H::Section, 1),
     f("年初预算数", H::Total, 2),
     f("预算申报数", H::Total, 1),
     f("申报数", H::Total, 2),
