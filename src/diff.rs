@@ -8,6 +8,7 @@
 
 use crate::check::project_key;
 use crate::model::{Indicator, Table, TargetValue};
+use crate::write::Format;
 use serde::Serialize;
 
 /// How a target moved.
@@ -408,6 +409,25 @@ fn target_change(
         _ => Direction::Changed,
     };
     Some((raw(a), raw(b), direction))
+}
+
+/// The report in `format` ([`crate::write::Format::DIFF`]): text, JSON
+/// or a workbook.
+pub fn report(d: &Diff, format: Format) -> std::io::Result<Vec<u8>> {
+    match format {
+        Format::Text => Ok(text(d).into_bytes()),
+        Format::Json => serde_json::to_vec_pretty(d)
+            .map(|mut v| {
+                v.push(b'\n');
+                v
+            })
+            .map_err(std::io::Error::other),
+        Format::Xlsx => workbook(d),
+        Format::Jsonl | Format::Csv | Format::Sqlite => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("diff writes no {}", format.name()),
+        )),
+    }
 }
 
 /// The text report.

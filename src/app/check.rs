@@ -2,12 +2,11 @@
 //! rule set over every file's tables, one report. Exit 0 when no finding is
 //! an error, 1 when one is (or a file could not be read), 2 on usage errors.
 
-use super::{inputs, usage};
-use clap::ValueEnum;
+use super::{formats, inputs, usage};
 use jixiao::check::{rule_list, RuleSet};
-use jixiao::limits::Limits;
 use jixiao::run::{self, check_one, AtomicFile};
-use jixiao::write::findings::{Checked, Counts, Report, Style};
+use jixiao::write::findings::{Checked, Counts, Report};
+use jixiao::write::{Format, Writing};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
@@ -22,8 +21,8 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "PATTERN")]
     glob: Vec<String>,
     /// 报告格式：text（默认）、json、jsonl、csv、xlsx（须加 -o） (report format; xlsx needs -o)
-    #[arg(long, value_enum, default_value = "text")]
-    to: CheckTo,
+    #[arg(long, value_parser = formats(Format::CHECK), default_value = "text")]
+    to: Format,
     /// 输出文件（写完才出现）；不给则输出到屏幕 (output file, written atomically; default stdout)
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -50,15 +49,6 @@ pub(crate) struct CheckArgs {
     quiet: bool,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum CheckTo {
-    Text,
-    Json,
-    Jsonl,
-    Csv,
-    Xlsx,
-}
-
 /// `jixiao check`; returns the exit code.
 pub(crate) fn main(a: CheckArgs) -> i32 {
     if a.rules {
@@ -72,12 +62,10 @@ pub(crate) fn main(a: CheckArgs) -> i32 {
         Ok(r) => r,
         Err(msg) => return usage(msg),
     };
-    let mut limits = Limits::default();
-    for l in &a.limit {
-        if let Err(msg) = limits.set(l) {
-            return usage(msg);
-        }
-    }
+    let limits = match super::limits(&a.limit) {
+        Ok(l) => l,
+        Err(msg) => return usage(msg),
+    };
     let (files, _) = match inputs(
         &a.inputs,
         a.files_from.as_deref(),
@@ -87,28 +75,26 @@ pub(crate) fn main(a: CheckArgs) -> i32 {
         Ok(f) => f,
         Err(msg) => return usage(msg),
     };
-    let style = match a.to {
-        CheckTo::Text => Style::Text,
-        CheckTo::Json => Style::Json,
-        CheckTo::Jsonl => Style::Jsonl,
-        CheckTo::Csv => Style::Csv,
-        CheckTo::Xlsx => Style::Xlsx,
-    };
-    if style == Style::Xlsx && a.output.is_none() {
-        return usage("xlsx 需要输出文件：请加 -o 问题.xlsx (xlsx output needs -o FILE.xlsx)");
+    let format = a.to;
+    if format.needs_file() && a.output.is_none() {
+        return usage(format.file_needed("问题"));
     }
-    let (jobs, too_many) = run::jobs(a.jobs);
-    if let Some(w) = too_many {
-        eprintln!("jixiao: {w}");
-    }
+    let jobs = super::jobs(a.jobs);
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let work = |input: &run::Input| check_one(input, &rules, &limits, style == Style::Xlsx);
+    let work = |input: &run::Input| {
+        check_one(
+            input,
+            &rules,
+            &limits,
+            format.writing() == Writing::Workbook,
+        )
+    };
     let result = match &a.output {
         Some(dest) => AtomicFile::create(dest).and_then(|(atomic, file)| {
-            let counts = write(&files, &pool, &work, BufWriter::new(file), style)?;
+            let counts = write(&files, &pool, &work, BufWriter::new(file), format)?;
             atomic.commit()?;
             Ok(counts)
         }),
@@ -117,12 +103,12 @@ pub(crate) fn main(a: CheckArgs) -> i32 {
             &pool,
             &work,
             BufWriter::new(io::stdout().lock()),
-            style,
+            format,
         ),
     };
     match result {
         Ok(c) => {
-            if !a.quiet && (style != Style::Text || a.output.is_some()) {
+            if !a.quiet && (format != Format::Text || a.output.is_some()) {
                 eprintln!("jixiao: {}", c.line());
             }
             i32::from(c.errors > 0 || c.unreadable > 0)
@@ -140,9 +126,9 @@ fn write<W: Write>(
     pool: &rayon::ThreadPool,
     work: &(dyn Fn(&run::Input) -> Checked + Sync),
     out: W,
-    style: Style,
+    format: Format,
 ) -> io::Result<Counts> {
-    let mut report = Report::begin(out, style)?;
+    let mut report = Report::begin(out, format)?;
     run::map(files, pool, work, &mut |_, c| report.file(c))?;
     report.finish()
 }

@@ -5,14 +5,14 @@
 //! 1 some file failed (or `--strict` and a table incomplete), 2 usage error.
 
 use super::help::FORMATS_AND_EXAMPLES;
-use super::{inputs, usage};
+use super::{formats, inputs, usage};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jixiao::limits::Limits;
 use jixiao::model::FileError;
 use jixiao::run::{self, AtomicFile, Input, Outcome, Target};
 use jixiao::write::count;
-use jixiao::write::{Encoding, Format, Headers, Options, Output};
+use jixiao::write::{Encoding, Format, Headers, Options, Output, Writing};
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -34,8 +34,8 @@ pub(crate) struct ConvertArgs {
     #[arg(long, value_name = "PATTERN")]
     glob: Vec<String>,
     /// 输出格式；不给时按 -o 的扩展名（两者须一致），都不给则为 JSON (output format; else from -o's extension, which must agree; else JSON)
-    #[arg(long, value_enum)]
-    to: Option<To>,
+    #[arg(long, value_parser = formats(Format::CONVERT))]
+    to: Option<Format>,
     /// .xlsx 的样式：flat 每行一个指标（默认），form 每张表还原成可打印的原表 (xlsx layout: one row per indicator, or each table as its printed form)
     #[arg(long, value_enum)]
     layout: Option<LayoutArg>,
@@ -80,15 +80,6 @@ pub(crate) struct ConvertArgs {
     check: bool,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum To {
-    Json,
-    Jsonl,
-    Csv,
-    Xlsx,
-    Sqlite,
-}
-
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum LayoutArg {
     Flat,
@@ -121,8 +112,6 @@ pub(super) struct Plan {
     pub(super) strict: bool,
     pub(super) limits: Limits,
     pub(super) check: Option<jixiao::check::RuleSet>,
-    /// `--to sqlite` (or `-o *.db`): the database appended to.
-    pub(super) sqlite: Option<PathBuf>,
     /// `convert -`: stdin's bytes, held in a temporary file for the run.
     _stdin: Option<StdinFile>,
 }
@@ -186,19 +175,17 @@ impl Drop for StdinFile {
 }
 
 fn plan(a: ConvertArgs) -> Result<Plan, String> {
-    let mut limits = Limits::default();
-    for l in &a.limit {
-        limits.set(l)?;
-    }
-    let (format, sqlite) = output_format(a.to, a.output.as_deref())?;
-    if sqlite.is_some() && a.out_dir.is_some() {
-        return Err(
-            "sqlite 输出不能与 --out-dir 同用 (sqlite output cannot be combined with --out-dir)"
-                .into(),
-        );
+    let limits = super::limits(&a.limit)?;
+    let format = Format::for_convert(a.to, a.output.as_deref())?;
+    if format.writing() == Writing::Database && a.out_dir.is_some() {
+        return Err(format!(
+            "{} 输出不能与 --out-dir 同用 ({} output cannot be combined with --out-dir)",
+            format.name(),
+            format.name()
+        ));
     }
     if let Some(layout) = a.layout {
-        if format != Format::Xlsx || sqlite.is_some() {
+        if format.writing() != Writing::Workbook {
             let name = match layout {
                 LayoutArg::Flat => "flat",
                 LayoutArg::Form => "form",
@@ -263,10 +250,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         a.out_dir.as_deref().map(|d| (d, out_ext)),
         &files,
     )?;
-    let (jobs, too_many) = run::jobs(a.jobs);
-    if let Some(w) = too_many {
-        eprintln!("jixiao: {w}");
-    }
+    let jobs = super::jobs(a.jobs);
     Ok(Plan {
         files,
         walk_skipped,
@@ -295,93 +279,7 @@ fn plan(a: ConvertArgs) -> Result<Plan, String> {
         strict: a.strict,
         limits,
         check: a.check.then(jixiao::check::RuleSet::default),
-        sqlite,
         _stdin: stdin_file,
-    })
-}
-
-/// What `-o`'s extension names, if it names a format.
-fn format_of_extension(path: &Path) -> Option<To> {
-    let ext = path.extension()?.to_str()?.to_lowercase();
-    Some(match ext.as_str() {
-        "json" => To::Json,
-        "jsonl" | "ndjson" => To::Jsonl,
-        "csv" => To::Csv,
-        "xlsx" => To::Xlsx,
-        "db" | "sqlite" | "sqlite3" => To::Sqlite,
-        _ => return None,
-    })
-}
-
-impl To {
-    fn name(self) -> &'static str {
-        match self {
-            To::Json => "json",
-            To::Jsonl => "jsonl",
-            To::Csv => "csv",
-            To::Xlsx => "xlsx",
-            To::Sqlite => "sqlite",
-        }
-    }
-
-    /// The extension a file of this format is given.
-    fn extension(self) -> &'static str {
-        match self {
-            To::Sqlite => "db",
-            other => other.name(),
-        }
-    }
-}
-
-/// The output format from `--to` and `-o`, which must agree: a file is never
-/// named for one format and holding another. Also the database for sqlite.
-fn output_format(
-    to: Option<To>,
-    output: Option<&Path>,
-) -> Result<(Format, Option<PathBuf>), String> {
-    let named = output.and_then(format_of_extension);
-    let to = match (to, output, named) {
-        (Some(t), Some(o), Some(n)) if t != n => {
-            let renamed = o.with_extension(t.extension());
-            return Err(format!(
-                "--to {} 与输出文件 {} 的扩展名（{}）不符：请去掉 --to，或把文件名改为 {} \
-                 (--to {} disagrees with -o {}, which names {} output: drop --to or use -o {})",
-                t.name(),
-                o.display(),
-                n.name(),
-                renamed.display(),
-                t.name(),
-                o.display(),
-                n.name(),
-                renamed.display()
-            ));
-        }
-        (Some(t), _, _) => t,
-        (None, Some(_), Some(n)) => n,
-        (None, Some(o), None) => {
-            return Err(format!(
-                "看不出输出文件 {} 要写成哪种格式：请用 .csv、.xlsx、.json、.jsonl 或 .db 结尾，或加 --to csv|xlsx|json|jsonl|sqlite \
-                 (cannot tell the format of -o {}: end it in .csv, .xlsx, .json, .jsonl or .db, or add --to)",
-                o.display(),
-                o.display()
-            ))
-        }
-        (None, None, _) => To::Json,
-    };
-    Ok(match to {
-        To::Json => (Format::Json, None),
-        To::Jsonl => (Format::Jsonl, None),
-        To::Csv => (Format::Csv, None),
-        To::Xlsx => (Format::Xlsx, None),
-        To::Sqlite => match output {
-            Some(o) => (Format::Json, Some(o.to_path_buf())),
-            None => {
-                return Err(
-                    "sqlite 需要数据库文件：请加 -o 档案.db (sqlite output needs -o FILE.db)"
-                        .into(),
-                )
-            }
-        },
     })
 }
 
@@ -411,14 +309,14 @@ fn run(p: Plan) -> i32 {
         );
         return 1;
     }
-    if let Some(db) = &p.sqlite {
+    if let (Writing::Database, Some(db)) = (p.opts.format.writing(), &p.output) {
         return super::sqlite::main(&p, db);
     }
     if p.files.is_empty() && matches!(p.target, Target::Combined) && p.output.is_none() {
         eprintln!("jixiao: 没有找到可转换的文件 (no input files found)");
     }
-    if p.opts.format == Format::Xlsx && p.output.is_none() && matches!(p.target, Target::Combined) {
-        return usage("xlsx 需要输出文件：请加 -o 结果.xlsx (xlsx output needs -o FILE.xlsx)");
+    if p.opts.format.needs_file() && p.output.is_none() && matches!(p.target, Target::Combined) {
+        return usage(p.opts.format.file_needed("结果"));
     }
     let result = match (&p.output, &p.target) {
         (Some(dest), _) => AtomicFile::create(dest).and_then(|(atomic, file)| {

@@ -2,7 +2,8 @@
 //! tables to [`jixiao::diff::diff`], and writes the report as text, JSON or
 //! xlsx. Exit codes: 0 written, 1 cannot write, 2 usage error.
 
-use super::usage;
+use super::{formats, usage};
+use jixiao::write::Format;
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct DiffArgs {
@@ -11,18 +12,11 @@ pub(crate) struct DiffArgs {
     /// 新版：文件或文件夹 (the newer version: a file or a folder)
     new: std::path::PathBuf,
     /// 报告格式 (report format)
-    #[arg(long, value_enum, default_value = "text")]
-    to: DiffTo,
+    #[arg(long, value_parser = formats(Format::DIFF), default_value = "text")]
+    to: Format,
     /// 输出文件（写完才出现）；不给则输出到屏幕 (output file, written atomically; default stdout)
     #[arg(short, long)]
     output: Option<std::path::PathBuf>,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum DiffTo {
-    Text,
-    Json,
-    Xlsx,
 }
 
 /// Every table of a file or folder, in path order; unreadable files are
@@ -42,24 +36,15 @@ fn tables_of(path: &std::path::Path) -> Result<Vec<jixiao::model::Table>, String
 
 /// `jixiao diff OLD NEW`; returns the exit code (0, 1 cannot write, 2 usage).
 pub(crate) fn main(a: DiffArgs) -> i32 {
-    if a.to == DiffTo::Xlsx && a.output.is_none() {
-        return usage("xlsx 需要输出文件：请加 -o 变化.xlsx (xlsx output needs -o FILE.xlsx)");
+    if a.to.needs_file() && a.output.is_none() {
+        return usage(a.to.file_needed("变化"));
     }
     let (old, new) = match (tables_of(&a.old), tables_of(&a.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => return usage(e),
     };
     let d = jixiao::diff::diff(&old, &new);
-    let bytes = match a.to {
-        DiffTo::Text => Ok(jixiao::diff::text(&d).into_bytes()),
-        DiffTo::Json => serde_json::to_vec_pretty(&d)
-            .map(|mut v| {
-                v.push(b'\n');
-                v
-            })
-            .map_err(std::io::Error::other),
-        DiffTo::Xlsx => jixiao::diff::workbook(&d),
-    };
+    let bytes = jixiao::diff::report(&d, a.to);
     let written = bytes.and_then(|b| match &a.output {
         Some(dest) => {
             let (atomic, mut f) = jixiao::run::AtomicFile::create(dest)?;

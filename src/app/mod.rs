@@ -18,7 +18,9 @@ mod sqlite;
 
 use clap::{Parser, Subcommand};
 use help::FORMATS_AND_EXAMPLES;
+use jixiao::limits::Limits;
 use jixiao::run::{self, Input};
+use jixiao::write::Format;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
@@ -116,4 +118,32 @@ pub(crate) fn inputs(
         eprintln!("jixiao: {w}");
     }
     Ok((g.files, g.skipped))
+}
+
+/// A command's `--to`: the registry's names of `among` (the command's
+/// subset, in its order), parsed back to the [`Format`].
+pub(crate) fn formats(
+    among: &'static [Format],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(among.iter().map(|f| f.name()))
+        .try_map(move |name| Format::named(&name, among).ok_or("no such format"))
+}
+
+/// `--limit NAME=N`, each applied over the defaults.
+pub(crate) fn limits(given: &[String]) -> Result<Limits, String> {
+    let mut limits = Limits::default();
+    for l in given {
+        limits.set(l)?;
+    }
+    Ok(limits)
+}
+
+/// `-j`: the thread count, saying so when it was capped.
+pub(crate) fn jobs(requested: Option<usize>) -> usize {
+    let (jobs, too_many) = run::jobs(requested);
+    if let Some(w) = too_many {
+        eprintln!("jixiao: {w}");
+    }
+    jobs
 }

@@ -20,7 +20,7 @@ use crate::limits::Limits;
 use crate::model::FileError;
 use crate::write::findings::Checked;
 use crate::write::sqlite::{content_hash, Loaded};
-use crate::write::{render, Options, Output};
+use crate::write::{render, Options, Output, Writing};
 use rayon::prelude::*;
 use read::io_error;
 use std::fs;
@@ -121,7 +121,7 @@ fn convert_one(
         })
         .collect();
     match target {
-        Target::Combined if opts.format == crate::write::Format::Xlsx => o.kept = n.tables,
+        Target::Combined if opts.format.writing() == Writing::Workbook => o.kept = n.tables,
         Target::Combined => {
             for t in &n.tables {
                 match render_table(opts, t) {
@@ -139,7 +139,7 @@ fn convert_one(
                 let (atomic, file) = AtomicFile::create(&dest)?;
                 let mut out = Output::begin(BufWriter::new(file), *opts)?;
                 for t in &n.tables {
-                    if opts.format == crate::write::Format::Xlsx {
+                    if opts.format.writing() == Writing::Workbook {
                         out.table(t)?;
                     } else {
                         out.push(&render_table(opts, t)?)?;

@@ -699,15 +699,14 @@ async fn export(
     let Some(n) = parse_batch(&s, &id) else {
         return no_batch();
     };
-    let format = match q.format.as_deref().unwrap_or("xlsx") {
-        "json" => Format::Json,
-        "csv" => Format::Csv,
-        "xlsx" => Format::Xlsx,
-        other => {
+    let name = q.format.as_deref().unwrap_or("xlsx");
+    let format = match Format::named(name, Format::SERVE) {
+        Some(f) => f,
+        None => {
             return problem(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
-                &format!("format {other:?}: json, csv or xlsx"),
+                &format!("format {name:?}: json, csv or xlsx"),
             )
         }
     };
@@ -792,12 +791,7 @@ async fn export(
         ""
     };
     let file_name = format!("{name}{suffix}.{}", opts.extension());
-    let kind = match format {
-        Format::Json => "application/json; charset=utf-8",
-        Format::Csv => "text/csv; charset=utf-8",
-        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        Format::Jsonl => "application/x-ndjson",
-    };
+    let kind = format.media_type();
     let mut resp = Response::new(Body::from(bytes));
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));

@@ -6,22 +6,13 @@
 
 use super::cell::fit_cell;
 use super::count;
+use super::json::indented;
 use super::{flat_rows, Format as OutFormat, Options};
 use crate::check::{Finding, Severity};
 use crate::model::{FileError, Table};
 use crate::schema::{self, COLUMNS};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};
 use std::io::{self, Write};
-
-/// How the findings are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Text,
-    Json,
-    Jsonl,
-    Csv,
-    Xlsx,
-}
 
 /// One file's results.
 pub struct Checked {
@@ -95,7 +86,7 @@ const CSV_HEADER: [&str; 9] = [
 /// [`Report::finish`].
 pub struct Report<W: Write> {
     out: W,
-    style: Style,
+    format: OutFormat,
     counts: Counts,
     first: bool,
     errors: Vec<FileError>,
@@ -103,22 +94,28 @@ pub struct Report<W: Write> {
 }
 
 impl<W: Write> Report<W> {
-    pub fn begin(mut out: W, style: Style) -> io::Result<Report<W>> {
-        match style {
-            Style::Json => {
+    pub fn begin(mut out: W, format: OutFormat) -> io::Result<Report<W>> {
+        match format {
+            OutFormat::Json => {
                 out.write_all(b"{\n  \"schema\": \"jixiao-check/1\",\n  \"findings\": [")?
             }
-            Style::Csv => {
+            OutFormat::Csv => {
                 out.write_all(b"\xEF\xBB\xBF")?;
                 let mut w = csv::Writer::from_writer(&mut out);
                 w.write_record(CSV_HEADER).map_err(io::Error::other)?;
                 w.flush()?;
             }
-            Style::Text | Style::Jsonl | Style::Xlsx => {}
+            OutFormat::Text | OutFormat::Jsonl | OutFormat::Xlsx => {}
+            OutFormat::Sqlite => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "check writes no database",
+                ))
+            }
         }
         Ok(Report {
             out,
-            style,
+            format,
             counts: Counts::default(),
             first: true,
             errors: Vec::new(),
@@ -135,9 +132,9 @@ impl<W: Write> Report<W> {
         if let Some(e) = &c.error {
             self.errors.push(e.clone());
         }
-        match self.style {
-            Style::Text => self.out.write_all(text(&c).as_bytes())?,
-            Style::Json => {
+        match self.format {
+            OutFormat::Text => self.out.write_all(text(&c).as_bytes())?,
+            OutFormat::Json => {
                 for f in &c.findings {
                     self.out
                         .write_all(if self.first { b"\n    " } else { b",\n    " })?;
@@ -145,13 +142,13 @@ impl<W: Write> Report<W> {
                     serde_json::to_writer(&mut self.out, f).map_err(io::Error::other)?;
                 }
             }
-            Style::Jsonl => {
+            OutFormat::Jsonl => {
                 for f in &c.findings {
                     serde_json::to_writer(&mut self.out, f).map_err(io::Error::other)?;
                     self.out.write_all(b"\n")?;
                 }
             }
-            Style::Csv => {
+            OutFormat::Csv => {
                 let mut w = csv::Writer::from_writer(&mut self.out);
                 for f in &c.findings {
                     w.write_record([
@@ -169,14 +166,16 @@ impl<W: Write> Report<W> {
                 }
                 w.flush()?;
             }
-            Style::Xlsx => self.kept.push(c),
+            OutFormat::Xlsx => self.kept.push(c),
+            // Refused by `begin`.
+            OutFormat::Sqlite => {}
         }
         Ok(())
     }
 
     pub fn finish(mut self) -> io::Result<Counts> {
-        match self.style {
-            Style::Text => {
+        match self.format {
+            OutFormat::Text => {
                 for e in &self.errors {
                     writeln!(
                         self.out,
@@ -186,7 +185,7 @@ impl<W: Write> Report<W> {
                 }
                 writeln!(self.out, "{}", self.counts.line())?;
             }
-            Style::Json => {
+            OutFormat::Json => {
                 let close = if self.first { "]" } else { "\n  ]" };
                 let errors = serde_json::to_string(&self.errors).map_err(io::Error::other)?;
                 let c = self.counts;
@@ -196,8 +195,8 @@ impl<W: Write> Report<W> {
                     c.files, c.tables, c.errors, c.warnings, c.infos, c.unreadable
                 )?;
             }
-            Style::Jsonl | Style::Csv => {}
-            Style::Xlsx => {
+            OutFormat::Jsonl | OutFormat::Csv | OutFormat::Sqlite => {}
+            OutFormat::Xlsx => {
                 let bytes = workbook(&self.kept).map_err(|e| io::Error::other(e.to_string()))?;
                 self.out.write_all(&bytes)?;
             }
@@ -394,16 +393,7 @@ pub fn render(opts: &Options, t: &Table, findings: &[&Finding]) -> io::Result<Ve
                     serde_json::to_value(findings).map_err(io::Error::other)?,
                 );
             }
-            let s = serde_json::to_string_pretty(&v).map_err(io::Error::other)?;
-            let mut out = String::with_capacity(s.len() + s.len() / 8);
-            for (i, line) in s.lines().enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str("    ");
-                out.push_str(line);
-            }
-            Ok(out.into_bytes())
+            Ok(indented(&v, "    ")?.into_bytes())
         }
         OutFormat::Jsonl => {
             let plain = super::render(opts, t)?;
