@@ -151,6 +151,7 @@ const LEXICON: &[Term] = &[
     f("用款单位", H::Unit, 2),
     f("资金使用单位", H::Unit, 1),
     f("填报单位", H::Unit, 3),
+    f("编制单位", H::Unit, 3),
     f("主管部门", H::Unit, 4),
     f("项目主管部门", H::Unit, 4),
     f("主管部门及代码", H::Unit, 4),
