@@ -624,6 +624,7 @@ fn unit_at_level(key: &str) -> Option<(HeaderLabel, u8, Qualifiers)> {
     const RANKED: &[(&str, u8)] = &[
         ("区级", 0),
         ("县级", 0),
+        ("区县", 0),
         ("区", 0),
         ("县", 0),
         ("市级", 1),
