@@ -176,6 +176,7 @@ const LEXICON: &[Term] = &[
     f("预算数", H::Total, 1),
     f("年度资金总额", H::Total, 1),
     f("年度资金申请总额", H::Total, 1),
+    f("年度金额", H::Total, 1),
     f("全年预算数", H::Total, 1),
     f("年度预算数", H::Total, 1),
     f("本年预算数", H::Total, 1),
