@@ -120,6 +120,27 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
             columns[c].0 = Some(l);
         }
     }
+    // 一级指标 [1×2] over a caption merged down the grid (绩效指标 [n×1]) and the
+    // level names, the next level named in its own column: the column of
+    // level names is the level, the caption names the grid.
+    for c in 1..grid.cols() {
+        let spans_here = matches!(grid.slot(row, c), Slot::Covered { anchor } if anchor.row == row && anchor.col + 1 == c);
+        let (left, here) = (c as usize - 1, c as usize);
+        let level = columns[left]
+            .0
+            .filter(|r| matches!(r, Column::Level1 | Column::Level2));
+        if let (true, Some(level), None) = (spans_here, level, columns[here].0) {
+            let share = |c: u32| level_cells(grid, row + 1, c);
+            let ((l_levels, _), (h_levels, h_cells)) = (share(c - 1), share(c));
+            if h_levels > l_levels && h_levels * 2 >= h_cells {
+                columns[here].0 = Some(level);
+                // Read as the column's name, the caption is structure, as a
+                // header cell is.
+                let caption = grid.text_at(row + 1, c - 1).map(clean).unwrap_or_default();
+                columns[left] = (Some(Column::GridLabel), caption);
+            }
+        }
+    }
     let mut header_rows = 1;
     let mut value_band = false;
     // Two-row header: the next row names sub-columns only.
@@ -336,21 +357,12 @@ fn levels_by_content(grid: &Grid, first: u32, columns: &mut [(Option<Column>, St
     let Some(name_col) = columns.iter().position(|(r, _)| *r == Some(Column::Level3)) else {
         return;
     };
-    let last = grid.rows().min(first.saturating_add(64));
     let mut found = Vec::new();
     for (c, (role, _)) in columns.iter().enumerate().take(name_col) {
         if role.is_some() {
             continue;
         }
-        let (mut levels, mut cells) = (0, 0);
-        for r in first..last {
-            if let Slot::Anchor { text, .. } = grid.slot(r, c as u32) {
-                if value(text).is_some() {
-                    cells += 1;
-                    levels += usize::from(super::vocab::is_level_label(text));
-                }
-            }
-        }
+        let (levels, cells) = level_cells(grid, first, c as u32);
         if levels > 0 && levels * 2 >= cells {
             found.push(c);
         }
@@ -358,6 +370,22 @@ fn levels_by_content(grid: &Grid, first: u32, columns: &mut [(Option<Column>, St
     for (c, level) in found.into_iter().zip([Column::Level1, Column::Level2]) {
         columns[c].0 = Some(level);
     }
+}
+
+/// Of a column's written cells from row `first` on (64 rows at most), how
+/// many are level names, and how many there are.
+fn level_cells(grid: &Grid, first: u32, c: u32) -> (usize, usize) {
+    let last = grid.rows().min(first.saturating_add(64));
+    let (mut levels, mut cells) = (0, 0);
+    for r in first..last {
+        if let Slot::Anchor { text, .. } = grid.slot(r, c) {
+            if value(text).is_some() {
+                cells += 1;
+                levels += usize::from(super::vocab::is_level_label(text));
+            }
+        }
+    }
+    (levels, cells)
 }
 
 /// The period a label names: `Some(Some(word))` for more than the year

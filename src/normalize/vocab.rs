@@ -175,7 +175,10 @@ fn match_level(raw: &str, level: Level) -> Canonical {
             };
         }
     }
-    for list in [own, other] {
+    for list in [own, other]
+        .into_iter()
+        .filter(|_| !words::NEVER_LEVELS.contains(&&*key))
+    {
         let hits: Vec<&str> = list
             .iter()
             .copied()
@@ -267,6 +270,11 @@ mod tests {
         assert_eq!(
             c("实施效果指标", Level::One),
             ("实施效果指标".into(), Some("unknown level label"))
+        );
+        // The grid's caption is no typo of 时效指标.
+        assert_eq!(
+            c("绩效指标", Level::One),
+            ("绩效指标".into(), Some("unknown level label"))
         );
         // An alias of a 二级 name is no alias in the 一级 column.
         assert_eq!(

@@ -623,6 +623,7 @@ fn without_score(k: &str) -> &str {
 /// each level above ranks one lower.
 fn unit_at_level(key: &str) -> Option<(HeaderLabel, u8, Qualifiers)> {
     const RANKED: &[(&str, u8)] = &[
+        ("县区", 0),
         ("区级", 0),
         ("县级", 0),
         ("区县", 0),

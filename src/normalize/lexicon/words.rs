@@ -212,6 +212,9 @@ pub const LEVEL2: &[&str] = &[
     "生态环境成本指标",
 ];
 
+/// Words one character from a level name that are never one: 绩效指标, the
+/// grid's own caption, is no typo of 时效指标.
+pub const NEVER_LEVELS: &[&str] = &["绩效指标"];
 /// Known aliases, mapped with a note.
 pub const LEVEL_ALIASES: &[(&str, &str)] = &[
     ("项目完成指标", "产出指标"),
