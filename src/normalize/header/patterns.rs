@@ -11,7 +11,8 @@
 //! left to right, which always proposes and so is the floor).
 
 use super::{
-    filled, inline_pairs, label_and_amount, label_like, names_money_unit, section_of, value, Acc,
+    filled, inline_pairs, label_and_amount, label_like, names_money_unit, section_of,
+    unplaced_note, value, Acc,
 };
 use crate::grid::{Grid, Pos, Slot};
 use crate::normalize::lexicon::words;
@@ -49,6 +50,8 @@ pub(super) enum Act<'g> {
     MoneyUnit(Option<String>),
     /// The section the rows after this one belong to.
     Section(Section),
+    /// A cell that is read as a heading of nothing: noted as unplaced.
+    Unplaced { row: u32, col: u32, text: &'g str },
     /// The indicator grid's caption: it names the grid below, neither a
     /// field nor the table's title.
     Caption,
@@ -78,6 +81,11 @@ impl Acc {
             }
             Act::Section(_) => {}
             Act::Caption => self.captions += 1,
+            Act::Unplaced { row, col, text } => {
+                if let Some(v) = value(text) {
+                    self.notes.push(unplaced_note(g, row, col, v));
+                }
+            }
         }
     }
 }
@@ -295,7 +303,22 @@ impl<'a, 'g> Here<'a, 'g> {
                             }
                             _ => false,
                         });
-                    if let Some(s) = section_of(m) {
+                    // 年度绩效目标 alone over *年度绩效总目标 | its text: a heading
+                    // whose rows have a label of their own owns nothing.
+                    let over_own_label = cells.len() == 1
+                        && matches!(m.label, HeaderLabel::Goals | HeaderLabel::FundUse)
+                        && next.is_some_and(|n| {
+                            rd.label(n.row, 0)
+                                .is_some_and(|below| below.label == m.label)
+                        });
+                    if over_own_label {
+                        head.push(Act::Unplaced {
+                            row: r,
+                            col: 0,
+                            text,
+                        });
+                        start = 1;
+                    } else if let Some(s) = section_of(m) {
                         section = Some(s);
                         if (next_is_label || cells.len() == 1) && !heads_a_column {
                             head.push(Act::Field {

@@ -216,6 +216,7 @@ const LEXICON: &[Term] = &[
     f("项目年度绩效目标", H::Goals, 1),
     f("年度总体目标", H::Goals, 1),
     f("年度总体绩效目标", H::Goals, 1),
+    f("年度绩效总目标", H::Goals, 1),
     f("总体绩效目标", H::Goals, 2),
     f("预期目标", H::Goals, 1),
     f("年初设定目标", H::Goals, 1),
