@@ -100,7 +100,15 @@ pub fn check(t: &mut Table, f: &Facts) {
         || t.title
             .as_deref()
             .is_some_and(|title| words::DEPARTMENT_TITLES.iter().any(|w| title.contains(w)));
-    let project_form = f.form && !department;
+    // A goals row over a grid is no project form: a form names a field
+    // beside its goals (unit, money, fund use …).
+    let names_a_field = f.seen.iter().any(|l| {
+        !matches!(
+            l,
+            HeaderLabel::Goals | HeaderLabel::Known | HeaderLabel::Section
+        )
+    });
+    let project_form = f.form && !department && names_a_field;
     if t.project_name.is_none() && (seen(HeaderLabel::ProjectName) || project_form) {
         gaps.push(Gap::missing(
             "project_name",

@@ -155,8 +155,24 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
                         role,
                         Some(Column::Comparator | Column::Target | Column::Unit)
                     );
+                // 绩效指标评价标准 [1×4] over 优 | 良 | 中 | 差: a band naming no
+                // column of its own keeps its name in the key.
+                let band = match grid.slot(row, c) {
+                    Slot::Covered { anchor } if anchor.row == row => grid.slot(row, anchor.col),
+                    s => s,
+                };
+                let band = match band {
+                    Slot::Anchor { text: b, span } if span.cols >= 2 && column(b).is_none() => {
+                        Some(clean(b))
+                    }
+                    _ => None,
+                };
                 if under_actual {
                     columns[c as usize] = (Some(Column::ActualPart), text);
+                } else if let (Some(Column::Known), Some(band)) = (role, &band) {
+                    // Values per grade under the band: no single target.
+                    columns[c as usize] = (role, format!("{band}/{text}"));
+                    value_band = true;
                 } else if role.is_some() {
                     columns[c as usize] = (role, text);
                 }
@@ -171,6 +187,20 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
             }
             value_band = true;
             header_rows = 2;
+        }
+    }
+    // 绩效指标分类 | 绩效指标 | 绩效指标描述: with no column named for the
+    // indicator's name, a one-column header that is only the grid's word for
+    // an indicator names it (a band over several columns, or a caption
+    // merged down the rows, does not).
+    if !columns.iter().any(|(r, _)| *r == Some(Column::Level3)) {
+        let single = |c: u32| matches!(grid.slot(row, c), Slot::Anchor { span, .. } if span.cols == 1 && span.rows <= header_rows);
+        if let Some(c) = (0..grid.cols()).find(|&c| {
+            matches!(columns[c as usize].0, None | Some(Column::GridLabel))
+                && single(c)
+                && words::INDICATOR_NAMES.contains(&label_key(&columns[c as usize].1).as_str())
+        }) {
+            columns[c as usize].0 = Some(Column::Level3);
         }
     }
     levels_by_content(grid, row + header_rows, &mut columns);

@@ -324,6 +324,7 @@ const LEXICON: &[Term] = &[
     f("备注说明", H::Known, 1),
     // The indicator grid.
     c("一级指标", C::Level1),
+    c("绩效指标分类", C::Level1),
     c("二级指标", C::Level2),
     c("三级指标", C::Level3),
     c("三级指标名称", C::Level3),

@@ -212,6 +212,9 @@ pub const LEVEL2: &[&str] = &[
     "生态环境成本指标",
 ];
 
+/// A grid's word for an indicator: a column's name only where no column
+/// names the indicator otherwise (绩效指标分类 | 绩效指标 | 绩效指标描述).
+pub const INDICATOR_NAMES: &[&str] = &["绩效指标", "指标"];
 /// Words one character from a level name that are never one: 绩效指标, the
 /// grid's own caption, is no typo of 时效指标.
 pub const NEVER_LEVELS: &[&str] = &["绩效指标"];
