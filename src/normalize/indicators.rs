@@ -1109,7 +1109,10 @@ fn compose(op: Option<&str>, v: &str, unit: Option<&str>) -> String {
         raw.push_str(op);
     }
     raw.push_str(v);
-    if let Some(u) = unit.filter(|u| !v.ends_with(u)) {
+    // A unit the figure already ends with is not written twice (95% | %);
+    // a "unit" with digits is no unit (44,561 | 44,561, a date serial in
+    // both cells) and is written as it stands.
+    if let Some(u) = unit.filter(|u| !v.ends_with(u) || u.chars().any(|c| c.is_ascii_digit())) {
         raw.push_str(u);
     }
     raw

@@ -712,9 +712,10 @@ fn pairs<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
                     | HeaderLabel::Other
                     | HeaderLabel::MultiYearTotal
             );
-            // 年度资金总额 | 金额(万元): a column label beside a money label is
-            // the block's unit, not the label's value.
-            if let Some(unit) = next_value.filter(|_| money).and_then(names_money_unit) {
+            // 年度资金总额 | 金额(万元), 资金来源 | 年初安排金额(万元): a column
+            // label beside a money label is the block's unit, not its value.
+            let money_head = money || m.label == HeaderLabel::Section;
+            if let Some(unit) = next_value.filter(|_| money_head).and_then(names_money_unit) {
                 acts.push(field(&m, t, "", c));
                 acts.push(Act::MoneyUnit(Some(unit.to_string())));
                 j += 2;
