@@ -132,7 +132,9 @@ pub fn header_row(grid: &Grid, rd: &GridReadings, row: u32) -> Option<ColumnMap>
         if let (true, Some(level), None) = (spans_here, level, columns[here].0) {
             let share = |c: u32| level_cells(grid, row + 1, c);
             let ((l_levels, _), (h_levels, h_cells)) = (share(c - 1), share(c));
-            if h_levels > l_levels && h_levels * 2 >= h_cells {
+            let caption = matches!(grid.slot(row + 1, c - 1), Slot::Anchor { text, span }
+                if span.rows >= 2 && !super::vocab::is_level_label(text));
+            if caption && h_levels > l_levels && h_levels * 2 >= h_cells {
                 columns[here].0 = Some(level);
                 // Read as the column's name, the caption is structure, as a
                 // header cell is.
@@ -402,13 +404,16 @@ fn levels_by_content(grid: &Grid, first: u32, columns: &mut [(Option<Column>, St
     }
 }
 
-/// Of a column's written cells from row `first` on (64 rows at most), how
-/// many are level names, and how many there are.
+/// Of a column's written cells from row `first` on (64 rows at most, up to
+/// a header repeated below), how many are level names, and how many there are.
 fn level_cells(grid: &Grid, first: u32, c: u32) -> (usize, usize) {
     let last = grid.rows().min(first.saturating_add(64));
     let (mut levels, mut cells) = (0, 0);
     for r in first..last {
         if let Slot::Anchor { text, .. } = grid.slot(r, c) {
+            if column(text).is_some() {
+                break;
+            }
             if value(text).is_some() {
                 cells += 1;
                 levels += usize::from(super::vocab::is_level_label(text));

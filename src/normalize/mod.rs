@@ -27,6 +27,7 @@ use crate::model::{Source, Table};
 pub use explain::explain;
 pub use header::{Explained, PATTERNS};
 use indicators::ColumnMap;
+use lexicon::HeaderLabel;
 use reading::Readings;
 
 /// One row of one grid of the document.
@@ -177,6 +178,33 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 c = grid.cols()
             ));
             continue;
+        }
+        // An earlier grid that names no field, only a table (a page's
+        // information table: 索引号 … | 标题: | 项目支出绩效目标申报表) is no
+        // header block: its naming cell is a title line above this grid.
+        if !pending_rows.is_empty() && pending_rows.iter().all(|rr| rr.grid < this) {
+            let names_a_field = pending_rows.iter().any(|rr| {
+                let rd = readings.grid(rr.grid);
+                (0..grids[rr.grid].cols()).any(|c| {
+                    rd.label(rr.row, c).is_some_and(|m| {
+                        !matches!(m.label, HeaderLabel::Known | HeaderLabel::Section)
+                    })
+                })
+            });
+            if !names_a_field {
+                for rr in pending_rows.drain(..) {
+                    for (_, t) in anchors(grids[rr.grid], rr.row) {
+                        if header::names_a_table(t) {
+                            pending_paras.push(t.trim().to_string());
+                        }
+                    }
+                }
+                out.skipped.push(format!(
+                    "{loc} 只有表名，没有表头信息：表名作为下一张表的标题 \
+                     ({loc} names a table but no field: its name is the title of the table after it)",
+                    loc = grids[this - 1].locator
+                ));
+            }
         }
         // Rows left over from an earlier grid that name nothing strong (a
         // contact list with a 单位 column) are no header block.

@@ -50,7 +50,7 @@ fn strip_decorations(s: &str) -> String {
         match bracket {
             Some(b)
                 if b.contains(words::SCORE_MARK)
-                    || b.contains(words::REQUIRED_MARK)
+                    || words::REQUIRED_MARKS.iter().any(|m| b.contains(m))
                     || b.contains('%') =>
             {
                 k = head.to_string();

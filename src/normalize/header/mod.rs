@@ -515,8 +515,10 @@ pub fn read_header(
         acc.paragraph(p);
         title_paragraphs.append(&mut acc.titles);
     }
+    // A subtitle row (（2022年度）) joins a title line read above the grid.
+    acc.titles = title_paragraphs;
     patterns::read_rows(grids, readings, rows, &mut acc, explained);
-    title_paragraphs.append(&mut acc.titles);
+    let title_paragraphs = std::mem::take(&mut acc.titles);
     let facts = super::completeness::Facts {
         seen: std::mem::take(&mut acc.seen),
         unknown_labels: std::mem::take(&mut acc.unknown),

@@ -230,9 +230,9 @@ pub const LEVEL_ALIASES: &[(&str, &str)] = &[
 pub const LEVEL_SUFFIX: &str = "指标";
 pub const LEVEL_SUFFIX_RULE: &str = "vocabulary: 指标 added";
 /// Decorations glued to a level label: a score (`(50分)`, `产出指标50分`),
-/// a flag (`(必填)`), a trailing `等`.
+/// a flag (`(必填)`, `(选填)`), a trailing `等`.
 pub const SCORE_MARK: char = '分';
-pub const REQUIRED_MARK: &str = "必填";
+pub const REQUIRED_MARKS: &[&str] = &["必填", "选填"];
 pub const ETC_MARK: char = '等';
 
 // ---- Values -------------------------------------------------------------
