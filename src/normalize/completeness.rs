@@ -22,6 +22,8 @@ pub struct Facts {
     pub form: bool,
     /// The indicator grid has a column read as the target.
     pub value_column: bool,
+    /// A total label's value was written but is no amount (kept in extra).
+    pub total_as_text: bool,
     /// Header-block cells that state a money unit (`预算资金 (万元)`), whatever
     /// read them.
     pub unit_cells: Vec<String>,
@@ -66,9 +68,16 @@ pub fn check(t: &mut Table, f: &Facts) {
         gaps.push(Gap::missing("indicators", Why::NoIndicators));
     } else {
         let empty = t.indicators.iter().filter(|i| i.target.is_none()).count();
-        if f.value_band && !f.value_column {
-            // Values per area or period, kept under the band: no single
-            // target to miss.
+        // Values per area or village in two or more columns of their own
+        // (西坪镇尧山村 | 桃舟乡吾培村 …), each indicator's kept under them.
+        let per_column = f.unknown_columns.len() >= 2
+            && t.indicators.iter().all(|i| {
+                let kept = |c: &String| i.extra.0.iter().any(|(k, _)| k == c);
+                f.unknown_columns.iter().filter(|c| kept(c)).count() >= 2
+            });
+        if (f.value_band || per_column) && !f.value_column {
+            // Values per area or period, kept under the band or their
+            // columns: no single target to miss.
         } else if !f.value_column && empty == n {
             gaps.push(Gap::missing(
                 "indicators[].target",
@@ -124,7 +133,9 @@ pub fn check(t: &mut Table, f: &Facts) {
     }
     let money = [HeaderLabel::Total, HeaderLabel::Fiscal, HeaderLabel::Other];
     let money_block = money.iter().any(|l| seen(*l));
-    if t.budget.total.is_none() && money_block {
+    // A total written as text (`854万(其中中央资金600万)`) is null by rule and
+    // kept in extra: read, not missing.
+    if t.budget.total.is_none() && money_block && !f.total_as_text {
         gaps.push(Gap::missing("budget.total", Why::MoneyWithoutTotal));
     }
     if t.money_unit.is_none() && money_block {

@@ -524,6 +524,8 @@ pub fn read_header(
         unknown_labels: std::mem::take(&mut acc.unknown),
         unknown_columns: Vec::new(),
         form: rows.len() > acc.captions,
+        total_as_text: acc.totals.iter().any(|t| t.3.is_some())
+            && acc.totals.iter().all(|t| parse_amount(&t.2).is_none()),
         unit_cells: rows
             .iter()
             .flat_map(|rr| anchors(grids[rr.grid], rr.row))
