@@ -457,7 +457,14 @@ impl Acc {
             {
                 self.units.push((3, String::new(), v, None));
             }
-            _ => self.notes.push(unplaced_note(g, r, c, v)),
+            // `报表编号:510000_0013zp` alone on its row: an unknown label and
+            // its value, kept.
+            _ => match v.split_once([':', '：']) {
+                Some((l, x)) if label_like(l) && value(x).is_some() => {
+                    self.unknown_pair(l, clean(x))
+                }
+                _ => self.notes.push(unplaced_note(g, r, c, v)),
+            },
         }
     }
 
@@ -544,6 +551,16 @@ fn label_like(t: &str) -> bool {
     // `2021年金额`: a year before a label is part of it; so is an item
     // number (`2、经营性收入`).
     let k = strip_numbering(strip_leading_year(&key).unwrap_or(&key));
+    // `预算执行情况(10分)`: a score in brackets is no part of the name.
+    let k = match split_bracket(k) {
+        (head, Some(b))
+            if b.strip_suffix(words::SCORE_MARK)
+                .is_some_and(|n| n.parse::<u32>().is_ok()) =>
+        {
+            head
+        }
+        _ => k,
+    };
     let n = k.chars().count();
     (2..=16).contains(&n) && !k.chars().any(|ch| ch.is_ascii_digit()) && !names_a_table(t)
 }

@@ -357,6 +357,21 @@ impl<'a, 'g> Here<'a, 'g> {
         if group.is_some() && matches!(g.slot(r, 0), Slot::Anchor { .. }) {
             start = 1;
         }
+        // A group inside the group (项目基本情况 | 1.项目年度目标完成情况 [2×1] |
+        // 项目年度目标 | 年度目标完成情况): its name joins the key, the labels
+        // after it are the row's.
+        let group = match (group, cells.get(1)) {
+            (Some(outer), Some(&(c, t))) if start == 1 && cells.len() >= 4 => {
+                let merged = matches!(g.slot(r, c), Slot::Anchor { span, .. } if span.rows >= 2);
+                if merged && rd.label(r, c).is_none() && label_like(t) {
+                    start = 2;
+                    Some(format!("{outer}/{}", clean(t)))
+                } else {
+                    Some(outer)
+                }
+            }
+            (group, _) => group,
+        };
         let alone = cells.iter().filter(|(_, t)| !t.trim().is_empty()).count() == 1;
         let heading = match section {
             Some((HeaderLabel::Goals | HeaderLabel::FundUse, _)) if alone && start == 1 => section,
@@ -451,6 +466,30 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
         .chain(unknown_heads.iter().map(|u| u.0))
         .min()
         .unwrap_or(0);
+    // A money row label, in a money block's words (总额 names the total there).
+    let money_label = |row: u32, c: u32| -> Option<Cow<'_, Matched>> {
+        match h.label(row, c) {
+            Some(m) => Some(Cow::Borrowed(m)),
+            None => header_label_in(g.text_at(row, c)?, true).map(Cow::Owned),
+        }
+    };
+    // 年度预算数(万元) over 总额 | 其中:财政资金: a head over the row labels is the
+    // corner — it names their column (and the block's unit), not a money column.
+    let corner = h
+        .labels
+        .iter()
+        .find(|l| l.0 == first_col)
+        .filter(|_| h.labels.len() + unknown_heads.len() >= 3)
+        .filter(|_| {
+            h.next
+                .and_then(|n| money_label(n.row, first_col))
+                .is_some_and(|m| section_of(&m).is_none())
+        })
+        .map(|l| (l.0, l.1.money_unit.clone()));
+    let first_col = match corner {
+        Some((c, _)) => c + 1,
+        None => first_col,
+    };
     // The block's own rows: under the label merged down beside them.
     let block = match g.slot(r, 0) {
         Slot::Covered { anchor } => Some(*anchor),
@@ -460,12 +499,12 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
     let in_block = |row: u32| {
         block.is_some_and(|b| matches!(g.slot(row, 0), Slot::Covered { anchor } if *anchor == b))
     };
-    let row_label = |row: u32| -> Option<(u32, Option<&Matched>, &'g str)> {
+    let row_label = |row: u32| -> Option<(u32, Option<Cow<'_, Matched>>, &'g str)> {
         let (c, t) = anchors(g, row)
             .into_iter()
             .find(|(c, t)| *c < first_col && !t.trim().is_empty())?;
-        match h.label(row, c) {
-            Some(m) if section_of(m).is_none() => Some((c, Some(m), t)),
+        match money_label(row, c) {
+            Some(m) if section_of(&m).is_none() => Some((c, Some(m), t)),
             Some(_) => None,
             // 县级资金: an unknown line of the block.
             None if in_block(row) && label_like(t) => Some((c, None, t)),
@@ -475,6 +514,7 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
     let mut heads: Vec<(u32, Option<&Matched>, &str)> = h
         .labels
         .iter()
+        .filter(|l| corner.as_ref().is_none_or(|k| k.0 != l.0))
         .map(|(c, m, t)| (*c, Some(m), *t))
         .chain(unknown_heads.iter().map(|(c, t)| (*c, None, *t)))
         .collect();
@@ -489,6 +529,9 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
         .position(|h| is_total(h, true))
         .or_else(|| heads.iter().position(|h| is_total(h, false)));
     let mut acts = Vec::new();
+    if let Some((_, unit)) = corner {
+        acts.push(Act::MoneyUnit(unit));
+    }
     let mut k = 0;
     while let Some(rr) = h
         .rest
@@ -499,8 +542,12 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
             break;
         };
         for (idx, (c, _, t)) in heads.iter().enumerate() {
-            let v = g.text_at(rr.row, *c).unwrap_or("");
-            match lm {
+            // A cell merged down from a row above (原因 [5×3]) was read there.
+            let v = match g.slot(rr.row, *c) {
+                Slot::Covered { anchor } if anchor.row < rr.row => "",
+                _ => g.text_at(rr.row, *c).unwrap_or(""),
+            };
+            match lm.as_deref() {
                 Some(lm) if Some(idx) == main => acts.push(Act::Field {
                     m: lm.clone(),
                     label: Cow::Borrowed(lt),
@@ -517,7 +564,7 @@ fn money_matrix<'g>(h: &Here<'_, 'g>) -> Option<Claim<'g>> {
                 }
                 _ => {
                     if let Some(v) = value(v) {
-                        let key = if lm.is_some_and(|m| m.label == HeaderLabel::Total) {
+                        let key = if lm.as_ref().is_some_and(|m| m.label == HeaderLabel::Total) {
                             clean(t)
                         } else {
                             format!("{}/{}", clean(lt), clean(t))
