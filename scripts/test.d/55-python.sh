@@ -18,7 +18,12 @@ if [ -z "${JIXIAO_BIN:-}" ]; then
     JIXIAO_BIN="$PWD/target/debug/jixiao"
 fi
 export JIXIAO_BIN
-# Its own target folder: the package is a separate cargo project (python/Cargo.toml).
-(cd python && CARGO_TARGET_DIR=../target/py/cargo maturin develop --release -q)
+# A dev build in the main target folder: python/Cargo.toml's dev profile
+# is the main crate's, so the dependencies `cargo test` compiled there are
+# reused (only those whose features pyo3 widens, and the library itself,
+# are compiled again). It was a release build in a folder of its own, which
+# compiled every dependency a second time and took most of a CI run.
+target_dir=${CARGO_TARGET_DIR:-$PWD/target}
+(cd python && CARGO_TARGET_DIR="$target_dir" maturin develop -q)
 cd python
 python -m pytest -q -p no:cacheprovider tests
