@@ -20,6 +20,7 @@ mod notes;
 mod reading;
 pub mod target;
 pub mod text;
+mod tree;
 pub mod vocab;
 
 use crate::grid::{Block, Grid, Locator, RowLocator, Slot};
@@ -104,6 +105,8 @@ struct Draft {
     /// The heading line that named this table, to recognise it repeated
     /// above the table's continuation on the next page.
     heading: Option<String>,
+    /// The grid, when it is an indented tree (`tree.rs`).
+    tree: Option<usize>,
 }
 
 /// A file's grids, in block order: what `RowRef::grid` counts.
@@ -156,6 +159,17 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
         };
         let this = gi;
         gi += 1;
+        // An indented tree in one column is a table of its own.
+        if tree::detect(grid).is_some() {
+            drafts.extend(current.take());
+            pending_rows.clear();
+            drafts.push(Draft {
+                paragraphs: std::mem::take(&mut pending_paras),
+                tree: Some(this),
+                ..Draft::default()
+            });
+            continue;
+        }
         let relevant = info[this].iter().any(|i| i.labelled);
         if !relevant {
             // A grid continued on the next page without repeating its header.
@@ -269,6 +283,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                             segments: vec![(map, Vec::new())],
                             stray_rows: Vec::new(),
                             heading,
+                            tree: None,
                         });
                     }
                 }
@@ -340,6 +355,9 @@ fn all_rows(d: &Draft) -> impl Iterator<Item = RowRef> + '_ {
 
 /// `table 3`, `tables 1-2`, or for text dumps `lines 61-120`.
 fn locator(grids: &[&Grid], d: &Draft) -> Locator {
+    if let Some(gi) = d.tree {
+        return grids[gi].locator.clone();
+    }
     let rows: Vec<RowRef> = all_rows(d).collect();
     let lines: Vec<u32> = rows
         .iter()
@@ -392,6 +410,18 @@ fn assemble(
             };
             explained.push(Explained::row(&at, GRID_HEADER));
         }
+    }
+    if let Some(gi) = d.tree {
+        let g = grids[gi];
+        let (mut table, mut facts) =
+            header::read_header(grids, readings, &d.paragraphs, &[], &[], source, explained);
+        if let Some(tree) = tree::detect(g) {
+            tree::read(g, &tree, &mut table);
+        }
+        header::derive(&mut table);
+        facts.value_column = true;
+        completeness::check(&mut table, &facts);
+        return vec![table];
     }
     let first_grid = d.segments.first().map(|(m, _)| m.grid);
     // Flat exports: one table per distinct project in the rows.
