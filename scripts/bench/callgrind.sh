@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 # Built together (see run.sh); JIXIAO_BIN measures another build of jixiao.
-cargo build --release -q --bin jixiao --example floor
+[ "${BUILD:-1}" = 0 ] || cargo build --release -q --bin jixiao --example floor
 JIXIAO=${JIXIAO_BIN:-target/release/jixiao}
 OUT=target/bench
 mkdir -p "$OUT"

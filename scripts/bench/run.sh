@@ -4,6 +4,7 @@
 #     nice -n 10 bash scripts/bench/run.sh          # 10,000 + 2,000 files
 #     N=2500 N2=500 ROUNDS=5 bash scripts/bench/run.sh   # a quicker run
 #     CALLGRIND=0 bash scripts/bench/run.sh         # CPU seconds only
+#     BUILD=0 JIXIAO_BIN=/tmp/jixiao-x bash scripts/bench/run.sh   # no build
 #
 # Builds jixiao and the floor program (examples/floor.rs: unzip + tokenise
 # only, one thread, the same release profile), installs python-docx and
@@ -43,7 +44,8 @@ command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -
 # JIXIAO_BIN: measure another build of jixiao (e.g. main's, kept aside).
 # Always built with the example: building the binary alone resolves the
 # dependencies' features without the dev-dependencies and rebuilds them all.
-cargo build --release -q --bin jixiao --example floor
+# BUILD=0: measure the binaries already built (JIXIAO_BIN kept aside).
+[ "${BUILD:-1}" = 0 ] || cargo build --release -q --bin jixiao --example floor
 JIXIAO=${JIXIAO_BIN:-target/release/jixiao}
 FLOOR=target/release/examples/floor
 
@@ -121,7 +123,7 @@ measure_mix() {
   rss=$(awk '{ if ($9 > m) m = $9 } END { printf "%.1f", m / 1024 }' "$WORK/rounds.txt")
   local ins="not measured" prof=""
   if [ "$CALLGRIND" != 0 ]; then
-    JIXIAO_BIN=$JIXIAO bash scripts/bench/callgrind.sh "$cg" >"$WORK/cg.txt"
+    BUILD=0 JIXIAO_BIN=$JIXIAO bash scripts/bench/callgrind.sh "$cg" >"$WORK/cg.txt"
     ins=$(head -n 1 "$WORK/cg.txt")
     prof=$(sed -n 2p "$WORK/cg.txt")
   fi
