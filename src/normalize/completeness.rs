@@ -24,9 +24,9 @@ pub struct Facts {
     pub value_column: bool,
     /// A total label's value was written but is no amount (kept in extra).
     pub total_as_text: bool,
-    /// Header-block cells that state a money unit (`预算资金 (万元)`), whatever
-    /// read them.
-    pub unit_cells: Vec<String>,
+    /// The first header-block cell that states a money unit (`预算资金
+    /// (万元)`), whatever read it.
+    pub unit_cell: Option<String>,
     /// Its values stand in columns under a value band instead (区域目标值
     /// over 新罗区 | 永定区 …), kept in each indicator's extra.
     pub value_band: bool,
@@ -139,7 +139,7 @@ pub fn check(t: &mut Table, f: &Facts) {
         gaps.push(Gap::missing("budget.total", Why::MoneyWithoutTotal));
     }
     if t.money_unit.is_none() && money_block {
-        let stated = || f.unit_cells.first().map(|s| Why::LeftOver(s.clone()));
+        let stated = || f.unit_cell.clone().map(Why::LeftOver);
         if let Some(why) = astray(&|s| states_money_unit(s), true).or_else(stated) {
             gaps.push(Gap::missing("money_unit", why));
         }

@@ -106,7 +106,7 @@ struct Draft {
     /// above the table's continuation on the next page.
     heading: Option<String>,
     /// The grid, when it is an indented tree (`tree.rs`).
-    tree: Option<usize>,
+    tree: Option<(usize, tree::Tree)>,
 }
 
 /// A file's grids, in block order: what `RowRef::grid` counts.
@@ -160,12 +160,12 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
         let this = gi;
         gi += 1;
         // An indented tree in one column is a table of its own.
-        if tree::detect(grid).is_some() {
+        if let Some(tree) = tree::detect(grid) {
             drafts.extend(current.take());
             pending_rows.clear();
             drafts.push(Draft {
                 paragraphs: std::mem::take(&mut pending_paras),
-                tree: Some(this),
+                tree: Some((this, tree)),
                 ..Draft::default()
             });
             continue;
@@ -206,6 +206,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 })
             });
             if !names_a_field {
+                let loc = grids[pending_rows[0].grid].locator.clone();
                 for rr in pending_rows.drain(..) {
                     for (_, t) in anchors(grids[rr.grid], rr.row) {
                         if header::names_a_table(t) {
@@ -215,8 +216,7 @@ pub fn normalize(blocks: &[Block], file: &str, format: &str) -> Normalized {
                 }
                 out.skipped.push(format!(
                     "{loc} 只有表名，没有表头信息：表名作为下一张表的标题 \
-                     ({loc} names a table but no field: its name is the title of the table after it)",
-                    loc = grids[this - 1].locator
+                     ({loc} names a table but no field: its name is the title of the table after it)"
                 ));
             }
         }
@@ -355,7 +355,7 @@ fn all_rows(d: &Draft) -> impl Iterator<Item = RowRef> + '_ {
 
 /// `table 3`, `tables 1-2`, or for text dumps `lines 61-120`.
 fn locator(grids: &[&Grid], d: &Draft) -> Locator {
-    if let Some(gi) = d.tree {
+    if let Some((gi, _)) = d.tree {
         return grids[gi].locator.clone();
     }
     let rows: Vec<RowRef> = all_rows(d).collect();
@@ -411,13 +411,10 @@ fn assemble(
             explained.push(Explained::row(&at, GRID_HEADER));
         }
     }
-    if let Some(gi) = d.tree {
-        let g = grids[gi];
+    if let Some((gi, tree)) = d.tree {
         let (mut table, mut facts) =
             header::read_header(grids, readings, &d.paragraphs, &[], &[], source, explained);
-        if let Some(tree) = tree::detect(g) {
-            tree::read(g, &tree, &mut table);
-        }
+        tree::read(grids[gi], &tree, &mut table);
         header::derive(&mut table);
         facts.value_column = true;
         completeness::check(&mut table, &facts);

@@ -12,7 +12,8 @@ use super::vocab::{canonical, is_level_label, Level};
 use crate::grid::Grid;
 use crate::model::{Indicator, Note, Table};
 
-/// The tree's columns: where the values stand, where an amount may.
+/// The tree's value column.
+#[derive(Debug, Clone, Copy)]
 pub struct Tree {
     value_col: u32,
 }
@@ -74,20 +75,29 @@ pub fn read(g: &Grid, tree: &Tree, t: &mut Table) {
     let mut above: Vec<usize> = rows.iter().map(|r| r.1).filter(|d| *d < l1).collect();
     above.sort_unstable();
     above.dedup();
-    let (mut level1, mut level2) = (
-        None::<(String, Option<Note>)>,
-        None::<(String, Option<Note>)>,
-    );
+    let (mut level1, mut level2): (Option<Label>, Option<Label>) = (None, None);
     let mut notes = Vec::new();
-    let level = |x: &str, lvl: Level, name: &str| {
+    let level = |r: u32, x: &str, lvl: Level| {
         let c = canonical(x, lvl);
         let note = c.rule.map(|rule| Note {
-            field: name.to_string(),
+            field: String::new(),
             raw: x.to_string(),
             normalized: Some(c.value.clone()),
             rule: rule.to_string(),
         });
-        (c.value, note)
+        Label {
+            value: c.value,
+            note,
+            row: r,
+            raw: x.to_string(),
+            used: false,
+        }
+    };
+    // A level label no indicator stands under is noted, not lost.
+    let retire = |old: Option<Label>, notes: &mut Vec<Note>| {
+        if let Some(l) = old.filter(|l| !l.used) {
+            notes.push(unplaced_note(g, l.row, 0, l.raw));
+        }
     };
     // Cells beside the first column other than the value: the project's
     // amount, an indicator's extra, or notes.
@@ -124,14 +134,16 @@ pub fn read(g: &Grid, tree: &Tree, t: &mut Table) {
                 _ => notes.push(unplaced_note(g, r, 0, x.to_string())),
             }
         } else if d == l1 {
-            level1 = Some(level(x, Level::One, "level1"));
-            level2 = None;
+            retire(level2.take(), &mut notes);
+            retire(level1.replace(level(r, x, Level::One)), &mut notes);
         } else if d == l2 && v.is_none() {
-            level2 = Some(level(x, Level::Two, "level2"));
+            retire(level2.replace(level(r, x, Level::Two)), &mut notes);
         } else {
             let index = t.indicators.len();
             for (slot, lvl) in [(&mut level1, "level1"), (&mut level2, "level2")] {
-                if let Some(mut note) = slot.as_mut().and_then(|s| s.1.take()) {
+                let Some(label) = slot.as_mut() else { continue };
+                label.used = true;
+                if let Some(mut note) = label.note.take() {
                     note.field = format!("indicators[{index}].{lvl}");
                     notes.push(note);
                 }
@@ -143,8 +155,8 @@ pub fn read(g: &Grid, tree: &Tree, t: &mut Table) {
             }
             t.indicators.push(Indicator {
                 extra,
-                level1: level1.as_ref().map(|l| l.0.clone()),
-                level2: level2.as_ref().map(|l| l.0.clone()),
+                level1: level1.as_ref().map(|l| l.value.clone()),
+                level2: level2.as_ref().map(|l| l.value.clone()),
                 level3: Some(x.to_string()),
                 target: v.as_deref().and_then(parse_target),
                 locator: g.row_locator(r),
@@ -152,5 +164,61 @@ pub fn read(g: &Grid, tree: &Tree, t: &mut Table) {
             });
         }
     }
+    retire(level2, &mut notes);
+    retire(level1, &mut notes);
     t.notes.extend(notes);
+}
+
+/// A level label read from the tree, until the next one of its level.
+struct Label {
+    value: String,
+    /// Its normalisation note, given to the first indicator under it.
+    note: Option<Note>,
+    row: u32,
+    raw: String,
+    used: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::grid::notation;
+
+    fn read(text: &str) -> crate::model::Table {
+        let blocks = notation::parse(text).unwrap();
+        let mut n = crate::normalize::normalize(&blocks, "t.grid", "grid");
+        assert_eq!(n.tables.len(), 1, "{:?}", n.skipped);
+        n.tables.remove(0)
+    }
+
+    /// Levels from the depths above each indicator; a level label with no
+    /// indicator under it is noted, and a grid whose first column is not
+    /// indented is no tree.
+    #[test]
+    fn an_indented_tree_and_its_unused_label() {
+        let t = read(
+            "▦\n| 项目 | 指标值 | 绩效金额 |\n| \\ 某局 | · | · |\n| \\ \\ 某项目 | · | 100 |\n\
+             | \\ \\ \\ 产出指标 | · | · |\n| \\ \\ \\ \\ 数量指标 | · | · |\n\
+             | \\ \\ \\ \\ \\ 培训人数 | 100人 | · |\n| \\ \\ \\ \\ 质量指标 | · | · |\n",
+        );
+        assert_eq!(t.unit_name.as_deref(), Some("某局"));
+        assert_eq!(t.project_name.as_deref(), Some("某项目"));
+        assert_eq!(
+            t.budget.total.map(|d| d.to_string()).as_deref(),
+            Some("100")
+        );
+        assert_eq!(t.indicators.len(), 1);
+        assert_eq!(t.indicators[0].level2.as_deref(), Some("数量指标"));
+        assert_eq!(t.indicators[0].level3.as_deref(), Some("培训人数"));
+        let unplaced: Vec<&str> = t
+            .notes
+            .iter()
+            .filter(|n| n.rule == "unplaced")
+            .map(|n| n.raw.as_str())
+            .collect();
+        assert_eq!(unplaced, ["质量指标"]);
+        let flat = read(
+            "▦\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 培训人数 | 100人 |\n",
+        );
+        assert_eq!(flat.indicators[0].level1.as_deref(), Some("产出指标"));
+    }
 }

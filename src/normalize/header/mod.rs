@@ -536,12 +536,11 @@ pub fn read_header(
         form: rows.len() > acc.captions,
         total_as_text: acc.totals.iter().any(|t| t.3.is_some())
             && acc.totals.iter().all(|t| parse_amount(&t.2).is_none()),
-        unit_cells: rows
+        unit_cell: rows
             .iter()
             .flat_map(|rr| anchors(grids[rr.grid], rr.row))
-            .filter(|(_, t)| states_money_unit(t))
-            .map(|(_, t)| clean(t))
-            .collect(),
+            .find(|(_, t)| states_money_unit(t))
+            .map(|(_, t)| clean(t)),
         value_column: false,
         value_band: false,
     };
